@@ -1,0 +1,25 @@
+//! Pure domain types and rules for tsunagu.
+//!
+//! # Brief overview
+//! This crate owns the support-resource directory model (an HSDS 3.0 profile for Japan:
+//! organizations, services, locations, phones, schedules, provenance), the typed code lists
+//! (concerns, audiences, service kinds, statuses, JIS X 0401 prefectures), and the small parsers
+//! the importers need (phone numbers, 和暦 dates). It does no I/O and never reads a clock: every
+//! rule that depends on time (open-now, staleness) takes `now` as an argument.
+#![deny(missing_docs)]
+
+pub mod codes;
+pub mod ids;
+pub mod model;
+pub mod normalize;
+pub mod phone;
+pub mod prefecture;
+pub mod schedule;
+pub mod wareki;
+
+pub use codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
+pub use ids::{LocationId, OrganizationId, ReportId, ServiceId};
+pub use model::{Directory, Location, Organization, Provenance, QualityNote, Service, SourceRef};
+pub use phone::PhoneNumber;
+pub use prefecture::Prefecture;
+pub use schedule::{Hours, OpenState};

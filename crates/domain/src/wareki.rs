@@ -1,0 +1,146 @@
+//! 和暦 (Japanese era) dates as printed in the handbook tables.
+//!
+//! The tables abbreviate the era to one character and space digits freely: `昭43.4`,
+//! `平 4. 9`, `昭64. 1`, `平01. 10. 06`, `昭45. 9. 17`. Only the eras that can appear in a
+//! 2006 table (明治 to 平成) and 令和 are accepted. A year-month result is kept as
+//! [`YearMonth`], never padded to a fake day.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A calendar month, for dates the source gives without a day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct YearMonth {
+    /// Gregorian year.
+    pub year: i32,
+    /// Month, 1-12.
+    pub month: u32,
+}
+
+impl fmt::Display for YearMonth {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:04}-{:02}", self.year, self.month)
+    }
+}
+
+/// A parsed 和暦 value: either a full date or a year and month.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wareki {
+    /// Year and month only.
+    Month(YearMonth),
+    /// A full date.
+    Date(NaiveDate),
+}
+
+impl Wareki {
+    /// ISO form: `1968-04` or `1970-09-17`.
+    pub fn iso(&self) -> String {
+        match self {
+            Wareki::Month(m) => m.to_string(),
+            Wareki::Date(d) => d.format("%Y-%m-%d").to_string(),
+        }
+    }
+}
+
+/// Why a 和暦 string was rejected.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not a 和暦 date: {0:?}")]
+pub struct InvalidWareki(pub String);
+
+/// (era initials, era name, first Gregorian year, first day, last day).
+const ERAS: [(&[&str], i32, (i32, u32, u32), (i32, u32, u32)); 5] = [
+    (&["明治", "明", "M"], 1868, (1868, 1, 25), (1912, 7, 29)),
+    (&["大正", "大", "T"], 1912, (1912, 7, 30), (1926, 12, 24)),
+    (&["昭和", "昭", "S"], 1926, (1926, 12, 25), (1989, 1, 7)),
+    (&["平成", "平", "H"], 1989, (1989, 1, 8), (2019, 4, 30)),
+    (&["令和", "令", "R"], 2019, (2019, 5, 1), (9999, 12, 31)),
+];
+
+/// Parses `昭43.4`, `平 4. 9`, `平01. 10. 06`, `昭和45年9月17日`, `令和元年5月`.
+/// A date outside its era (`昭65.1`, `平31.5`) is rejected rather than rolled over.
+pub fn parse(raw: &str) -> Result<Wareki, InvalidWareki> {
+    let err = || InvalidWareki(raw.to_owned());
+    let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
+    let (era, rest) = ERAS
+        .iter()
+        .find_map(|era| era.0.iter().find_map(|p| s.strip_prefix(p)).map(|rest| (era, rest)))
+        .ok_or_else(err)?;
+    let rest = rest.replace("元", "1");
+    let parts: Vec<&str> = rest
+        .split(['.', '年', '月', '日', '/'])
+        .filter(|p| !p.is_empty())
+        .collect();
+    let nums: Vec<u32> = parts.iter().map(|p| p.parse::<u32>()).collect::<Result<_, _>>().map_err(|_| err())?;
+    let (ey, m, d) = match nums.as_slice() {
+        [y, m] => (*y, *m, None),
+        [y, m, d] => (*y, *m, Some(*d)),
+        _ => return Err(err()),
+    };
+    if ey == 0 || !(1..=12).contains(&m) {
+        return Err(err());
+    }
+    let year = era.1 + i32::try_from(ey).map_err(|_| err())? - 1;
+    let first = NaiveDate::from_ymd_opt(era.2 .0, era.2 .1, era.2 .2).ok_or_else(err)?;
+    let last = NaiveDate::from_ymd_opt(era.3 .0, era.3 .1, era.3 .2).ok_or_else(err)?;
+    match d {
+        Some(d) => {
+            let date = NaiveDate::from_ymd_opt(year, m, d).ok_or_else(err)?;
+            if date < first || date > last {
+                return Err(err());
+            }
+            Ok(Wareki::Date(date))
+        }
+        None => {
+            // The month must overlap the era: 昭64.1 is valid (1989-01-01..07), 昭64.2 is not.
+            let month_start = NaiveDate::from_ymd_opt(year, m, 1).ok_or_else(err)?;
+            let month_end = if m == 12 {
+                NaiveDate::from_ymd_opt(year, 12, 31)
+            } else {
+                NaiveDate::from_ymd_opt(year, m + 1, 1).and_then(|d| d.pred_opt())
+            }
+            .ok_or_else(err)?;
+            if month_end < first || month_start > last {
+                return Err(err());
+            }
+            Ok(Wareki::Month(YearMonth { year, month: m }))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn iso(s: &str) -> String {
+        parse(s).map(|w| w.iso()).unwrap_or_else(|e| e.to_string())
+    }
+
+    #[test]
+    fn handbook_year_month_forms_parse() {
+        assert_eq!(iso("昭43.4"), "1968-04");
+        assert_eq!(iso("平 4. 9"), "1992-09");
+        assert_eq!(iso("平18. 4"), "2006-04");
+        assert_eq!(iso("昭64. 1"), "1989-01");
+    }
+
+    #[test]
+    fn handbook_full_dates_parse_with_padding_and_spaces() {
+        assert_eq!(iso("昭45. 9. 17"), "1970-09-17");
+        assert_eq!(iso("平01. 10. 06"), "1989-10-06");
+        assert_eq!(iso("昭38.11.21"), "1963-11-21");
+    }
+
+    #[test]
+    fn long_forms_and_gannen_parse() {
+        assert_eq!(iso("令和元年5月"), "2019-05");
+        assert_eq!(iso("平成18年4月1日"), "2006-04-01");
+    }
+
+    #[test]
+    fn dates_outside_their_era_are_rejected() {
+        for bad in ["昭64. 2", "平31. 5. 1", "昭0.1", "昭43.13", "2006.4", "", "昭"] {
+            assert!(parse(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}
