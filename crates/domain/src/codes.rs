@@ -206,6 +206,9 @@ code_enum!(
         AddictionNpo => ("addiction_npo", "依存症支援団体"),
         /// 関係団体 (national associations and foundations).
         RelatedOrganization => ("related_organization", "関係団体"),
+        /// A crisis line; the web UI's crisis banner lists these, so only sourced lines may
+        /// carry this kind.
+        CrisisLine => ("crisis_line", "危機対応の相談電話"),
     }
 );
 

@@ -9,6 +9,8 @@
 #![deny(missing_docs)]
 
 pub mod codes;
+pub mod dataset;
+pub mod handbook;
 pub mod ids;
 pub mod model;
 pub mod normalize;

@@ -44,6 +44,9 @@ impl SourceRef {
 pub struct Provenance {
     /// Source document and lines.
     pub source: SourceRef,
+    /// Further sources that add facts to the same record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<SourceRef>,
     /// The date the source states its facts as of: `YYYY-MM-DD`, `YYYY-MM` or `YYYY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub as_of: Option<String>,
@@ -406,6 +409,7 @@ mod tests {
     fn prov(as_of: Option<&str>) -> Provenance {
         Provenance {
             source: SourceRef { doc: "x.txt".into(), from: 1, to: 2 },
+            also: vec![],
             as_of: as_of.map(str::to_owned),
             last_verified: None,
         }

@@ -28,12 +28,45 @@ const PREFECTURES: [(&str, &str); 47] = [
     ("宮崎県", "宮崎"), ("鹿児島県", "鹿児島"), ("沖縄県", "沖縄"),
 ];
 
-/// 指定都市 (designated cities) and their prefecture's JIS code.
-const DESIGNATED_CITIES: [(&str, u8); 20] = [
-    ("札幌市", 1), ("仙台市", 4), ("さいたま市", 11), ("千葉市", 12), ("横浜市", 14),
-    ("川崎市", 14), ("相模原市", 14), ("新潟市", 15), ("静岡市", 22), ("浜松市", 22),
-    ("名古屋市", 23), ("京都市", 26), ("大阪市", 27), ("堺市", 27), ("神戸市", 28),
-    ("岡山市", 33), ("広島市", 34), ("北九州市", 40), ("福岡市", 40), ("熊本市", 43),
+/// 指定都市 (designated cities), their prefecture's JIS code and a stable ASCII slug.
+const DESIGNATED_CITIES: [(&str, u8, &str); 20] = [
+    ("札幌市", 1, "sapporo"), ("仙台市", 4, "sendai"), ("さいたま市", 11, "saitama"),
+    ("千葉市", 12, "chiba"), ("横浜市", 14, "yokohama"), ("川崎市", 14, "kawasaki"),
+    ("相模原市", 14, "sagamihara"), ("新潟市", 15, "niigata"), ("静岡市", 22, "shizuoka"),
+    ("浜松市", 22, "hamamatsu"), ("名古屋市", 23, "nagoya"), ("京都市", 26, "kyoto"),
+    ("大阪市", 27, "osaka"), ("堺市", 27, "sakai"), ("神戸市", 28, "kobe"),
+    ("岡山市", 33, "okayama"), ("広島市", 34, "hiroshima"), ("北九州市", 40, "kitakyushu"),
+    ("福岡市", 40, "fukuoka"), ("熊本市", 43, "kumamoto"),
+];
+
+/// A 指定都市 (designated city).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DesignatedCity {
+    /// Name with 市 (`名古屋市`).
+    pub name: &'static str,
+    /// Its prefecture.
+    pub prefecture: Prefecture,
+    /// ASCII slug for ids (`nagoya`).
+    pub slug: &'static str,
+}
+
+impl DesignatedCity {
+    /// Finds a designated city by name, with or without the trailing 市.
+    pub fn find(name: &str) -> Option<DesignatedCity> {
+        let name = name.trim();
+        DESIGNATED_CITIES
+            .iter()
+            .find(|(city, _, _)| *city == name || city.strip_suffix('市') == Some(name))
+            .map(|&(name, code, slug)| DesignatedCity { name, prefecture: Prefecture(code), slug })
+    }
+}
+
+/// Tokyo's 23 special wards: addresses in national tables often start with the ward and omit
+/// 東京都.
+const TOKYO_WARDS: [&str; 23] = [
+    "千代田区", "中央区", "港区", "新宿区", "文京区", "台東区", "墨田区", "江東区", "品川区",
+    "目黒区", "大田区", "世田谷区", "渋谷区", "中野区", "杉並区", "豊島区", "北区", "荒川区",
+    "板橋区", "練馬区", "足立区", "葛飾区", "江戸川区",
 ];
 
 /// Why a prefecture could not be parsed.
@@ -84,20 +117,20 @@ impl Prefecture {
 
     /// The prefecture of a 指定都市 given by name, with or without the trailing 市.
     pub fn of_designated_city(name: &str) -> Option<Prefecture> {
-        DESIGNATED_CITIES
-            .iter()
-            .find(|(city, _)| *city == name || city.strip_suffix('市') == Some(name))
-            .map(|&(_, code)| Prefecture(code))
+        DesignatedCity::find(name).map(|c| c.prefecture)
     }
 
-    /// The prefecture an address starts with, either by prefecture name or by a designated
-    /// city name (`札幌市中央区…` → 北海道).
+    /// The prefecture an address starts with: a prefecture name, a designated city
+    /// (`札幌市中央区…` → 北海道) or one of Tokyo's 23 wards (`港区芝浦…` → 東京都).
     pub fn from_address(address: &str) -> Option<Prefecture> {
         let a = address.trim().trim_start_matches('〒');
         if let Some(p) = Prefecture::all().find(|p| a.starts_with(p.name())) {
             return Some(p);
         }
-        DESIGNATED_CITIES.iter().find(|(city, _)| a.starts_with(city)).map(|&(_, c)| Prefecture(c))
+        if let Some(&(_, c, _)) = DESIGNATED_CITIES.iter().find(|(city, _, _)| a.starts_with(city)) {
+            return Some(Prefecture(c));
+        }
+        TOKYO_WARDS.iter().any(|w| a.starts_with(w)).then_some(Prefecture(13))
     }
 }
 
@@ -142,6 +175,7 @@ mod tests {
     fn addresses_are_recognised_by_prefecture_or_designated_city() {
         assert_eq!(Prefecture::from_address("札幌市中央区北3条西6丁目").map(|p| p.name()), Some("北海道"));
         assert_eq!(Prefecture::from_address("千葉県船橋市市場3-3-1").map(|p| p.name()), Some("千葉県"));
+        assert_eq!(Prefecture::from_address("港区芝浦3-15-14").map(|p| p.name()), Some("東京都"));
         assert_eq!(Prefecture::from_address("小平市小川東町4-1-1"), None);
     }
 

@@ -110,10 +110,12 @@ pub struct HoursRule {
     pub kind: HoursKind,
     /// Which days.
     pub days: Days,
-    /// Opening time (JST).
-    pub opens: NaiveTime,
+    /// Opening time (JST); `None` when the source gives the day but not the time.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opens: Option<NaiveTime>,
     /// Closing time (JST), after `opens`.
-    pub closes: NaiveTime,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closes: Option<NaiveTime>,
     /// Needs a reservation (予約制).
     #[serde(default)]
     pub by_appointment: bool,
@@ -277,19 +279,23 @@ impl Hours {
         DayVerdict::Rules(date.weekday())
     }
 
-    fn contact_rules_on(&self, date: NaiveDate, as_weekday: Weekday) -> impl Iterator<Item = &HoursRule> {
+    /// (opens, closes) of the contact rules that apply on `date`, read as `as_weekday`.
+    fn contact_rules_on(&self, date: NaiveDate, as_weekday: Weekday) -> impl Iterator<Item = (NaiveTime, NaiveTime)> + '_ {
         // A holiday treated "as Saturday" uses Saturday's rules; match on a date with that weekday.
         let probe = (0..7)
             .map(|i| date + Duration::days(i))
             .find(|d| d.weekday() == as_weekday)
             .unwrap_or(date);
         let probe = if as_weekday == date.weekday() { date } else { probe };
-        self.rules.iter().filter(move |r| r.kind.is_contact() && r.days.includes(probe))
+        self.rules
+            .iter()
+            .filter(move |r| r.kind.is_contact() && r.days.includes(probe))
+            .filter_map(|r| Some((r.opens?, r.closes?)))
     }
 
     /// Is the service reachable at `now` (Japan time)? See the module docs.
     pub fn open_state(&self, now: NaiveDateTime) -> OpenState {
-        if !self.rules.iter().any(|r| r.kind.is_contact()) {
+        if !self.rules.iter().any(|r| r.kind.is_contact() && r.opens.is_some() && r.closes.is_some()) {
             return OpenState::Unknown { why: "受付時間の情報がありません".to_owned() };
         }
         let today = now.date();
@@ -298,8 +304,8 @@ impl Hours {
             DayVerdict::Closed(reason) => reason,
             DayVerdict::Rules(w) => {
                 let t = now.time();
-                if let Some(r) = self.contact_rules_on(today, w).find(|r| r.opens <= t && t < r.closes) {
-                    return OpenState::Open { until: r.closes };
+                if let Some((_, closes)) = self.contact_rules_on(today, w).find(|(o, c)| *o <= t && t < *c) {
+                    return OpenState::Open { until: closes };
                 }
                 ClosedReason::OutsideHours
             }
@@ -313,7 +319,7 @@ impl Hours {
             let date = now.date() + Duration::days(offset);
             let DayVerdict::Rules(w) = self.day_verdict(date) else { return None };
             self.contact_rules_on(date, w)
-                .map(|r| date.and_time(r.opens))
+                .map(|(opens, _)| date.and_time(opens))
                 .filter(|t| *t > now)
                 .min()
         })
@@ -335,7 +341,7 @@ mod tests {
     }
     fn ncnp_like() -> Hours {
         Hours {
-            rules: vec![HoursRule { kind: HoursKind::Reception, days: weekdays(), opens: t(10, 0), closes: t(15, 0), by_appointment: false }],
+            rules: vec![HoursRule { kind: HoursKind::Reception, days: weekdays(), opens: Some(t(10, 0)), closes: Some(t(15, 0)), by_appointment: false }],
             holidays: HolidayPolicy::Closed,
             closed_year_end: true,
             ..Hours::default()
@@ -405,8 +411,8 @@ mod tests {
             rules: vec![HoursRule {
                 kind: HoursKind::Reception,
                 days: Days::Weekly { weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat] },
-                opens: t(9, 30),
-                closes: t(17, 0),
+                opens: Some(t(9, 30)),
+                closes: Some(t(17, 0)),
                 by_appointment: false,
             }],
             holidays: HolidayPolicy::OpenAs(Weekday::Sat),
