@@ -1,0 +1,50 @@
+//! The SQLite backend: an embedded database file, the default.
+//!
+//! WAL mode lets the web server read while an import writes. `synchronous = FULL` makes every
+//! commit durable across power loss, not only across a crash of the process; the directory is
+//! written rarely, so the cost does not matter here (the records issue measures it for
+//! personal data).
+
+use sqlx::Row;
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use std::path::Path;
+use std::str::FromStr;
+use std::time::Duration;
+
+/// A store on SQLite.
+#[derive(Clone, Debug)]
+pub struct SqliteStore {
+    pub(crate) pool: SqlitePool,
+}
+
+impl SqliteStore {
+    /// Opens (creating if missing) the database file at `path`.
+    pub async fn open(path: &Path) -> crate::Result<SqliteStore> {
+        let options = SqliteConnectOptions::new().filename(path);
+        Self::connect_with(options).await
+    }
+
+    /// Opens a `sqlite:` URL.
+    pub async fn connect(url: &str) -> crate::Result<SqliteStore> {
+        let options = SqliteConnectOptions::from_str(url)?;
+        Self::connect_with(options).await
+    }
+
+    async fn connect_with(options: SqliteConnectOptions) -> crate::Result<SqliteStore> {
+        let options = options
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        Ok(SqliteStore { pool })
+    }
+
+    /// Closes the pool, waiting for connections to finish.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+}
+
+crate::impl_store!(SqliteStore, "sqlite", sqlx::migrate!("migrations/sqlite"));
