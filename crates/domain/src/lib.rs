@@ -9,8 +9,10 @@
 #![deny(missing_docs)]
 
 pub mod codes;
+pub mod csvfmt;
 pub mod dataset;
 pub mod handbook;
+pub mod hsds;
 pub mod ids;
 pub mod model;
 pub mod normalize;
