@@ -1,1 +1,138 @@
+//! Web UI and JSON API for tsunagu.
+//!
+//! # Brief overview
+//! [`app`] builds the whole axum [`Router`] from an [`AppState`], so tests drive it with
+//! `oneshot` and no port. Pages ([`pages`]) are Japanese, server-rendered with askama, work
+//! without JavaScript, and share every search and lookup with their JSON twins ([`api`], under
+//! `/api/v1`, plus HSDS read endpoints under `/hsds`). Every response carries security headers,
+//! including a CSP without inline scripts. Errors never leak internals: server faults are
+//! logged and answered with a generic message.
 
+use axum::http::{header, HeaderValue};
+use axum::Router;
+use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
+use std::sync::{Arc, RwLock};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tsunagu_domain::{Directory, ResourceKind};
+use tsunagu_search::{Analyzer, SearchIndex};
+use tsunagu_store::Store;
+
+pub mod api;
+mod error;
+pub mod pages;
+mod views;
+
+pub use error::AppError;
+
+/// Returns the current time; injected so that tests control "now".
+pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
+
+/// Settings the web layer needs.
+#[derive(Debug, Clone, Default)]
+pub struct WebConfig {
+    /// Token for the maintainers' report pages (HTTP Basic, user `maintainer`). When `None`,
+    /// those pages answer 404.
+    pub maintainer_token: Option<String>,
+}
+
+/// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone
+/// and a source.
+#[derive(Debug, Clone)]
+pub struct CrisisLine {
+    /// Service id.
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Number.
+    pub number: String,
+    /// Digits for `tel:`.
+    pub digits: String,
+    /// `file:lines` of the source.
+    pub source: String,
+}
+
+/// What is rebuilt when the directory changes: the search index and the banner lines.
+#[derive(Debug)]
+pub struct Catalog {
+    /// The search index.
+    pub index: SearchIndex,
+    /// Crisis lines for the banner.
+    pub crisis: Vec<CrisisLine>,
+}
+
+impl Catalog {
+    /// Builds the catalog for a directory.
+    pub fn build(dir: &Directory, analyzer: Arc<dyn Analyzer>) -> Result<Catalog, tsunagu_search::SearchError> {
+        let crisis = dir
+            .services
+            .iter()
+            .filter(|s| s.kind == ResourceKind::CrisisLine)
+            .flat_map(|s| {
+                s.phones.iter().map(move |p| CrisisLine {
+                    id: s.id.to_string(),
+                    name: s.name.clone(),
+                    number: p.number.to_string(),
+                    digits: p.number.digits(),
+                    source: s.provenance.source.cite(),
+                })
+            })
+            .collect();
+        Ok(Catalog { index: SearchIndex::build(dir, analyzer)?, crisis })
+    }
+}
+
+/// Shared state of every handler.
+#[derive(Clone)]
+pub struct AppState {
+    /// The store.
+    pub store: Arc<dyn Store>,
+    /// The current catalog; replaced whole after an import.
+    pub catalog: Arc<RwLock<Arc<Catalog>>>,
+    /// Analyzer used to rebuild the catalog.
+    pub analyzer: Arc<dyn Analyzer>,
+    /// Settings.
+    pub config: Arc<WebConfig>,
+    /// The clock.
+    pub clock: Clock,
+}
+
+impl AppState {
+    /// Builds the state from the stored directory.
+    pub async fn load(store: Arc<dyn Store>, analyzer: Arc<dyn Analyzer>, config: WebConfig, clock: Clock) -> Result<AppState, AppError> {
+        let dir = store.directory().await?;
+        let catalog = Catalog::build(&dir, analyzer.clone()).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(AppState { store, catalog: Arc::new(RwLock::new(Arc::new(catalog))), analyzer, config: Arc::new(config), clock })
+    }
+
+    /// The current catalog.
+    pub fn catalog(&self) -> Arc<Catalog> {
+        match self.catalog.read() {
+            Ok(c) => c.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Japan Standard Time now (UTC+9; Japan has no daylight saving time).
+    pub fn now_jst(&self) -> NaiveDateTime {
+        let jst = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+        (self.clock)().with_timezone(&jst).naive_local()
+    }
+}
+
+/// Largest request body accepted (forms and JSON are small).
+pub const MAX_BODY_BYTES: usize = 16 * 1024;
+
+/// The whole application.
+pub fn app(state: AppState) -> Router {
+    let csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
+               frame-ancestors 'none'; base-uri 'none'";
+    Router::new()
+        .merge(pages::router())
+        .merge(api::router())
+        .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
+        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("no-referrer")))
+        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .with_state(state)
+}

@@ -1,0 +1,139 @@
+//! JSON API under `/api/v1` and HSDS read endpoints under `/hsds`. The OpenAPI document is
+//! served at `/api/v1/openapi.json`; a test checks that every documented path is routed.
+
+use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use serde::Deserialize;
+use serde_json::{json, Value};
+use tsunagu_domain::{hsds, Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
+use tsunagu_store::{NewReport, Page, ReportCategory};
+
+use crate::error::ApiError;
+use crate::pages::SearchParams;
+use crate::{AppError, AppState};
+
+/// API routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/search", get(search))
+        .route("/api/v1/services/{id}", get(service))
+        .route("/api/v1/services/{id}/reports", post(report))
+        .route("/api/v1/facets", get(facets))
+        .route("/api/v1/openapi.json", get(openapi))
+        .route("/hsds/", get(hsds_root))
+        .route("/hsds/services", get(hsds_services))
+        .route("/hsds/services/{id}", get(hsds_service))
+}
+
+type ApiResult<T = Json<Value>> = Result<T, ApiError>;
+
+/// `GET /api/v1/search`: the same search as the page, as `{"total", "results", "page", "per_page"}`.
+async fn search(State(state): State<AppState>, query: Result<Query<SearchParams>, QueryRejection>) -> ApiResult {
+    let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let parsed = params.parse(&state, 20)?;
+    let r = state.catalog().index.search(&parsed.request).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(json!({"total": r.total, "page": parsed.page, "per_page": parsed.per_page, "results": r.results})))
+}
+
+fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<ServiceId, AppError> {
+    let Path(raw) = path.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    ServiceId::parse(raw).map_err(|_| AppError::NotFound("service".into()))
+}
+
+/// `GET /api/v1/services/{id}`: the service, its organization, open-now and staleness.
+async fn service(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> ApiResult {
+    let id = parse_id(path)?;
+    let (s, org) = state.store.service(&id).await?;
+    let now = state.now_jst();
+    Ok(Json(json!({
+        "service": s,
+        "organization": org,
+        "open_now": s.hours.open_state(now),
+        "stale": s.provenance.is_stale(now.date()),
+    })))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReportBody {
+    category: String,
+    message: String,
+}
+
+/// `POST /api/v1/services/{id}/reports`: files a problem report; 201 with the report.
+async fn report(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    path: Result<Path<String>, PathRejection>,
+    body: Result<Json<ReportBody>, JsonRejection>,
+) -> Result<Response, ApiError> {
+    crate::pages::same_origin(&headers)?;
+    let id = parse_id(path)?;
+    let Json(body) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let category: ReportCategory = body.category.parse()?;
+    let report = NewReport::parse(id, category, &body.message)?;
+    let stored = state.store.add_report(&report, (state.clock)()).await?;
+    Ok((StatusCode::CREATED, Json(stored)).into_response())
+}
+
+/// `GET /api/v1/facets`: every code list with Japanese labels.
+async fn facets() -> Json<Value> {
+    fn list<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Value> {
+        all.iter().map(|&v| json!({"code": code(v), "label": label(v)})).collect()
+    }
+    Json(json!({
+        "prefectures": Prefecture::all().map(|p| json!({"code": p.code(), "label": p.name()})).collect::<Vec<_>>(),
+        "concerns": list(Concern::ALL, Concern::code, Concern::label_ja),
+        "audiences": list(Audience::ALL, Audience::code, Audience::label_ja),
+        "service_kinds": list(ServiceKind::ALL, ServiceKind::code, ServiceKind::label_ja),
+        "kinds": list(ResourceKind::ALL, ResourceKind::code, ResourceKind::label_ja),
+    }))
+}
+
+/// The OpenAPI document, kept next to the code it describes.
+pub const OPENAPI: &str = include_str!("../static/openapi.json");
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+async fn hsds_root() -> Json<Value> {
+    Json(json!({"version": "3.0", "profile": hsds::PROFILE, "openapi_url": "/api/v1/openapi.json"}))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HsdsPageParams {
+    page: Option<u32>,
+    per_page: Option<u32>,
+}
+
+/// `GET /hsds/services`: HSDS paginated list.
+async fn hsds_services(State(state): State<AppState>, query: Result<Query<HsdsPageParams>, QueryRejection>) -> ApiResult {
+    let Query(p) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let page = Page::new(p.page.unwrap_or(1), p.per_page.unwrap_or(50))?;
+    let (services, total) = state.store.services_page(page).await?;
+    let per = u64::from(page.per_page());
+    let total_pages = total.div_ceil(per).max(1);
+    Ok(Json(json!({
+        "total_items": total,
+        "total_pages": total_pages,
+        "page_number": page.page(),
+        "size": services.len(),
+        "first_page": page.page() == 1,
+        "last_page": u64::from(page.page()) >= total_pages,
+        "empty": services.is_empty(),
+        "contents": services.iter().map(|s| hsds::service_json(s, None)).collect::<Vec<_>>(),
+    })))
+}
+
+/// `GET /hsds/services/{id}`: one HSDS service with its organization.
+async fn hsds_service(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> ApiResult {
+    let id = parse_id(path)?;
+    let (s, org) = state.store.service(&id).await?;
+    Ok(Json(hsds::service_json(&s, Some(&org))))
+}

@@ -1,0 +1,124 @@
+//! The web layer's one error type. Each variant maps to a status code; JSON routes answer
+//! `{"error": code, "message": 日本語}`, pages render the error page. Server faults are logged
+//! with their detail and answered with a generic message.
+
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use tsunagu_store::StoreError;
+
+/// Errors of handlers.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// 400 with a message safe to show.
+    #[error("bad request: {0}")]
+    BadRequest(String),
+    /// 404.
+    #[error("not found: {0}")]
+    NotFound(String),
+    /// 401 (maintainer pages).
+    #[error("authentication required")]
+    Unauthorized,
+    /// 403 (cross-site form posts).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// 409.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// 413.
+    #[error("request body too large")]
+    TooLarge,
+    /// 500; the detail is logged only.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<StoreError> for AppError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound(what) => AppError::NotFound(what),
+            StoreError::Conflict(what) => AppError::Conflict(what),
+            StoreError::Invalid(what) => AppError::BadRequest(what),
+            other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+impl AppError {
+    /// Status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest(_) => StatusCode::BAD_REQUEST,
+            AppError::NotFound(_) => StatusCode::NOT_FOUND,
+            AppError::Unauthorized => StatusCode::UNAUTHORIZED,
+            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest(_) => "bad_request",
+            AppError::NotFound(_) => "not_found",
+            AppError::Unauthorized => "unauthorized",
+            AppError::Forbidden(_) => "forbidden",
+            AppError::Conflict(_) => "conflict",
+            AppError::TooLarge => "too_large",
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// Japanese message for people. Client errors include their (safe) detail.
+    pub fn message_ja(&self) -> String {
+        match self {
+            AppError::BadRequest(d) => format!("入力を確認してください: {d}"),
+            AppError::NotFound(_) => "お探しのページや情報は見つかりませんでした。".to_owned(),
+            AppError::Unauthorized => "認証が必要です。".to_owned(),
+            AppError::Forbidden(_) => "この操作は受け付けられませんでした。ページを開き直してから送信してください。".to_owned(),
+            AppError::Conflict(d) => format!("現在の状態では実行できません: {d}"),
+            AppError::TooLarge => format!("送信された内容が大きすぎます（{}バイトまで）。", crate::MAX_BODY_BYTES),
+            AppError::Internal(_) => "サーバーで問題が起きました。時間をおいてもう一度お試しください。".to_owned(),
+        }
+    }
+
+    /// Maps an extractor rejection (bad query, form, JSON, path) to a client error, keeping
+    /// "too large" distinct.
+    pub fn rejected(status: StatusCode, detail: String) -> AppError {
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::TooLarge
+        } else {
+            AppError::BadRequest(detail)
+        }
+    }
+
+    fn log(&self) {
+        if let AppError::Internal(detail) = self {
+            tracing::error!(%detail, "internal error");
+        }
+    }
+}
+
+/// An error answered as JSON.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        ApiError(e.into())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        self.0.log();
+        let body = serde_json::json!({"error": self.0.code(), "message": self.0.message_ja()});
+        let mut res = (self.0.status(), Json(body)).into_response();
+        if matches!(self.0, AppError::Unauthorized) {
+            res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Basic realm=\"tsunagu maintainers\""));
+        }
+        res
+    }
+}

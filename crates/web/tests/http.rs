@@ -1,0 +1,219 @@
+//! HTTP tests: the whole router driven with `oneshot`, no port, on a real SQLite store (one
+//! database file per test) loaded with the bundled dataset, with a fixed clock.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use chrono::{TimeZone, Utc};
+use http_body_util::BodyExt;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use tower::ServiceExt;
+use tsunagu_search::TinySegmenter;
+use tsunagu_store::{SqliteStore, Store};
+use tsunagu_web::{app, AppState, WebConfig};
+
+static N: AtomicU32 = AtomicU32::new(0);
+
+/// Friday 2026-11-20 11:00 JST.
+fn fixed_clock() -> tsunagu_web::Clock {
+    Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).single().unwrap_or_default())
+}
+
+async fn test_app() -> Router {
+    let dir = std::env::temp_dir().join("tsunagu-http");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{}-{}.db", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let store = SqliteStore::open(&path).await.expect("open");
+    store.migrate().await.expect("migrate");
+    store.replace_directory(&tsunagu_domain::dataset::bundled().expect("dataset")).await.expect("load");
+    let config = WebConfig { maintainer_token: Some("s3cret".into()) };
+    let state = AppState::load(Arc::new(store), Arc::new(TinySegmenter), config, fixed_clock()).await.expect("state");
+    app(state)
+}
+
+async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+    let res = app.clone().oneshot(req).await.expect("response");
+    let status = res.status();
+    let headers = res.headers().clone();
+    let bytes = res.into_body().collect().await.expect("body").to_bytes();
+    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+}
+
+async fn get(app: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
+    send(app, Request::get(uri).body(Body::empty()).expect("request")).await
+}
+
+fn json(body: &str) -> serde_json::Value {
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
+}
+
+#[tokio::test]
+async fn the_search_page_finds_darc_womens_house_first_and_shows_the_crisis_banner() {
+    let app = test_app().await;
+    let (status, headers, body) = get(&app, "/?q=%E3%83%80%E3%83%AB%E3%82%AF+%E5%A5%B3%E6%80%A7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap_or("").contains("default-src 'none'"));
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let first = body.split("href=\"/services/").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("");
+    assert_eq!(first, "darc-womens-house");
+    assert!(body.contains("いま命の危険があるときは"));
+    assert!(body.contains("<html lang=\"ja\">") && body.contains("本文へ移動"));
+    assert!(!body.contains("<script"), "pages work without JavaScript");
+}
+
+#[tokio::test]
+async fn the_api_search_for_akita_flags_the_centre_phone() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/api/v1/search?q=%E7%A7%8B%E7%94%B0").await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let centre = v["results"].as_array().into_iter().flatten().find(|r| r["id"] == "mhwc-05").expect("akita centre");
+    assert_eq!(centre["phones"][0]["number"], "118-892-3773");
+    assert_eq!(centre["phones"][0]["flagged"], true);
+}
+
+#[tokio::test]
+async fn the_detail_page_shows_contacts_hours_provenance_and_stale_notice() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/services/mhwc-05").await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in ["118-892-3773", "番号に疑問あり", "004_d9518c60032bdf29.txt:22638", "2006-04-01", "変わっている可能性", "資料の誤りの可能性", "受付時間は資料に記載がありません"] {
+        assert!(body.contains(needle), "missing {needle}");
+    }
+    let (_, _, body) = get(&app, "/services/ncnp-drug-addiction").await;
+    assert!(body.contains("受付中（15:00まで）"), "Friday 11:00 is within 10:00-15:00");
+    assert!(body.contains("yakubutsuizon@ncnp.go.jp"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_4xx_answers() {
+    let app = test_app().await;
+    for (uri, code) in [
+        ("/?concern=heroin", StatusCode::BAD_REQUEST),
+        ("/?prefecture=%E9%B3%A5%E6%A0%B9%E7%9C%8C", StatusCode::BAD_REQUEST),
+        ("/?page=0", StatusCode::BAD_REQUEST),
+        ("/?unknown=1", StatusCode::BAD_REQUEST),
+        ("/api/v1/search?open_now=maybe", StatusCode::BAD_REQUEST),
+        ("/api/v1/search?per_page=1000", StatusCode::BAD_REQUEST),
+        ("/services/NOT-AN-ID", StatusCode::NOT_FOUND),
+        ("/services/no-such-thing", StatusCode::NOT_FOUND),
+        ("/api/v1/services/no-such-thing", StatusCode::NOT_FOUND),
+        ("/hsds/services?page=0", StatusCode::BAD_REQUEST),
+        ("/hsds/services?page=abc", StatusCode::BAD_REQUEST),
+        ("/nowhere", StatusCode::NOT_FOUND),
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, code, "{uri}: {body}");
+        if uri.starts_with("/api") || uri.starts_with("/hsds") {
+            assert!(json(&body)["message"].is_string(), "{uri}");
+        }
+    }
+    let long = format!("/api/v1/search?q={}", "%E3%81%82".repeat(201));
+    assert_eq!(get(&app, &long).await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
+    let app = test_app().await;
+    // Empty message: the form comes back with an error and nothing is stored.
+    let bad = Request::post("/services/mhwc-05/report")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("category=phone&message=+"))
+        .expect("request");
+    let (status, _, body) = send(&app, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("内容を1文字以上"));
+    let ok = Request::post("/services/mhwc-05/report")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("category=phone&message=%E7%95%AA%E5%8F%B7%E3%81%8C%E9%81%95%E3%81%84%E3%81%BE%E3%81%99"))
+        .expect("request");
+    let (status, headers, _) = send(&app, ok).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/services/mhwc-05?reported=1");
+    // Maintainer pages need the token.
+    assert_eq!(get(&app, "/maintainer/reports").await.0, StatusCode::UNAUTHORIZED);
+    let auth = format!("Basic {}", base64_encode("maintainer:s3cret"));
+    let list = Request::get("/maintainer/reports").header(header::AUTHORIZATION, &auth).body(Body::empty()).expect("request");
+    let (status, _, body) = send(&app, list).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("番号が違います") && body.contains("未対応"));
+    let close = Request::post("/maintainer/reports/1/close")
+        .header(header::AUTHORIZATION, &auth)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("resolution=checked"))
+        .expect("request");
+    assert_eq!(send(&app, close).await.0, StatusCode::SEE_OTHER);
+    let again = Request::post("/maintainer/reports/1/close")
+        .header(header::AUTHORIZATION, &auth)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("resolution=checked"))
+        .expect("request");
+    assert_eq!(send(&app, again).await.0, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn cross_site_posts_and_bad_json_are_refused() {
+    let app = test_app().await;
+    let cross = Request::post("/services/mhwc-05/report")
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from("category=phone&message=x"))
+        .expect("request");
+    assert_eq!(send(&app, cross).await.0, StatusCode::FORBIDDEN);
+    for body in ["{", "{\"category\":\"phone\"}", "{\"category\":\"phone\",\"message\":\"x\",\"extra\":1}", "{\"category\":\"nope\",\"message\":\"x\"}"] {
+        let req = Request::post("/api/v1/services/mhwc-05/reports")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body))
+            .expect("request");
+        let (status, _, text) = send(&app, req).await;
+        assert!(status.is_client_error(), "{body}: {status}");
+        assert!(json(&text)["error"].is_string());
+    }
+    let invalid_utf8 = Request::post("/api/v1/services/mhwc-05/reports")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(vec![b'{', 0xff, 0xfe, b'}']))
+        .expect("request");
+    assert!(send(&app, invalid_utf8).await.0.is_client_error());
+    let huge = Request::post("/api/v1/services/mhwc-05/reports")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(vec![b' '; 64 * 1024]))
+        .expect("request");
+    assert_eq!(send(&app, huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    let good = Request::post("/api/v1/services/mhwc-05/reports")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{\"category\":\"phone\",\"message\":\"番号が違う\"}"))
+        .expect("request");
+    assert_eq!(send(&app, good).await.0, StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn hsds_endpoints_paginate_and_every_documented_path_is_routed() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/hsds/services?page=2&per_page=10").await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["page_number"], 2);
+    assert_eq!(v["size"], 10);
+    assert!(v["total_items"].as_u64().unwrap_or(0) > 150);
+    let (_, _, body) = get(&app, "/hsds/services/tokyo-darc").await;
+    let v = json(&body);
+    assert_eq!(v["organization"]["name"], "特定非営利活動法人 東京ダルク");
+    assert_eq!(v["phones"][0]["number"], "03-3875-8808");
+    let doc = json(tsunagu_web::api::OPENAPI);
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let uri = path.replace("{id}", "tokyo-darc");
+        for method in item.as_object().expect("item").keys() {
+            let req = Request::builder().method(method.to_uppercase().as_str()).uri(&uri).body(Body::empty()).expect("request");
+            let (status, _, _) = send(&app, req).await;
+            assert_ne!(status, StatusCode::NOT_FOUND, "{method} {uri} is documented but not routed");
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        }
+    }
+}
+
+fn base64_encode(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
