@@ -1,1 +1,481 @@
-fn main(){}
+//! The `tsunagu` binary.
+//!
+//! `main` stays thin: it parses flags, runs the command and turns any error into a message and
+//! exit code 1 (usage errors exit 2 through clap). Every command that touches data opens the
+//! same store `serve` uses (SQLite under the data directory, or `--database-url`), runs the
+//! migrations and, on first use, loads the bundled directory.
+
+use anyhow::{bail, Context};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+use tsunagu_domain::{csvfmt, dataset, handbook, hsds, Audience, Concern, Directory, Prefecture, ReportId, ResourceKind, ServiceKind};
+use tsunagu_search::{SearchIndex, SearchRequest, TinySegmenter};
+use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
+
+mod bench;
+
+#[derive(Parser, Debug)]
+#[command(name = "tsunagu", version, about = "つなぐ: connects people with addiction and mental-health problems, and their families, to support in Japan")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Debug, Clone)]
+struct StoreArgs {
+    /// Directory for the embedded SQLite database.
+    #[arg(long, env = "TSUNAGU_DATA_DIR", default_value = "./tsunagu-data", global = true)]
+    data_dir: PathBuf,
+    /// Database URL (`postgres://…` or `sqlite://…`); overrides --data-dir.
+    #[arg(long, env = "TSUNAGU_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Start the web UI and JSON API.
+    Serve {
+        /// Address to listen on.
+        #[arg(long, env = "TSUNAGU_ADDR", default_value = "127.0.0.1:8080")]
+        addr: String,
+        /// Token for the maintainers' report pages (HTTP Basic user `maintainer`).
+        #[arg(long, env = "TSUNAGU_MAINTAINER_TOKEN")]
+        maintainer_token: Option<String>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Apply database migrations.
+    Migrate {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Search the directory.
+    Search(SearchArgs),
+    /// Import directory data.
+    #[command(args_conflicts_with_subcommands = true)]
+    Import(ImportArgs),
+    /// Export the directory.
+    Export {
+        /// Output format.
+        #[arg(long, value_enum)]
+        format: Format,
+        /// Output file (default: standard output).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List or close "problem with this listing" reports.
+    Reports {
+        #[command(subcommand)]
+        action: ReportsAction,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Show the database backend and what it holds.
+    Status {
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Measure search latency and precision against SQLite FTS5 (trigram).
+    Bench(bench::BenchArgs),
+}
+
+#[derive(Args, Debug)]
+struct SearchArgs {
+    /// Free text.
+    query: Option<String>,
+    /// Prefecture (name or JIS code).
+    #[arg(long)]
+    prefecture: Option<String>,
+    /// Rank this prefecture first without filtering.
+    #[arg(long)]
+    region: Option<String>,
+    /// Concern code (drugs, alcohol, gambling, …).
+    #[arg(long)]
+    concern: Option<String>,
+    /// Audience code (self, family, …).
+    #[arg(long)]
+    audience: Option<String>,
+    /// Service kind code.
+    #[arg(long)]
+    service_kind: Option<String>,
+    /// Resource kind code.
+    #[arg(long)]
+    kind: Option<String>,
+    /// Only services whose hours say open now (Japan time).
+    #[arg(long)]
+    open_now: bool,
+    /// How many results.
+    #[arg(long, default_value_t = 10)]
+    limit: usize,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Args, Debug)]
+struct ImportArgs {
+    #[command(subcommand)]
+    source: Option<ImportSource>,
+    /// Format of FILE.
+    #[arg(long, value_enum)]
+    format: Option<Format>,
+    /// File to import.
+    file: Option<PathBuf>,
+    /// Replace the whole directory instead of adding/updating records.
+    #[arg(long)]
+    replace: bool,
+    /// Import the valid rows and report every skipped one (default: any bad row imports nothing).
+    #[arg(long)]
+    skip_invalid: bool,
+    #[command(flatten)]
+    store: StoreArgs,
+}
+
+#[derive(Subcommand, Debug)]
+enum ImportSource {
+    /// Parse the directory tables of 「我が国の精神保健福祉」(seed 004) and import them.
+    HandbookTables {
+        /// The handbook text file.
+        file: PathBuf,
+        /// Write the parsed directory as JSON to this file instead of importing it.
+        #[arg(long)]
+        emit: Option<PathBuf>,
+        /// Import the valid rows and report every skipped one.
+        #[arg(long)]
+        skip_invalid: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ReportsAction {
+    /// List reports (open ones unless --all).
+    List {
+        /// Include closed reports.
+        #[arg(long)]
+        all: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Close a report.
+    Close {
+        /// Report id.
+        id: i64,
+        /// What was done.
+        #[arg(long)]
+        resolution: String,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+enum Format {
+    /// HSDS 3.0 JSON with the tsunagu Japan profile.
+    Hsds,
+    /// CSV (UTF-8 with BOM), one row per service.
+    Csv,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)))
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(run(cli)) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    match cli.command {
+        Command::Serve { addr, maintainer_token, store } => serve(&addr, maintainer_token, &store).await,
+        Command::Migrate { store } => {
+            let s = open_store(&store).await?;
+            s.migrate().await?;
+            println!("migrations applied ({})", s.backend());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Search(args) => search(args).await,
+        Command::Import(args) => import(args).await,
+        Command::Export { format, output, store } => export(format, output, &store).await,
+        Command::Reports { action, store } => reports(action, &store).await,
+        Command::Status { store } => {
+            let s = ready_store(&store).await?;
+            println!("backend: {}", s.backend());
+            println!("services: {}", s.count_services().await?);
+            println!("dataset: {}", s.meta("dataset").await?.unwrap_or_else(|| "-".into()));
+            println!("open reports: {}", s.reports(Some(ReportStatus::Open)).await?.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Bench(args) => bench::run(args).await,
+    }
+}
+
+/// Opens the configured store without touching its contents.
+async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+    match args.database_url.as_deref() {
+        Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+            let s = PgStore::connect(url).await.context("cannot connect to PostgreSQL")?;
+            Ok(Arc::new(s))
+        }
+        Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(SqliteStore::connect(url).await.context("cannot open the SQLite database")?)),
+        Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite://…"),
+        None => {
+            std::fs::create_dir_all(&args.data_dir)
+                .with_context(|| format!("cannot create the data directory {}", args.data_dir.display()))?;
+            let path = args.data_dir.join("tsunagu.db");
+            Ok(Arc::new(SqliteStore::open(&path).await.with_context(|| format!("cannot open {}", path.display()))?))
+        }
+    }
+}
+
+/// Opens the store, migrates it and loads the bundled directory on first use.
+async fn ready_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+    let store = open_store(args).await?;
+    store.migrate().await.context("migrations failed")?;
+    if store.meta("dataset").await?.is_none() {
+        let dir = dataset::bundled().context("the bundled dataset is broken")?;
+        let summary = store.replace_directory(&dir).await.context("loading the bundled dataset failed")?;
+        store.set_meta("dataset", &format!("bundled {}", env!("CARGO_PKG_VERSION"))).await?;
+        eprintln!("loaded the bundled directory: {} organizations, {} services", summary.organizations, summary.services);
+    }
+    Ok(store)
+}
+
+async fn serve(addr: &str, maintainer_token: Option<String>, args: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let store = ready_store(args).await?;
+    let started = Instant::now();
+    let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);
+    let state = tsunagu_web::AppState::load(store.clone(), Arc::new(TinySegmenter), tsunagu_web::WebConfig { maintainer_token }, clock)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let indexed = state.catalog().index.len();
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(backend = store.backend(), services = indexed, index_ms = started.elapsed().as_millis() as u64, "tsunagu listening on http://{}", listener.local_addr()?);
+    axum::serve(listener, tsunagu_web::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    tracing::info!("shut down");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+fn parse_code<T: std::str::FromStr>(v: Option<&str>, what: &str, all: &[T], code: fn(&T) -> &'static str) -> anyhow::Result<Option<T>> {
+    match v {
+        None => Ok(None),
+        Some(s) => s.parse::<T>().map(Some).map_err(|_| {
+            anyhow::anyhow!("unknown {what} {s:?}; use one of: {}", all.iter().map(code).collect::<Vec<_>>().join(", "))
+        }),
+    }
+}
+
+fn jst_now() -> chrono::NaiveDateTime {
+    (chrono::Utc::now() + chrono::Duration::hours(9)).naive_utc()
+}
+
+async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
+    let prefecture = a.prefecture.as_deref().map(Prefecture::parse).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
+    let region = a.region.as_deref().map(Prefecture::parse).transpose().map_err(|e| anyhow::anyhow!("{e}"))?.or(prefecture);
+    let request = SearchRequest {
+        text: a.query.clone().unwrap_or_default(),
+        prefecture,
+        region,
+        concern: parse_code(a.concern.as_deref(), "concern", Concern::ALL, |c| c.code())?,
+        audience: parse_code(a.audience.as_deref(), "audience", Audience::ALL, |c| c.code())?,
+        service_kind: parse_code(a.service_kind.as_deref(), "service kind", ServiceKind::ALL, |c| c.code())?,
+        kind: parse_code(a.kind.as_deref(), "kind", ResourceKind::ALL, |c| c.code())?,
+        open_now: a.open_now,
+        now: Some(jst_now()),
+        limit: a.limit.clamp(1, 100),
+        offset: 0,
+    };
+    if request.text.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
+        bail!("the query is longer than {} characters", tsunagu_search::MAX_QUERY_CHARS);
+    }
+    let store = ready_store(&a.store).await?;
+    let dir = store.directory().await?;
+    let index = SearchIndex::build(&dir, Arc::new(TinySegmenter))?;
+    let results = index.search(&request)?;
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&results)?);
+    } else {
+        println!("{}件", results.total);
+        for (i, h) in results.results.iter().enumerate() {
+            let phones: Vec<String> = h.phones.iter().map(|p| if p.flagged { format!("{}（要確認）", p.number) } else { p.number.clone() }).collect();
+            println!("{:>2}. {}  [{}]  {}", i + 1, h.name, h.prefecture.as_deref().unwrap_or("全国"), phones.join(" / "));
+            if let Some(state) = &h.open_now {
+                println!("    {}  /services/{}", state.label_ja(), h.id);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn read_file(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+    const MAX: u64 = 512 * 1024 * 1024;
+    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    if meta.len() > MAX {
+        bail!("{} is larger than {} MiB", path.display(), MAX / 1024 / 1024);
+    }
+    std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+fn utf8(path: &PathBuf, bytes: Vec<u8>) -> anyhow::Result<String> {
+    String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        anyhow::anyhow!("{} is not valid UTF-8 (first bad byte at offset {at})", path.display())
+    })
+}
+
+async fn write_directory(store: &dyn Store, dir: &Directory, replace: bool) -> anyhow::Result<()> {
+    let started = Instant::now();
+    eprintln!("writing {} organizations and {} services in one transaction…", dir.organizations.len(), dir.services.len());
+    let summary = if replace { store.replace_directory(dir).await? } else { store.upsert_directory(dir).await? };
+    eprintln!(
+        "imported {} organizations and {} services in {:.1} s",
+        summary.organizations,
+        summary.services,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
+    if let Some(ImportSource::HandbookTables { file, emit, skip_invalid, store }) = a.source {
+        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("handbook.txt").to_owned();
+        let text = utf8(&file, read_file(&file)?)?;
+        eprintln!("parsing {}…", file.display());
+        let im = handbook::import(&name, &text);
+        eprintln!("found {} departments, {} centres, {} related organisations; {} data-quality notes; {} rows filled down", im.departments, im.centres, im.related, im.notes.len(), im.filled_down.len());
+        for e in &im.errors {
+            eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+        }
+        if !im.errors.is_empty() && !skip_invalid {
+            bail!("{} bad rows; nothing imported (use --skip-invalid to import the rest)", im.errors.len());
+        }
+        if !im.errors.is_empty() {
+            eprintln!("skipped {} bad rows", im.errors.len());
+        }
+        if let Some(out) = emit {
+            let mut json = serde_json::to_string_pretty(&im.directory)?;
+            json.push('\n');
+            std::fs::write(&out, json).with_context(|| format!("cannot write {}", out.display()))?;
+            eprintln!("wrote {}", out.display());
+            return Ok(ExitCode::SUCCESS);
+        }
+        let store = ready_store(&store).await?;
+        write_directory(store.as_ref(), &im.directory, false).await?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let (Some(format), Some(file)) = (a.format, a.file.as_ref()) else {
+        bail!("usage: tsunagu import --format hsds|csv <file>   or   tsunagu import handbook-tables <file>");
+    };
+    eprintln!("reading {}…", file.display());
+    let bytes = read_file(file)?;
+    let dir = match format {
+        Format::Hsds => {
+            let text = utf8(file, bytes)?;
+            hsds::import(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+        }
+        Format::Csv => {
+            let (dir, errors) = csvfmt::read(&bytes);
+            for e in &errors {
+                eprintln!("{}:{}: {}", file.display(), e.line, e.message);
+            }
+            if !errors.is_empty() && !a.skip_invalid {
+                bail!("{} bad rows; nothing imported (use --skip-invalid to import the rest)", errors.len());
+            }
+            if !errors.is_empty() {
+                eprintln!("skipped {} bad rows (listed above)", errors.len());
+            }
+            dir
+        }
+    };
+    eprintln!("parsed {} organizations and {} services", dir.organizations.len(), dir.services.len());
+    let store = ready_store(&a.store).await?;
+    write_directory(store.as_ref(), &dir, a.replace).await?;
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn export(format: Format, output: Option<PathBuf>, args: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let store = ready_store(args).await?;
+    let dir = store.directory().await?;
+    let bytes = match format {
+        Format::Hsds => {
+            let mut s = serde_json::to_string_pretty(&hsds::export(&dir))?;
+            s.push('\n');
+            s.into_bytes()
+        }
+        Format::Csv => csvfmt::write(&dir)?,
+    };
+    match output {
+        Some(path) => {
+            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!("exported {} services to {}", dir.services.len(), path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout().write_all(&bytes)?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn reports(action: ReportsAction, args: &StoreArgs) -> anyhow::Result<ExitCode> {
+    let store = ready_store(args).await?;
+    match action {
+        ReportsAction::List { all, json } => {
+            let list = store.reports(if all { None } else { Some(ReportStatus::Open) }).await?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"reports": list}))?);
+            } else if list.is_empty() {
+                println!("no reports");
+            } else {
+                for r in list {
+                    println!("#{} [{}] {} {}: {}", r.id, r.status, r.created_at.format("%Y-%m-%d %H:%M"), r.service_id, r.message);
+                }
+            }
+        }
+        ReportsAction::Close { id, resolution } => {
+            let r = store.close_report(ReportId(id), &resolution, chrono::Utc::now()).await?;
+            println!("closed #{}", r.id);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
