@@ -27,6 +27,8 @@ pub fn router() -> Router<AppState> {
         .route("/maintainer/reports/{id}/close", post(maintainer_close))
         .route("/static/style.css", get(stylesheet))
         .route("/healthz", get(|| async { "ok" }))
+        // No icon: answer 204 so browsers do not log a 404 on every page.
+        .route("/favicon.ico", get(|| async { StatusCode::NO_CONTENT }))
         .fallback(not_found)
 }
 

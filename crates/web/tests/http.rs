@@ -78,7 +78,7 @@ async fn the_detail_page_shows_contacts_hours_provenance_and_stale_notice() {
     let app = test_app().await;
     let (status, _, body) = get(&app, "/services/mhwc-05").await;
     assert_eq!(status, StatusCode::OK);
-    for needle in ["118-892-3773", "番号に疑問あり", "004_d9518c60032bdf29.txt:22638", "2006-04-01", "変わっている可能性", "資料の誤りの可能性", "受付時間は資料に記載がありません"] {
+    for needle in ["118-892-3773", "番号に疑問あり", "004_d9518c60032bdf29.txt:22638", "2006-04-01", "変わっている可能性", "データの注意点", "受付時間は資料に記載がありません"] {
         assert!(body.contains(needle), "missing {needle}");
     }
     let (_, _, body) = get(&app, "/services/ncnp-drug-addiction").await;
