@@ -11,14 +11,21 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use tsunagu_domain::{csvfmt, dataset, handbook, hsds, Audience, Concern, Directory, Prefecture, ReportId, ResourceKind, ServiceKind};
+use tsunagu_domain::{
+    csvfmt, dataset, handbook, hsds, Audience, Concern, Directory, Prefecture, ReportId,
+    ResourceKind, ServiceKind,
+};
 use tsunagu_search::{SearchIndex, SearchRequest, TinySegmenter};
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod bench;
 
 #[derive(Parser, Debug)]
-#[command(name = "tsunagu", version, about = "つなぐ: connects people with addiction and mental-health problems, and their families, to support in Japan")]
+#[command(
+    name = "tsunagu",
+    version,
+    about = "つなぐ: connects people with addiction and mental-health problems, and their families, to support in Japan"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -27,7 +34,12 @@ struct Cli {
 #[derive(Args, Debug, Clone)]
 struct StoreArgs {
     /// Directory for the embedded SQLite database.
-    #[arg(long, env = "TSUNAGU_DATA_DIR", default_value = "./tsunagu-data", global = true)]
+    #[arg(
+        long,
+        env = "TSUNAGU_DATA_DIR",
+        default_value = "./tsunagu-data",
+        global = true
+    )]
     data_dir: PathBuf,
     /// Database URL (`postgres://…` or `sqlite://…`); overrides --data-dir.
     #[arg(long, env = "TSUNAGU_DATABASE_URL", global = true)]
@@ -186,12 +198,22 @@ enum Format {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let level = if matches!(cli.command, Command::Serve { .. }) { "info" } else { "warn" };
+    let level = if matches!(cli.command, Command::Serve { .. }) {
+        "info"
+    } else {
+        "warn"
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level)),
+        )
         .with_writer(std::io::stderr)
         .init();
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("error: cannot start the async runtime: {e}");
@@ -209,7 +231,11 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Serve { addr, maintainer_token, store } => serve(&addr, maintainer_token, &store).await,
+        Command::Serve {
+            addr,
+            maintainer_token,
+            store,
+        } => serve(&addr, maintainer_token, &store).await,
         Command::Migrate { store } => {
             let s = open_store(&store).await?;
             s.migrate().await?;
@@ -218,14 +244,24 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Search(args) => search(args).await,
         Command::Import(args) => import(args).await,
-        Command::Export { format, output, store } => export(format, output, &store).await,
+        Command::Export {
+            format,
+            output,
+            store,
+        } => export(format, output, &store).await,
         Command::Reports { action, store } => reports(action, &store).await,
         Command::Status { store } => {
             let s = ready_store(&store).await?;
             println!("backend: {}", s.backend());
             println!("services: {}", s.count_services().await?);
-            println!("dataset: {}", s.meta("dataset").await?.unwrap_or_else(|| "-".into()));
-            println!("open reports: {}", s.reports(Some(ReportStatus::Open)).await?.len());
+            println!(
+                "dataset: {}",
+                s.meta("dataset").await?.unwrap_or_else(|| "-".into())
+            );
+            println!(
+                "open reports: {}",
+                s.reports(Some(ReportStatus::Open)).await?.len()
+            );
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await,
@@ -236,16 +272,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
 async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     match args.database_url.as_deref() {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
-            let s = PgStore::connect(url).await.context("cannot connect to PostgreSQL")?;
+            let s = PgStore::connect(url)
+                .await
+                .context("cannot connect to PostgreSQL")?;
             Ok(Arc::new(s))
         }
-        Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(SqliteStore::connect(url).await.context("cannot open the SQLite database")?)),
+        Some(url) if url.starts_with("sqlite:") => Ok(Arc::new(
+            SqliteStore::connect(url)
+                .await
+                .context("cannot open the SQLite database")?,
+        )),
         Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite://…"),
         None => {
-            std::fs::create_dir_all(&args.data_dir)
-                .with_context(|| format!("cannot create the data directory {}", args.data_dir.display()))?;
+            std::fs::create_dir_all(&args.data_dir).with_context(|| {
+                format!(
+                    "cannot create the data directory {}",
+                    args.data_dir.display()
+                )
+            })?;
             let path = args.data_dir.join("tsunagu.db");
-            Ok(Arc::new(SqliteStore::open(&path).await.with_context(|| format!("cannot open {}", path.display()))?))
+            Ok(Arc::new(SqliteStore::open(&path).await.with_context(
+                || format!("cannot open {}", path.display()),
+            )?))
         }
     }
 }
@@ -256,24 +304,51 @@ async fn ready_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
     store.migrate().await.context("migrations failed")?;
     if store.meta("dataset").await?.is_none() {
         let dir = dataset::bundled().context("the bundled dataset is broken")?;
-        let summary = store.replace_directory(&dir).await.context("loading the bundled dataset failed")?;
-        store.set_meta("dataset", &format!("bundled {}", env!("CARGO_PKG_VERSION"))).await?;
-        eprintln!("loaded the bundled directory: {} organizations, {} services", summary.organizations, summary.services);
+        let summary = store
+            .replace_directory(&dir)
+            .await
+            .context("loading the bundled dataset failed")?;
+        store
+            .set_meta("dataset", &format!("bundled {}", env!("CARGO_PKG_VERSION")))
+            .await?;
+        eprintln!(
+            "loaded the bundled directory: {} organizations, {} services",
+            summary.organizations, summary.services
+        );
     }
     Ok(store)
 }
 
-async fn serve(addr: &str, maintainer_token: Option<String>, args: &StoreArgs) -> anyhow::Result<ExitCode> {
+async fn serve(
+    addr: &str,
+    maintainer_token: Option<String>,
+    args: &StoreArgs,
+) -> anyhow::Result<ExitCode> {
     let store = ready_store(args).await?;
     let started = Instant::now();
     let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);
-    let state = tsunagu_web::AppState::load(store.clone(), Arc::new(TinySegmenter), tsunagu_web::WebConfig { maintainer_token }, clock)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state = tsunagu_web::AppState::load(
+        store.clone(),
+        Arc::new(TinySegmenter),
+        tsunagu_web::WebConfig { maintainer_token },
+        clock,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let indexed = state.catalog().index.len();
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("cannot listen on {addr}"))?;
-    tracing::info!(backend = store.backend(), services = indexed, index_ms = started.elapsed().as_millis() as u64, "tsunagu listening on http://{}", listener.local_addr()?);
-    axum::serve(listener, tsunagu_web::app(state)).with_graceful_shutdown(shutdown_signal()).await?;
+    let listener = tokio::net::TcpListener::bind(addr)
+        .await
+        .with_context(|| format!("cannot listen on {addr}"))?;
+    tracing::info!(
+        backend = store.backend(),
+        services = indexed,
+        index_ms = started.elapsed().as_millis() as u64,
+        "tsunagu listening on http://{}",
+        listener.local_addr()?
+    );
+    axum::serve(listener, tsunagu_web::app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
     tracing::info!("shut down");
     Ok(ExitCode::SUCCESS)
 }
@@ -296,11 +371,19 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-fn parse_code<T: std::str::FromStr>(v: Option<&str>, what: &str, all: &[T], code: fn(&T) -> &'static str) -> anyhow::Result<Option<T>> {
+fn parse_code<T: std::str::FromStr>(
+    v: Option<&str>,
+    what: &str,
+    all: &[T],
+    code: fn(&T) -> &'static str,
+) -> anyhow::Result<Option<T>> {
     match v {
         None => Ok(None),
         Some(s) => s.parse::<T>().map(Some).map_err(|_| {
-            anyhow::anyhow!("unknown {what} {s:?}; use one of: {}", all.iter().map(code).collect::<Vec<_>>().join(", "))
+            anyhow::anyhow!(
+                "unknown {what} {s:?}; use one of: {}",
+                all.iter().map(code).collect::<Vec<_>>().join(", ")
+            )
         }),
     }
 }
@@ -310,15 +393,33 @@ fn jst_now() -> chrono::NaiveDateTime {
 }
 
 async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
-    let prefecture = a.prefecture.as_deref().map(Prefecture::parse).transpose().map_err(|e| anyhow::anyhow!("{e}"))?;
-    let region = a.region.as_deref().map(Prefecture::parse).transpose().map_err(|e| anyhow::anyhow!("{e}"))?.or(prefecture);
+    let prefecture = a
+        .prefecture
+        .as_deref()
+        .map(Prefecture::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let region = a
+        .region
+        .as_deref()
+        .map(Prefecture::parse)
+        .transpose()
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .or(prefecture);
     let request = SearchRequest {
         text: a.query.clone().unwrap_or_default(),
         prefecture,
         region,
         concern: parse_code(a.concern.as_deref(), "concern", Concern::ALL, |c| c.code())?,
-        audience: parse_code(a.audience.as_deref(), "audience", Audience::ALL, |c| c.code())?,
-        service_kind: parse_code(a.service_kind.as_deref(), "service kind", ServiceKind::ALL, |c| c.code())?,
+        audience: parse_code(a.audience.as_deref(), "audience", Audience::ALL, |c| {
+            c.code()
+        })?,
+        service_kind: parse_code(
+            a.service_kind.as_deref(),
+            "service kind",
+            ServiceKind::ALL,
+            |c| c.code(),
+        )?,
         kind: parse_code(a.kind.as_deref(), "kind", ResourceKind::ALL, |c| c.code())?,
         open_now: a.open_now,
         now: Some(jst_now()),
@@ -326,7 +427,10 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
         offset: 0,
     };
     if request.text.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
-        bail!("the query is longer than {} characters", tsunagu_search::MAX_QUERY_CHARS);
+        bail!(
+            "the query is longer than {} characters",
+            tsunagu_search::MAX_QUERY_CHARS
+        );
     }
     let store = ready_store(&a.store).await?;
     let dir = store.directory().await?;
@@ -337,8 +441,24 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     } else {
         println!("{}件", results.total);
         for (i, h) in results.results.iter().enumerate() {
-            let phones: Vec<String> = h.phones.iter().map(|p| if p.flagged { format!("{}（要確認）", p.number) } else { p.number.clone() }).collect();
-            println!("{:>2}. {}  [{}]  {}", i + 1, h.name, h.prefecture.as_deref().unwrap_or("全国"), phones.join(" / "));
+            let phones: Vec<String> = h
+                .phones
+                .iter()
+                .map(|p| {
+                    if p.flagged {
+                        format!("{}（要確認）", p.number)
+                    } else {
+                        p.number.clone()
+                    }
+                })
+                .collect();
+            println!(
+                "{:>2}. {}  [{}]  {}",
+                i + 1,
+                h.name,
+                h.prefecture.as_deref().unwrap_or("全国"),
+                phones.join(" / ")
+            );
             if let Some(state) = &h.open_now {
                 println!("    {}  /services/{}", state.label_ja(), h.id);
             }
@@ -347,26 +467,42 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn read_file(path: &PathBuf) -> anyhow::Result<Vec<u8>> {
+fn read_file(path: &std::path::Path) -> anyhow::Result<Vec<u8>> {
     const MAX: u64 = 512 * 1024 * 1024;
-    let meta = std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let meta =
+        std::fs::metadata(path).with_context(|| format!("cannot read {}", path.display()))?;
     if meta.len() > MAX {
-        bail!("{} is larger than {} MiB", path.display(), MAX / 1024 / 1024);
+        bail!(
+            "{} is larger than {} MiB",
+            path.display(),
+            MAX / 1024 / 1024
+        );
     }
     std::fs::read(path).with_context(|| format!("cannot read {}", path.display()))
 }
 
-fn utf8(path: &PathBuf, bytes: Vec<u8>) -> anyhow::Result<String> {
+fn utf8(path: &std::path::Path, bytes: Vec<u8>) -> anyhow::Result<String> {
     String::from_utf8(bytes).map_err(|e| {
         let at = e.utf8_error().valid_up_to();
-        anyhow::anyhow!("{} is not valid UTF-8 (first bad byte at offset {at})", path.display())
+        anyhow::anyhow!(
+            "{} is not valid UTF-8 (first bad byte at offset {at})",
+            path.display()
+        )
     })
 }
 
 async fn write_directory(store: &dyn Store, dir: &Directory, replace: bool) -> anyhow::Result<()> {
     let started = Instant::now();
-    eprintln!("writing {} organizations and {} services in one transaction…", dir.organizations.len(), dir.services.len());
-    let summary = if replace { store.replace_directory(dir).await? } else { store.upsert_directory(dir).await? };
+    eprintln!(
+        "writing {} organizations and {} services in one transaction…",
+        dir.organizations.len(),
+        dir.services.len()
+    );
+    let summary = if replace {
+        store.replace_directory(dir).await?
+    } else {
+        store.upsert_directory(dir).await?
+    };
     eprintln!(
         "imported {} organizations and {} services in {:.1} s",
         summary.organizations,
@@ -377,8 +513,18 @@ async fn write_directory(store: &dyn Store, dir: &Directory, replace: bool) -> a
 }
 
 async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
-    if let Some(ImportSource::HandbookTables { file, emit, skip_invalid, store }) = a.source {
-        let name = file.file_name().and_then(|n| n.to_str()).unwrap_or("handbook.txt").to_owned();
+    if let Some(ImportSource::HandbookTables {
+        file,
+        emit,
+        skip_invalid,
+        store,
+    }) = a.source
+    {
+        let name = file
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or("handbook.txt")
+            .to_owned();
         let text = utf8(&file, read_file(&file)?)?;
         eprintln!("parsing {}…", file.display());
         let im = handbook::import(&name, &text);
@@ -387,7 +533,10 @@ async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             eprintln!("{}:{}: {}", file.display(), e.line, e.message);
         }
         if !im.errors.is_empty() && !skip_invalid {
-            bail!("{} bad rows; nothing imported (use --skip-invalid to import the rest)", im.errors.len());
+            bail!(
+                "{} bad rows; nothing imported (use --skip-invalid to import the rest)",
+                im.errors.len()
+            );
         }
         if !im.errors.is_empty() {
             eprintln!("skipped {} bad rows", im.errors.len());
@@ -395,7 +544,8 @@ async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         if let Some(out) = emit {
             let mut json = serde_json::to_string_pretty(&im.directory)?;
             json.push('\n');
-            std::fs::write(&out, json).with_context(|| format!("cannot write {}", out.display()))?;
+            std::fs::write(&out, json)
+                .with_context(|| format!("cannot write {}", out.display()))?;
             eprintln!("wrote {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
@@ -419,7 +569,10 @@ async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
                 eprintln!("{}:{}: {}", file.display(), e.line, e.message);
             }
             if !errors.is_empty() && !a.skip_invalid {
-                bail!("{} bad rows; nothing imported (use --skip-invalid to import the rest)", errors.len());
+                bail!(
+                    "{} bad rows; nothing imported (use --skip-invalid to import the rest)",
+                    errors.len()
+                );
             }
             if !errors.is_empty() {
                 eprintln!("skipped {} bad rows (listed above)", errors.len());
@@ -427,13 +580,21 @@ async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             dir
         }
     };
-    eprintln!("parsed {} organizations and {} services", dir.organizations.len(), dir.services.len());
+    eprintln!(
+        "parsed {} organizations and {} services",
+        dir.organizations.len(),
+        dir.services.len()
+    );
     let store = ready_store(&a.store).await?;
     write_directory(store.as_ref(), &dir, a.replace).await?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn export(format: Format, output: Option<PathBuf>, args: &StoreArgs) -> anyhow::Result<ExitCode> {
+async fn export(
+    format: Format,
+    output: Option<PathBuf>,
+    args: &StoreArgs,
+) -> anyhow::Result<ExitCode> {
     let store = ready_store(args).await?;
     let dir = store.directory().await?;
     let bytes = match format {
@@ -446,8 +607,13 @@ async fn export(format: Format, output: Option<PathBuf>, args: &StoreArgs) -> an
     };
     match output {
         Some(path) => {
-            std::fs::write(&path, &bytes).with_context(|| format!("cannot write {}", path.display()))?;
-            eprintln!("exported {} services to {}", dir.services.len(), path.display());
+            std::fs::write(&path, &bytes)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            eprintln!(
+                "exported {} services to {}",
+                dir.services.len(),
+                path.display()
+            );
         }
         None => {
             use std::io::Write;
@@ -461,19 +627,33 @@ async fn reports(action: ReportsAction, args: &StoreArgs) -> anyhow::Result<Exit
     let store = ready_store(args).await?;
     match action {
         ReportsAction::List { all, json } => {
-            let list = store.reports(if all { None } else { Some(ReportStatus::Open) }).await?;
+            let list = store
+                .reports(if all { None } else { Some(ReportStatus::Open) })
+                .await?;
             if json {
-                println!("{}", serde_json::to_string_pretty(&serde_json::json!({"reports": list}))?);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({"reports": list}))?
+                );
             } else if list.is_empty() {
                 println!("no reports");
             } else {
                 for r in list {
-                    println!("#{} [{}] {} {}: {}", r.id, r.status, r.created_at.format("%Y-%m-%d %H:%M"), r.service_id, r.message);
+                    println!(
+                        "#{} [{}] {} {}: {}",
+                        r.id,
+                        r.status,
+                        r.created_at.format("%Y-%m-%d %H:%M"),
+                        r.service_id,
+                        r.message
+                    );
                 }
             }
         }
         ReportsAction::Close { id, resolution } => {
-            let r = store.close_report(ReportId(id), &resolution, chrono::Utc::now()).await?;
+            let r = store
+                .close_report(ReportId(id), &resolution, chrono::Utc::now())
+                .await?;
             println!("closed #{}", r.id);
         }
     }

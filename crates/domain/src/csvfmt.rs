@@ -55,7 +55,10 @@ fn json<T: Serialize>(v: &T) -> String {
 }
 
 fn codes<T: std::fmt::Display>(v: &[T]) -> String {
-    v.iter().map(ToString::to_string).collect::<Vec<_>>().join("|")
+    v.iter()
+        .map(ToString::to_string)
+        .collect::<Vec<_>>()
+        .join("|")
 }
 
 fn flag(b: Option<bool>) -> String {
@@ -70,7 +73,9 @@ fn flag(b: Option<bool>) -> String {
 pub fn write(dir: &Directory) -> Result<Vec<u8>, csv::Error> {
     let mut w = csv::Writer::from_writer(BOM.as_bytes().to_vec());
     for s in &dir.services {
-        let Some(o) = dir.organization(&s.organization_id) else { continue };
+        let Some(o) = dir.organization(&s.organization_id) else {
+            continue;
+        };
         w.serialize(Row {
             service_id: s.id.to_string(),
             organization_id: o.id.to_string(),
@@ -133,7 +138,11 @@ fn parse_codes<T: std::str::FromStr>(column: &str, cell: &str) -> Result<Vec<T>,
 where
     T::Err: std::fmt::Display,
 {
-    cell.split('|').map(str::trim).filter(|c| !c.is_empty()).map(|c| c.parse().map_err(|e| format!("column {column}: {e}"))).collect()
+    cell.split('|')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| c.parse().map_err(|e| format!("column {column}: {e}")))
+        .collect()
 }
 
 fn parse_flag(column: &str, cell: &str) -> Result<Option<bool>, String> {
@@ -141,13 +150,19 @@ fn parse_flag(column: &str, cell: &str) -> Result<Option<bool>, String> {
         "" => Ok(None),
         "true" => Ok(Some(true)),
         "false" => Ok(Some(false)),
-        other => Err(format!("column {column}: expected true, false or empty, found {other:?}")),
+        other => Err(format!(
+            "column {column}: expected true, false or empty, found {other:?}"
+        )),
     }
 }
 
 fn parse_row(r: Row) -> Result<(Organization, Service), String> {
     let org = Organization {
-        id: r.organization_id.clone().try_into().map_err(|e| format!("column organization_id: {e}"))?,
+        id: r
+            .organization_id
+            .clone()
+            .try_into()
+            .map_err(|e| format!("column organization_id: {e}"))?,
         name: r.organization_name,
         description: none_if_empty(r.organization_description),
         url: none_if_empty(r.organization_url),
@@ -157,7 +172,10 @@ fn parse_row(r: Row) -> Result<(Organization, Service), String> {
         quality_notes: parse_json("organization_quality_notes", &r.organization_quality_notes)?,
     };
     let service = Service {
-        id: r.service_id.try_into().map_err(|e| format!("column service_id: {e}"))?,
+        id: r
+            .service_id
+            .try_into()
+            .map_err(|e| format!("column service_id: {e}"))?,
         organization_id: org.id.clone(),
         name: r.name,
         alternate_names: parse_json("alternate_names", &r.alternate_names)?,
@@ -169,14 +187,27 @@ fn parse_row(r: Row) -> Result<(Organization, Service), String> {
         service_kinds: parse_codes("service_kinds", &r.service_kinds)?,
         anonymous: parse_flag("anonymous", &r.anonymous)?,
         reservation_required: parse_flag("reservation_required", &r.reservation_required)?,
-        status: r.status.parse().map_err(|e| format!("column status: {e}"))?,
+        status: r
+            .status
+            .parse()
+            .map_err(|e| format!("column status: {e}"))?,
         phones: parse_json("phones", &r.phones)?,
         emails: parse_json("emails", &r.emails)?,
         links: parse_json("links", &r.links)?,
         hours: parse_json("hours", &r.hours)?,
         location_ids: parse_json("location_ids", &r.location_ids)?,
-        service_area: if r.service_area.trim().is_empty() { None } else { Some(parse_json("service_area", &r.service_area)?) },
-        languages: r.languages.split('|').map(str::trim).filter(|l| !l.is_empty()).map(str::to_owned).collect(),
+        service_area: if r.service_area.trim().is_empty() {
+            None
+        } else {
+            Some(parse_json("service_area", &r.service_area)?)
+        },
+        languages: r
+            .languages
+            .split('|')
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_owned)
+            .collect(),
         cost: none_if_empty(r.cost),
         opened: none_if_empty(r.opened),
         provenance: parse_json("provenance", &r.provenance)?,
@@ -199,7 +230,10 @@ pub fn read(bytes: &[u8]) -> (Directory, Vec<RowError>) {
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            errors.push(RowError { line: 1, message: format!("header: {e}") });
+            errors.push(RowError {
+                line: 1,
+                message: format!("header: {e}"),
+            });
             return (dir, errors);
         }
     };
@@ -210,16 +244,25 @@ pub fn read(bytes: &[u8]) -> (Directory, Vec<RowError>) {
             Ok(false) => break,
             Ok(true) => {}
             Err(e) => {
-                errors.push(RowError { line: e.position().map_or(line, |p| p.line()), message: e.to_string() });
+                errors.push(RowError {
+                    line: e.position().map_or(line, |p| p.line()),
+                    message: e.to_string(),
+                });
                 // A broken record (bad UTF-8, wrong field count) cannot be resynchronised.
-                if matches!(e.kind(), csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }) {
+                if matches!(
+                    e.kind(),
+                    csv::ErrorKind::Utf8 { .. } | csv::ErrorKind::UnequalLengths { .. }
+                ) {
                     continue;
                 }
                 break;
             }
         }
         let line = record.position().map_or(line, |p| p.line());
-        let parsed = record.deserialize::<Row>(Some(&headers)).map_err(|e| e.to_string()).and_then(parse_row);
+        let parsed = record
+            .deserialize::<Row>(Some(&headers))
+            .map_err(|e| e.to_string())
+            .and_then(parse_row);
         match parsed {
             Ok((org, service)) => match dir.organization(&org.id) {
                 Some(existing) if *existing != org => errors.push(RowError {
@@ -255,9 +298,18 @@ mod tests {
     #[test]
     fn bad_rows_are_reported_with_their_line() {
         let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
-        let small = Directory { organizations: dir.organizations.clone(), services: dir.services[..3].to_vec() };
+        let small = Directory {
+            organizations: dir.organizations.clone(),
+            services: dir.services[..3].to_vec(),
+        };
         let text = String::from_utf8(write(&small).unwrap_or_default()).unwrap_or_default();
-        let broken = text.replacen(",recovery_facility,", ",no_such_kind,", 1).replacen(",mental_health_welfare_center,", ",mental_health_welfare_center_x,", 1);
+        let broken = text
+            .replacen(",recovery_facility,", ",no_such_kind,", 1)
+            .replacen(
+                ",mental_health_welfare_center,",
+                ",mental_health_welfare_center_x,",
+                1,
+            );
         let (ok, errors) = read(broken.as_bytes());
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].line, 2);

@@ -29,10 +29,16 @@ pub enum DatasetError {
 
 /// The bundled directory: both files merged and validated.
 pub fn bundled() -> Result<Directory, DatasetError> {
-    let mut dir: Directory = serde_json::from_str(SEED_DIRECTORY)
-        .map_err(|source| DatasetError::Parse { file: "seed-directory.json", source })?;
-    let tables: Directory = serde_json::from_str(HANDBOOK_TABLES)
-        .map_err(|source| DatasetError::Parse { file: "handbook-tables.json", source })?;
+    let mut dir: Directory =
+        serde_json::from_str(SEED_DIRECTORY).map_err(|source| DatasetError::Parse {
+            file: "seed-directory.json",
+            source,
+        })?;
+    let tables: Directory =
+        serde_json::from_str(HANDBOOK_TABLES).map_err(|source| DatasetError::Parse {
+            file: "handbook-tables.json",
+            source,
+        })?;
     dir.organizations.extend(tables.organizations);
     dir.services.extend(tables.services);
     dir.validate().map_err(DatasetError::Invalid)?;
@@ -55,7 +61,11 @@ mod tests {
         let dir = bundled().unwrap_or_else(|e| panic!("{e}"));
         for s in &dir.services {
             let src = &s.provenance.source;
-            assert!(src.doc.ends_with(".txt") && src.from >= 1 && src.to >= src.from, "{}", s.id);
+            assert!(
+                src.doc.ends_with(".txt") && src.from >= 1 && src.to >= src.from,
+                "{}",
+                s.id
+            );
         }
     }
 
@@ -64,6 +74,9 @@ mod tests {
         // The crisis banner lists crisis_line services; none of the seeds gives such a line,
         // so none may be bundled (see the web crate's crisis banner).
         let dir = bundled().unwrap_or_else(|e| panic!("{e}"));
-        assert!(dir.services.iter().all(|s| s.kind != ResourceKind::CrisisLine));
+        assert!(dir
+            .services
+            .iter()
+            .all(|s| s.kind != ResourceKind::CrisisLine));
     }
 }

@@ -97,8 +97,13 @@ impl Jurisdiction {
     }
     fn area(&self) -> ServiceArea {
         match self.city {
-            Some(c) => ServiceArea::Municipality { prefecture: self.prefecture, name: c.name.to_owned() },
-            None => ServiceArea::Prefecture { prefecture: self.prefecture },
+            Some(c) => ServiceArea::Municipality {
+                prefecture: self.prefecture,
+                name: c.name.to_owned(),
+            },
+            None => ServiceArea::Prefecture {
+                prefecture: self.prefecture,
+            },
         }
     }
     fn label(&self) -> &'static str {
@@ -108,7 +113,10 @@ impl Jurisdiction {
 
 fn is_header(first: &str) -> bool {
     let f: String = first.chars().filter(|c| !c.is_whitespace()).collect();
-    matches!(f.as_str(), "都道府県" | "指定都市名" | "種類" | "都道府県指定都市")
+    matches!(
+        f.as_str(),
+        "都道府県" | "指定都市名" | "種類" | "都道府県指定都市"
+    )
 }
 
 /// Removes spaces that PDF extraction put between CJK characters (`復 光 会` → `復光会`).
@@ -152,7 +160,10 @@ fn id<T>(parse: fn(String) -> Result<T, crate::ids::InvalidId>, s: String) -> Re
 fn suspect_notes(text: &str, notes: &mut Vec<QualityNote>) {
     for (fragment, field, note) in SUSPECT_FRAGMENTS {
         if text.contains(fragment) {
-            notes.push(QualityNote { field: field.to_owned(), note: format!("「{fragment}」: {note}") });
+            notes.push(QualityNote {
+                field: field.to_owned(),
+                note: format!("「{fragment}」: {note}"),
+            });
         }
     }
 }
@@ -160,7 +171,10 @@ fn suspect_notes(text: &str, notes: &mut Vec<QualityNote>) {
 fn phone_notes(phones: &[Phone], notes: &mut Vec<QualityNote>) {
     for p in phones {
         if let Some(why) = p.number.suspicion() {
-            notes.push(QualityNote { field: "phone".into(), note: format!("{}: {why}", p.number) });
+            notes.push(QualityNote {
+                field: "phone".into(),
+                note: format!("{}: {why}", p.number),
+            });
         }
     }
 }
@@ -179,7 +193,11 @@ struct Importer<'a> {
 impl Importer<'_> {
     fn provenance(&self, line: u32) -> Provenance {
         Provenance {
-            source: SourceRef { doc: self.doc.to_owned(), from: line, to: line },
+            source: SourceRef {
+                doc: self.doc.to_owned(),
+                from: line,
+                to: line,
+            },
             also: vec![],
             as_of: self.as_of.clone(),
             last_verified: None,
@@ -187,33 +205,56 @@ impl Importer<'_> {
     }
 
     fn error(&mut self, line: u32, message: impl Into<String>) {
-        self.out.errors.push(LineIssue { line, message: message.into() });
+        self.out.errors.push(LineIssue {
+            line,
+            message: message.into(),
+        });
     }
 
     fn city_prefix(address: &str) -> Option<String> {
-        let end = address.char_indices().find(|&(_, c)| c == '市').map(|(i, c)| i + c.len_utf8())?;
+        let end = address
+            .char_indices()
+            .find(|&(_, c)| c == '市')
+            .map(|(i, c)| i + c.len_utf8())?;
         Some(address[..end].to_owned())
     }
 
     /// Resolves a jurisdiction cell; records notes for anything assumed.
-    fn jurisdiction(&mut self, cell: &str, address: &str, line: u32, notes: &mut Vec<QualityNote>) -> Result<Jurisdiction, String> {
+    fn jurisdiction(
+        &mut self,
+        cell: &str,
+        address: &str,
+        line: u32,
+        notes: &mut Vec<QualityNote>,
+    ) -> Result<Jurisdiction, String> {
         let cell = squeeze_cjk_spaces(cell);
         if let Some(city) = DesignatedCity::find(&cell) {
             if city.name != cell {
                 notes.push(QualityNote { field: "jurisdiction".into(), note: format!("指定都市名が「{cell}」と印字されており「市」が欠けています。{}と判断しました。", city.name) });
             }
-            return Ok(Jurisdiction { prefecture: city.prefecture, city: Some(city) });
+            return Ok(Jurisdiction {
+                prefecture: city.prefecture,
+                city: Some(city),
+            });
         }
         if let Ok(p) = Prefecture::parse(&cell) {
-            return Ok(Jurisdiction { prefecture: p, city: None });
+            return Ok(Jurisdiction {
+                prefecture: p,
+                city: None,
+            });
         }
         // One character off a prefecture name, and the address is in the city of that
         // prefecture's department: take it, and say so.
         let city = Self::city_prefix(address);
         let candidate = Prefecture::all().find(|p| {
-            let (a, b): (Vec<char>, Vec<char>) = (p.name().chars().collect(), cell.chars().collect());
-            a.len() == b.len() && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
-                && self.department_cities.iter().any(|(dp, c)| dp == p && Some(c) == city.as_ref())
+            let (a, b): (Vec<char>, Vec<char>) =
+                (p.name().chars().collect(), cell.chars().collect());
+            a.len() == b.len()
+                && a.iter().zip(&b).filter(|(x, y)| x != y).count() == 1
+                && self
+                    .department_cities
+                    .iter()
+                    .any(|(dp, c)| dp == p && Some(c) == city.as_ref())
         });
         match candidate {
             Some(p) => {
@@ -221,8 +262,14 @@ impl Importer<'_> {
                     field: "jurisdiction".into(),
                     note: format!("都道府県名が「{cell}」と印字されています（OCRの誤りと思われます）。所在地が{}の担当課と同じ市にあるため{}と判断しました。名称は印字のままです。", p.name(), p.name()),
                 });
-                self.out.notes.push(LineIssue { line, message: format!("jurisdiction {cell:?} read as {}", p.name()) });
-                Ok(Jurisdiction { prefecture: p, city: None })
+                self.out.notes.push(LineIssue {
+                    line,
+                    message: format!("jurisdiction {cell:?} read as {}", p.name()),
+                });
+                Ok(Jurisdiction {
+                    prefecture: p,
+                    city: None,
+                })
             }
             None => Err(format!("unknown jurisdiction {cell:?}")),
         }
@@ -241,7 +288,10 @@ impl Importer<'_> {
 
     fn finish_record(&mut self, org: Organization, service: Service, line: u32) {
         for n in org.quality_notes.iter().chain(&service.quality_notes) {
-            self.out.notes.push(LineIssue { line, message: format!("{}: {}", n.field, n.note) });
+            self.out.notes.push(LineIssue {
+                line,
+                message: format!("{}: {}", n.field, n.note),
+            });
         }
         self.out.directory.organizations.push(org);
         self.out.directory.services.push(service);
@@ -251,7 +301,10 @@ impl Importer<'_> {
         cell.split_whitespace()
             .map(|raw| {
                 PhoneNumber::parse(raw)
-                    .map(|number| Phone { number, label: label.map(str::to_owned) })
+                    .map(|number| Phone {
+                        number,
+                        label: label.map(str::to_owned),
+                    })
                     .map_err(|e| e.to_string())
             })
             .collect()
@@ -268,14 +321,22 @@ impl Importer<'_> {
         let slug = j.slug();
         // Two addresses (神戸市) come labelled (セナ)/(本庁) and pair with two postcodes.
         let addresses: Vec<&str> = if address.contains(")") && address.matches('(').count() > 1 {
-            address.split_inclusive(')').map(str::trim).filter(|s| !s.is_empty()).collect()
+            address
+                .split_inclusive(')')
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .collect()
         } else {
             vec![address.trim()]
         };
         let postals: Vec<&str> = postal.split_whitespace().collect();
         let mut locations = Vec::new();
         for (i, addr) in addresses.iter().enumerate() {
-            let lid = if i == 0 { format!("dept-{slug}") } else { format!("dept-{slug}-{}", i + 1) };
+            let lid = if i == 0 {
+                format!("dept-{slug}")
+            } else {
+                format!("dept-{slug}-{}", i + 1)
+            };
             locations.push(Location {
                 id: id(LocationId::try_from, lid)?,
                 kind: LocationKind::Physical,
@@ -354,11 +415,17 @@ impl Importer<'_> {
         };
         let mut notes = Vec::new();
         let (j, juris_text) = if juris.trim().is_empty() {
-            let (j, text) = self.last_jurisdiction.clone().ok_or("blank jurisdiction on the first row")?;
+            let (j, text) = self
+                .last_jurisdiction
+                .clone()
+                .ok_or("blank jurisdiction on the first row")?;
             self.out.filled_down.push(line);
             (j, text)
         } else {
-            (self.jurisdiction(juris, address, line, &mut notes)?, juris.trim().to_owned())
+            (
+                self.jurisdiction(juris, address, line, &mut notes)?,
+                juris.trim().to_owned(),
+            )
         };
         self.last_jurisdiction = Some((j, juris_text));
         let slug = j.slug();
@@ -372,7 +439,11 @@ impl Importer<'_> {
                 1
             }
         };
-        let sid = if seq == 1 { format!("mhwc-{slug}") } else { format!("mhwc-{slug}-{seq}") };
+        let sid = if seq == 1 {
+            format!("mhwc-{slug}")
+        } else {
+            format!("mhwc-{slug}-{seq}")
+        };
         let phones = Self::parse_phones(phone, Some("代表"))?;
         phone_notes(&phones, &mut notes);
         suspect_notes(address, &mut notes);
@@ -380,7 +451,10 @@ impl Importer<'_> {
         let opened = match wareki::parse(opened) {
             Ok(w) => Some(w.iso()),
             Err(_) => {
-                notes.push(QualityNote { field: "opened".into(), note: format!("開設年月「{}」を読み取れませんでした。", opened.trim()) });
+                notes.push(QualityNote {
+                    field: "opened".into(),
+                    note: format!("開設年月「{}」を読み取れませんでした。", opened.trim()),
+                });
                 None
             }
         };
@@ -399,11 +473,18 @@ impl Importer<'_> {
         let oid = id(OrganizationId::try_from, sid.clone())?;
         let mut provenance = self.provenance(line);
         // What every centre does: 精神保健福祉センター運営要領 (004:20149, 20153).
-        provenance.also.push(SourceRef { doc: self.doc.to_owned(), from: 20149, to: 20149 });
+        provenance.also.push(SourceRef {
+            doc: self.doc.to_owned(),
+            from: 20149,
+            to: 20149,
+        });
         let org = Organization {
             id: oid.clone(),
             name: name.clone(),
-            description: Some(format!("{}が設置する精神保健福祉センター。{shared}", j.label())),
+            description: Some(format!(
+                "{}が設置する精神保健福祉センター。{shared}",
+                j.label()
+            )),
             url: None,
             locations: vec![location.clone()],
             founded: opened.clone(),
@@ -451,19 +532,29 @@ impl Importer<'_> {
         let (postal, rest) = match cell.strip_prefix('〒') {
             Some(r) => {
                 let mut it = r.splitn(2, char::is_whitespace);
-                (it.next().map(str::to_owned), it.next().unwrap_or("").trim().to_owned())
+                (
+                    it.next().map(str::to_owned),
+                    it.next().unwrap_or("").trim().to_owned(),
+                )
             }
             None => (None, cell.to_owned()),
         };
         let tokens: Vec<&str> = rest.split_whitespace().collect();
         let phone_at = tokens
             .iter()
-            .rposition(|t| t.contains('-') && t.chars().all(|c| c.is_ascii_digit() || c == '-') && PhoneNumber::parse(t).is_ok())
+            .rposition(|t| {
+                t.contains('-')
+                    && t.chars().all(|c| c.is_ascii_digit() || c == '-')
+                    && PhoneNumber::parse(t).is_ok()
+            })
             .ok_or_else(|| format!("no phone number in {cell:?}"))?;
         let phone = PhoneNumber::parse(tokens[phone_at]).map_err(|e| e.to_string())?;
         let mut address = tokens[..phone_at].join(" ");
         let tail = tokens[phone_at + 1..].join(" ");
-        let tail = tail.trim().trim_start_matches(['(', '（']).trim_end_matches([')', '）']);
+        let tail = tail
+            .trim()
+            .trim_start_matches(['(', '（'])
+            .trim_end_matches([')', '）']);
         if !tail.is_empty() {
             address.push(' ');
             address.push_str(tail);
@@ -479,22 +570,34 @@ impl Importer<'_> {
         let raw_name = name.trim();
         let name = squeeze_cjk_spaces(raw_name);
         if name != raw_name {
-            notes.push(QualityNote { field: "name".into(), note: format!("印字「{raw_name}」の文字間の空白を除いて「{name}」としました。") });
+            notes.push(QualityNote {
+                field: "name".into(),
+                note: format!("印字「{raw_name}」の文字間の空白を除いて「{name}」としました。"),
+            });
         }
         let (postal, address, phone) = Self::split_address_cell(address_cell)?;
         suspect_notes(&address, &mut notes);
         let prefecture = Prefecture::from_address(&address);
         if prefecture.is_none() {
-            notes.push(QualityNote { field: "address".into(), note: "所在地に都道府県の記載がありません。".into() });
+            notes.push(QualityNote {
+                field: "address".into(),
+                note: "所在地に都道府県の記載がありません。".into(),
+            });
         }
-        let phones = vec![Phone { number: phone, label: Some("代表".into()) }];
+        let phones = vec![Phone {
+            number: phone,
+            label: Some("代表".into()),
+        }];
         phone_notes(&phones, &mut notes);
         let form_label = match form.trim() {
             "財団" => Some("財団法人"),
             "社団" => Some("社団法人"),
             "社福" => Some("社会福祉法人"),
             "" => {
-                notes.push(QualityNote { field: "legal_form".into(), note: "法人の種類が空欄です。".into() });
+                notes.push(QualityNote {
+                    field: "legal_form".into(),
+                    note: "法人の種類が空欄です。".into(),
+                });
                 None
             }
             _ => None,
@@ -504,12 +607,21 @@ impl Importer<'_> {
         let founded_iso = match wareki::parse(founded_main) {
             Ok(w) => Some(w.iso()),
             Err(_) => {
-                notes.push(QualityNote { field: "founded".into(), note: format!("設立年月日「{founded_raw}」を読み取れませんでした。") });
+                notes.push(QualityNote {
+                    field: "founded".into(),
+                    note: format!("設立年月日「{founded_raw}」を読み取れませんでした。"),
+                });
                 None
             }
         };
         if founded_main != founded_raw {
-            notes.push(QualityNote { field: "founded".into(), note: format!("設立年月日に補足「{}」があり、意味は資料からわかりません。", &founded_raw[founded_main.len()..].trim()) });
+            notes.push(QualityNote {
+                field: "founded".into(),
+                note: format!(
+                    "設立年月日に補足「{}」があり、意味は資料からわかりません。",
+                    &founded_raw[founded_main.len()..].trim()
+                ),
+            });
         }
         // Items are numbered "1. … 2. …" in one cell; keep them as a list of activities.
         let activities: Vec<String> = {
@@ -668,12 +780,19 @@ pub fn import(doc: &str, text: &str) -> HandbookImport {
             continue;
         }
         rows_seen = true;
-        let cells: Vec<&str> = if cells.iter().skip(1).all(|c| c.trim().is_empty()) { continue } else { cells };
+        let cells: Vec<&str> = if cells.iter().skip(1).all(|c| c.trim().is_empty()) {
+            continue;
+        } else {
+            cells
+        };
         im.row(t, &cells, line);
     }
     if let Some((line, n)) = expected_centres {
         if n != im.out.centres {
-            let message = format!("the 合計 row says {n} centres, but {} were imported", im.out.centres);
+            let message = format!(
+                "the 合計 row says {n} centres, but {} were imported",
+                im.out.centres
+            );
             im.error(line, message);
         }
     }
@@ -713,7 +832,11 @@ mod tests {
 我が国の精神保健福祉\n";
 
     fn service<'a>(im: &'a HandbookImport, id: &str) -> &'a Service {
-        im.directory.services.iter().find(|s| s.id.as_ref() == id).unwrap_or_else(|| panic!("no service {id}"))
+        im.directory
+            .services
+            .iter()
+            .find(|s| s.id.as_ref() == id)
+            .unwrap_or_else(|| panic!("no service {id}"))
     }
 
     #[test]
@@ -722,7 +845,10 @@ mod tests {
         assert_eq!((im.departments, im.centres, im.related), (3, 5, 2));
         assert!(im.errors.is_empty(), "{:?}", im.errors);
         assert_eq!(im.directory.validate(), Ok(()));
-        assert_eq!(service(&im, "mhwc-05").provenance.as_of.as_deref(), Some("2006-04-01"));
+        assert_eq!(
+            service(&im, "mhwc-05").provenance.as_of.as_deref(),
+            Some("2006-04-01")
+        );
         assert_eq!(service(&im, "mhwc-05").provenance.source.from, 14);
     }
 
@@ -736,7 +862,10 @@ mod tests {
     #[test]
     fn phones_are_normalised_and_the_akita_centre_is_flagged() {
         let im = import("sample.txt", SAMPLE);
-        assert_eq!(service(&im, "dept-05").phones[0].number.as_ref(), "018-860-1111");
+        assert_eq!(
+            service(&im, "dept-05").phones[0].number.as_ref(),
+            "018-860-1111"
+        );
         let akita = service(&im, "mhwc-05");
         assert!(akita.has_flagged_phone());
         assert!(akita.quality_notes.iter().any(|n| n.field == "phone"));
@@ -747,22 +876,42 @@ mod tests {
         let im = import("sample.txt", SAMPLE);
         assert_eq!(im.filled_down, vec![16]);
         let tama = service(&im, "mhwc-13-2");
-        assert_eq!(tama.prefecture(&im.directory.organizations.iter().find(|o| o.id == tama.organization_id).cloned().unwrap_or_else(|| panic!())).map(|p| p.name()), Some("東京都"));
+        assert_eq!(
+            tama.prefecture(
+                &im.directory
+                    .organizations
+                    .iter()
+                    .find(|o| o.id == tama.organization_id)
+                    .cloned()
+                    .unwrap_or_else(|| panic!())
+            )
+            .map(|p| p.name()),
+            Some("東京都")
+        );
     }
 
     #[test]
     fn a_misread_prefecture_is_resolved_by_the_department_city_and_noted() {
         let im = import("sample.txt", SAMPLE);
         let s = service(&im, "mhwc-32");
-        assert_eq!(s.name, "鳥根県立心と体の相談センター", "the name stays as printed");
-        assert!(s.quality_notes.iter().any(|n| n.field == "jurisdiction" && n.note.contains("島根県")));
+        assert_eq!(
+            s.name, "鳥根県立心と体の相談センター",
+            "the name stays as printed"
+        );
+        assert!(s
+            .quality_notes
+            .iter()
+            .any(|n| n.field == "jurisdiction" && n.note.contains("島根県")));
     }
 
     #[test]
     fn nagoya_without_shi_is_accepted_and_noted() {
         let im = import("sample.txt", SAMPLE);
         let s = service(&im, "mhwc-nagoya");
-        assert!(s.quality_notes.iter().any(|n| n.note.contains("「市」が欠けています")));
+        assert!(s
+            .quality_notes
+            .iter()
+            .any(|n| n.note.contains("「市」が欠けています")));
     }
 
     #[test]
@@ -771,25 +920,64 @@ mod tests {
         let kobe = service(&im, "dept-kobe");
         assert_eq!(kobe.phones.len(), 2);
         assert_eq!(kobe.location_ids.len(), 2);
-        let org = im.directory.organizations.iter().find(|o| o.id.as_ref() == "dept-kobe").unwrap_or_else(|| panic!());
+        let org = im
+            .directory
+            .organizations
+            .iter()
+            .find(|o| o.id.as_ref() == "dept-kobe")
+            .unwrap_or_else(|| panic!());
         assert_eq!(org.locations[1].postal_code.as_deref(), Some("650-8570"));
-        assert!(kobe.quality_notes.iter().any(|n| n.note.contains("健康推進部の健康センター")));
+        assert!(kobe
+            .quality_notes
+            .iter()
+            .any(|n| n.note.contains("健康推進部の健康センター")));
     }
 
     #[test]
     fn related_organisations_split_the_address_cell_and_keep_building_names() {
         let im = import("sample.txt", SAMPLE);
-        let fukko = im.directory.services.iter().find(|s| s.name == "復光会").unwrap_or_else(|| panic!());
+        let fukko = im
+            .directory
+            .services
+            .iter()
+            .find(|s| s.name == "復光会")
+            .unwrap_or_else(|| panic!());
         assert_eq!(fukko.phones[0].number.as_ref(), "0474-22-3509");
-        assert!(fukko.concerns.contains(&Concern::Drugs) && fukko.concerns.contains(&Concern::Alcohol));
-        let org = im.directory.organizations.iter().find(|o| o.id == fukko.organization_id).unwrap_or_else(|| panic!());
+        assert!(
+            fukko.concerns.contains(&Concern::Drugs) && fukko.concerns.contains(&Concern::Alcohol)
+        );
+        let org = im
+            .directory
+            .organizations
+            .iter()
+            .find(|o| o.id == fukko.organization_id)
+            .unwrap_or_else(|| panic!());
         assert_eq!(org.founded.as_deref(), Some("1952-08-11"));
         assert_eq!(org.locations[0].postal_code.as_deref(), Some("273-8540"));
-        let ido = im.directory.organizations.iter().find(|o| o.name == "日本知的障害者福祉協会").unwrap_or_else(|| panic!());
-        assert_eq!(ido.locations[0].address.as_deref(), Some("港区浜松町2-7-19 秀和第2浜松町ビル6階"));
-        assert_eq!(ido.locations[0].prefecture.map(|p| p.name()), Some("東京都"));
-        let s = im.directory.services.iter().find(|s| s.organization_id == ido.id).unwrap_or_else(|| panic!());
-        assert!(s.quality_notes.iter().any(|n| n.field == "phone"), "a Tokyo number without 03 is flagged");
+        let ido = im
+            .directory
+            .organizations
+            .iter()
+            .find(|o| o.name == "日本知的障害者福祉協会")
+            .unwrap_or_else(|| panic!());
+        assert_eq!(
+            ido.locations[0].address.as_deref(),
+            Some("港区浜松町2-7-19 秀和第2浜松町ビル6階")
+        );
+        assert_eq!(
+            ido.locations[0].prefecture.map(|p| p.name()),
+            Some("東京都")
+        );
+        let s = im
+            .directory
+            .services
+            .iter()
+            .find(|s| s.organization_id == ido.id)
+            .unwrap_or_else(|| panic!());
+        assert!(
+            s.quality_notes.iter().any(|n| n.field == "phone"),
+            "a Tokyo number without 03 is flagged"
+        );
     }
 
     #[test]

@@ -36,10 +36,22 @@ fn byday(days: &Days) -> (&'static str, String) {
         chrono::Weekday::Sun => "SU",
     };
     match days {
-        Days::Weekly { weekdays } => ("WEEKLY", weekdays.iter().map(|w| code(*w)).collect::<Vec<_>>().join(",")),
-        Days::MonthlyNth { weeks, weekday } => {
-            ("MONTHLY", weeks.iter().map(|n| format!("{n}{}", code(*weekday))).collect::<Vec<_>>().join(","))
-        }
+        Days::Weekly { weekdays } => (
+            "WEEKLY",
+            weekdays
+                .iter()
+                .map(|w| code(*w))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
+        Days::MonthlyNth { weeks, weekday } => (
+            "MONTHLY",
+            weeks
+                .iter()
+                .map(|n| format!("{n}{}", code(*weekday)))
+                .collect::<Vec<_>>()
+                .join(","),
+        ),
     }
 }
 
@@ -136,7 +148,11 @@ pub fn location_json(o: &Organization, l: &Location) -> Value {
 
 /// A whole directory as one HSDS document.
 pub fn export(dir: &Directory) -> Value {
-    let orgs: std::collections::HashMap<&str, &Organization> = dir.organizations.iter().map(|o| (o.id.as_ref(), o)).collect();
+    let orgs: std::collections::HashMap<&str, &Organization> = dir
+        .organizations
+        .iter()
+        .map(|o| (o.id.as_ref(), o))
+        .collect();
     json!({
         "hsds_version": "3.0",
         "profile": PROFILE,
@@ -333,13 +349,20 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
         })
         .collect();
     for l in doc.locations {
-        let org = organizations.iter_mut().find(|o| o.id == l.organization_id).ok_or_else(|| HsdsError::Orphan {
-            location: l.id.to_string(),
-            organization: l.organization_id.to_string(),
-        })?;
+        let org = organizations
+            .iter_mut()
+            .find(|o| o.id == l.organization_id)
+            .ok_or_else(|| HsdsError::Orphan {
+                location: l.id.to_string(),
+                organization: l.organization_id.to_string(),
+            })?;
         org.locations.push(Location {
             id: l.id,
-            kind: if l.location_type.as_deref() == Some("virtual") { LocationKind::Virtual } else { LocationKind::Physical },
+            kind: if l.location_type.as_deref() == Some("virtual") {
+                LocationKind::Virtual
+            } else {
+                LocationKind::Physical
+            },
             postal_code: l.x_tsunagu.postal_code,
             prefecture: l.x_tsunagu.prefecture,
             address: l.addresses.into_iter().next().map(|a| a.address_1),
@@ -351,7 +374,12 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             "active" => ServiceStatus::Active,
             "temporarily closed" | "temporarily_closed" => ServiceStatus::TemporarilyClosed,
             "defunct" | "inactive" => ServiceStatus::Defunct,
-            other => return Err(HsdsError::Status { service: s.id.to_string(), status: other.to_owned() }),
+            other => {
+                return Err(HsdsError::Status {
+                    service: s.id.to_string(),
+                    status: other.to_owned(),
+                })
+            }
         };
         let p = s.x_tsunagu;
         services.push(Service {
@@ -368,11 +396,22 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             anonymous: p.anonymous,
             reservation_required: p.reservation_required,
             status,
-            phones: s.phones.into_iter().map(|ph| Phone { number: ph.number, label: ph.description }).collect(),
+            phones: s
+                .phones
+                .into_iter()
+                .map(|ph| Phone {
+                    number: ph.number,
+                    label: ph.description,
+                })
+                .collect(),
             emails: p.emails,
             links: p.links,
             hours: p.hours,
-            location_ids: s.service_at_locations.into_iter().map(|x| x.location_id).collect(),
+            location_ids: s
+                .service_at_locations
+                .into_iter()
+                .map(|x| x.location_id)
+                .collect(),
             service_area: p.service_area,
             languages: s.languages.into_iter().map(|l| l.code).collect(),
             cost: s.fees_description,
@@ -381,7 +420,10 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             quality_notes: p.quality_notes,
         });
     }
-    Ok(Directory { organizations, services })
+    Ok(Directory {
+        organizations,
+        services,
+    })
 }
 
 #[cfg(test)]
@@ -399,15 +441,30 @@ mod tests {
     #[test]
     fn schedules_use_hsds_byday_codes() {
         let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
-        let s = dir.services.iter().find(|s| s.id.as_ref() == "showa-karasuyama-addiction").unwrap_or_else(|| panic!());
+        let s = dir
+            .services
+            .iter()
+            .find(|s| s.id.as_ref() == "showa-karasuyama-addiction")
+            .unwrap_or_else(|| panic!());
         let v = service_json(s, None);
-        let bydays: Vec<&str> = v["schedules"].as_array().into_iter().flatten().filter_map(|s| s["byday"].as_str()).collect();
-        assert!(bydays.contains(&"MO,TU,WE,TH,FR") && bydays.contains(&"2FR,4FR"), "{bydays:?}");
+        let bydays: Vec<&str> = v["schedules"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|s| s["byday"].as_str())
+            .collect();
+        assert!(
+            bydays.contains(&"MO,TU,WE,TH,FR") && bydays.contains(&"2FR,4FR"),
+            "{bydays:?}"
+        );
     }
 
     #[test]
     fn bad_documents_give_errors_with_positions() {
-        let e = import("{\"services\": [ {\"id\": 5} ]}").err().map(|e| e.to_string()).unwrap_or_default();
+        let e = import("{\"services\": [ {\"id\": 5} ]}")
+            .err()
+            .map(|e| e.to_string())
+            .unwrap_or_default();
         assert!(e.contains("line 1"), "{e}");
         assert!(import("not json").is_err());
     }

@@ -14,7 +14,8 @@ pub struct InvalidId(pub String);
 fn check_slug(s: &str) -> Result<(), InvalidId> {
     let ok = !s.is_empty()
         && s.len() <= 80
-        && s.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+        && s.bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
     if ok {
         Ok(())
     } else {

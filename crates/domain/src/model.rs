@@ -62,7 +62,11 @@ pub const STALE_AFTER_YEARS: i32 = 3;
 impl Provenance {
     /// The year of the newest of as-of and last-verified, if either is known.
     fn freshest_year(&self) -> Option<i32> {
-        let as_of = self.as_of.as_deref().and_then(|s| s.get(..4)).and_then(|y| y.parse().ok());
+        let as_of = self
+            .as_of
+            .as_deref()
+            .and_then(|s| s.get(..4))
+            .and_then(|y| y.parse().ok());
         let verified = self.last_verified.map(|d| d.year());
         as_of.max(verified)
     }
@@ -70,7 +74,8 @@ impl Provenance {
     /// Whether the record should carry a "confirm before calling" notice on `today`.
     /// Unknown dates count as stale: nobody can vouch for them.
     pub fn is_stale(&self, today: NaiveDate) -> bool {
-        self.freshest_year().is_none_or(|y| today.year() - y >= STALE_AFTER_YEARS)
+        self.freshest_year()
+            .is_none_or(|y| today.year() - y >= STALE_AFTER_YEARS)
     }
 }
 
@@ -165,7 +170,8 @@ impl ServiceArea {
     pub fn prefecture(&self) -> Option<Prefecture> {
         match self {
             ServiceArea::National => None,
-            ServiceArea::Prefecture { prefecture } | ServiceArea::Municipality { prefecture, .. } => Some(*prefecture),
+            ServiceArea::Prefecture { prefecture }
+            | ServiceArea::Municipality { prefecture, .. } => Some(*prefecture),
         }
     }
 
@@ -280,14 +286,20 @@ impl Service {
     /// The prefecture used for filtering and regional ranking: the service area's, else that of
     /// the first location that has one.
     pub fn prefecture(&self, org: &Organization) -> Option<Prefecture> {
-        self.service_area.as_ref().and_then(ServiceArea::prefecture).or_else(|| {
-            self.locations(org).find_map(|l| l.prefecture)
-        })
+        self.service_area
+            .as_ref()
+            .and_then(ServiceArea::prefecture)
+            .or_else(|| self.locations(org).find_map(|l| l.prefecture))
     }
 
     /// The service's locations, resolved against its organization.
-    pub fn locations<'a>(&'a self, org: &'a Organization) -> impl Iterator<Item = &'a Location> + 'a {
-        self.location_ids.iter().filter_map(move |id| org.locations.iter().find(|l| &l.id == id))
+    pub fn locations<'a>(
+        &'a self,
+        org: &'a Organization,
+    ) -> impl Iterator<Item = &'a Location> + 'a {
+        self.location_ids
+            .iter()
+            .filter_map(move |id| org.locations.iter().find(|l| &l.id == id))
     }
 
     /// Whether any phone number is flagged as suspect.
@@ -352,26 +364,45 @@ impl Directory {
         let mut locations = HashSet::new();
         for o in &self.organizations {
             if !orgs.insert(o.id.as_ref()) {
-                errors.push(DirectoryError::DuplicateId { kind: "organization", id: o.id.to_string() });
+                errors.push(DirectoryError::DuplicateId {
+                    kind: "organization",
+                    id: o.id.to_string(),
+                });
             }
             if o.name.trim().is_empty() {
-                errors.push(DirectoryError::EmptyName { kind: "organization", id: o.id.to_string() });
+                errors.push(DirectoryError::EmptyName {
+                    kind: "organization",
+                    id: o.id.to_string(),
+                });
             }
             for l in &o.locations {
                 if !locations.insert(l.id.as_ref()) {
-                    errors.push(DirectoryError::DuplicateId { kind: "location", id: l.id.to_string() });
+                    errors.push(DirectoryError::DuplicateId {
+                        kind: "location",
+                        id: l.id.to_string(),
+                    });
                 }
             }
         }
         let mut services = HashSet::new();
         for s in &self.services {
             if !services.insert(s.id.as_ref()) {
-                errors.push(DirectoryError::DuplicateId { kind: "service", id: s.id.to_string() });
+                errors.push(DirectoryError::DuplicateId {
+                    kind: "service",
+                    id: s.id.to_string(),
+                });
             }
             if s.name.trim().is_empty() {
-                errors.push(DirectoryError::EmptyName { kind: "service", id: s.id.to_string() });
+                errors.push(DirectoryError::EmptyName {
+                    kind: "service",
+                    id: s.id.to_string(),
+                });
             }
-            match self.organizations.iter().find(|o| o.id == s.organization_id) {
+            match self
+                .organizations
+                .iter()
+                .find(|o| o.id == s.organization_id)
+            {
                 None => errors.push(DirectoryError::UnknownOrganization {
                     service: s.id.to_string(),
                     organization: s.organization_id.to_string(),
@@ -408,7 +439,11 @@ mod tests {
 
     fn prov(as_of: Option<&str>) -> Provenance {
         Provenance {
-            source: SourceRef { doc: "x.txt".into(), from: 1, to: 2 },
+            source: SourceRef {
+                doc: "x.txt".into(),
+                from: 1,
+                to: 2,
+            },
             also: vec![],
             as_of: as_of.map(str::to_owned),
             last_verified: None,

@@ -59,7 +59,10 @@ impl PhoneNumber {
             Some("市外局番が書かれていません（資料が省略しています）。かける前に番号を確認してください")
         } else if !d.starts_with('0') {
             Some("市外局番が0で始まっていません（資料の誤り、OCRの誤りの可能性があります）")
-        } else if d.len() != 10 && !(d.len() == 11 && (d.starts_with("070") || d.starts_with("080") || d.starts_with("090"))) {
+        } else if d.len() != 10
+            && !(d.len() == 11
+                && (d.starts_with("070") || d.starts_with("080") || d.starts_with("090")))
+        {
             Some("桁数が国内の電話番号と合いません（市外局番の欠落の可能性があります）")
         } else {
             None

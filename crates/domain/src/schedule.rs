@@ -80,10 +80,18 @@ impl Days {
     /// Japanese description, such as `月・火・水` or `第2・第4金曜`.
     pub fn label_ja(&self) -> String {
         match self {
-            Days::Weekly { weekdays } => weekdays.iter().map(|w| weekday_ja(*w)).collect::<Vec<_>>().join("・"),
+            Days::Weekly { weekdays } => weekdays
+                .iter()
+                .map(|w| weekday_ja(*w))
+                .collect::<Vec<_>>()
+                .join("・"),
             Days::MonthlyNth { weeks, weekday } => format!(
                 "{}{}曜",
-                weeks.iter().map(|w| format!("第{w}")).collect::<Vec<_>>().join("・"),
+                weeks
+                    .iter()
+                    .map(|w| format!("第{w}"))
+                    .collect::<Vec<_>>()
+                    .join("・"),
                 weekday_ja(*weekday)
             ),
         }
@@ -264,7 +272,11 @@ impl Hours {
         if self.closed_year_end && is_year_end(date) {
             return DayVerdict::Closed(ClosedReason::YearEnd);
         }
-        if self.closed_days.iter().any(|md| md.month == date.month() && md.day == date.day()) {
+        if self
+            .closed_days
+            .iter()
+            .any(|md| md.month == date.month() && md.day == date.day())
+        {
             return DayVerdict::Closed(ClosedReason::ClosedDay);
         }
         if let Some(name) = national_holiday(date) {
@@ -280,13 +292,21 @@ impl Hours {
     }
 
     /// (opens, closes) of the contact rules that apply on `date`, read as `as_weekday`.
-    fn contact_rules_on(&self, date: NaiveDate, as_weekday: Weekday) -> impl Iterator<Item = (NaiveTime, NaiveTime)> + '_ {
+    fn contact_rules_on(
+        &self,
+        date: NaiveDate,
+        as_weekday: Weekday,
+    ) -> impl Iterator<Item = (NaiveTime, NaiveTime)> + '_ {
         // A holiday treated "as Saturday" uses Saturday's rules; match on a date with that weekday.
         let probe = (0..7)
             .map(|i| date + Duration::days(i))
             .find(|d| d.weekday() == as_weekday)
             .unwrap_or(date);
-        let probe = if as_weekday == date.weekday() { date } else { probe };
+        let probe = if as_weekday == date.weekday() {
+            date
+        } else {
+            probe
+        };
         self.rules
             .iter()
             .filter(move |r| r.kind.is_contact() && r.days.includes(probe))
@@ -295,8 +315,14 @@ impl Hours {
 
     /// Is the service reachable at `now` (Japan time)? See the module docs.
     pub fn open_state(&self, now: NaiveDateTime) -> OpenState {
-        if !self.rules.iter().any(|r| r.kind.is_contact() && r.opens.is_some() && r.closes.is_some()) {
-            return OpenState::Unknown { why: "受付時間の情報がありません".to_owned() };
+        if !self
+            .rules
+            .iter()
+            .any(|r| r.kind.is_contact() && r.opens.is_some() && r.closes.is_some())
+        {
+            return OpenState::Unknown {
+                why: "受付時間の情報がありません".to_owned(),
+            };
         }
         let today = now.date();
         let why = match self.day_verdict(today) {
@@ -304,20 +330,28 @@ impl Hours {
             DayVerdict::Closed(reason) => reason,
             DayVerdict::Rules(w) => {
                 let t = now.time();
-                if let Some((_, closes)) = self.contact_rules_on(today, w).find(|(o, c)| *o <= t && t < *c) {
+                if let Some((_, closes)) = self
+                    .contact_rules_on(today, w)
+                    .find(|(o, c)| *o <= t && t < *c)
+                {
                     return OpenState::Open { until: closes };
                 }
                 ClosedReason::OutsideHours
             }
         };
-        OpenState::Closed { why, next_open: self.next_open(now) }
+        OpenState::Closed {
+            why,
+            next_open: self.next_open(now),
+        }
     }
 
     /// The next opening after `now` within 14 days, skipping days whose status is unknown.
     pub fn next_open(&self, now: NaiveDateTime) -> Option<NaiveDateTime> {
         (0..15).find_map(|offset| {
             let date = now.date() + Duration::days(offset);
-            let DayVerdict::Rules(w) = self.day_verdict(date) else { return None };
+            let DayVerdict::Rules(w) = self.day_verdict(date) else {
+                return None;
+            };
             self.contact_rules_on(date, w)
                 .map(|(opens, _)| date.and_time(opens))
                 .filter(|t| *t > now)
@@ -334,14 +368,30 @@ mod tests {
         NaiveTime::from_hms_opt(h, m, 0).unwrap_or_default()
     }
     fn at(y: i32, mo: u32, d: u32, h: u32, mi: u32) -> NaiveDateTime {
-        NaiveDate::from_ymd_opt(y, mo, d).unwrap_or_default().and_time(t(h, mi))
+        NaiveDate::from_ymd_opt(y, mo, d)
+            .unwrap_or_default()
+            .and_time(t(h, mi))
     }
     fn weekdays() -> Days {
-        Days::Weekly { weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri] }
+        Days::Weekly {
+            weekdays: vec![
+                Weekday::Mon,
+                Weekday::Tue,
+                Weekday::Wed,
+                Weekday::Thu,
+                Weekday::Fri,
+            ],
+        }
     }
     fn ncnp_like() -> Hours {
         Hours {
-            rules: vec![HoursRule { kind: HoursKind::Reception, days: weekdays(), opens: Some(t(10, 0)), closes: Some(t(15, 0)), by_appointment: false }],
+            rules: vec![HoursRule {
+                kind: HoursKind::Reception,
+                days: weekdays(),
+                opens: Some(t(10, 0)),
+                closes: Some(t(15, 0)),
+                by_appointment: false,
+            }],
             holidays: HolidayPolicy::Closed,
             closed_year_end: true,
             ..Hours::default()
@@ -353,48 +403,82 @@ mod tests {
         let h = ncnp_like();
         // 2026-11-20 is a Friday.
         assert!(h.open_state(at(2026, 11, 20, 10, 0)).is_open());
-        assert!(!h.open_state(at(2026, 11, 20, 15, 0)).is_open(), "closing time is exclusive");
+        assert!(
+            !h.open_state(at(2026, 11, 20, 15, 0)).is_open(),
+            "closing time is exclusive"
+        );
         assert_eq!(
             h.open_state(at(2026, 11, 21, 12, 0)),
-            OpenState::Closed { why: ClosedReason::OutsideHours, next_open: Some(at(2026, 11, 24, 10, 0)) },
+            OpenState::Closed {
+                why: ClosedReason::OutsideHours,
+                next_open: Some(at(2026, 11, 24, 10, 0))
+            },
             "Saturday is closed; Monday 2026-11-23 is 勤労感謝の日, so the next opening is Tuesday"
         );
     }
 
     #[test]
     fn national_holidays_come_from_the_crate() {
-        assert!(national_holiday(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()).is_some());
-        assert!(national_holiday(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()).is_none());
+        assert!(
+            national_holiday(NaiveDate::from_ymd_opt(2026, 11, 23).unwrap_or_default()).is_some()
+        );
+        assert!(
+            national_holiday(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap_or_default()).is_none()
+        );
         let h = ncnp_like();
         assert!(matches!(
             h.open_state(at(2026, 11, 23, 11, 0)),
-            OpenState::Closed { why: ClosedReason::Holiday(_), .. }
+            OpenState::Closed {
+                why: ClosedReason::Holiday(_),
+                ..
+            }
         ));
     }
 
     #[test]
     fn a_holiday_with_no_stated_policy_is_unknown_not_open() {
-        let h = Hours { holidays: HolidayPolicy::Unstated, ..ncnp_like() };
-        assert!(matches!(h.open_state(at(2026, 11, 23, 11, 0)), OpenState::Unknown { .. }));
+        let h = Hours {
+            holidays: HolidayPolicy::Unstated,
+            ..ncnp_like()
+        };
+        assert!(matches!(
+            h.open_state(at(2026, 11, 23, 11, 0)),
+            OpenState::Unknown { .. }
+        ));
     }
 
     #[test]
     fn year_end_closure_applies_only_when_stated() {
         // 2026-12-29 is a Tuesday.
         let h = ncnp_like();
-        assert!(matches!(h.open_state(at(2026, 12, 29, 11, 0)), OpenState::Closed { why: ClosedReason::YearEnd, .. }));
-        let h = Hours { closed_year_end: false, ..ncnp_like() };
+        assert!(matches!(
+            h.open_state(at(2026, 12, 29, 11, 0)),
+            OpenState::Closed {
+                why: ClosedReason::YearEnd,
+                ..
+            }
+        ));
+        let h = Hours {
+            closed_year_end: false,
+            ..ncnp_like()
+        };
         assert!(h.open_state(at(2026, 12, 29, 11, 0)).is_open());
     }
 
     #[test]
     fn no_hours_means_unknown() {
-        assert!(matches!(Hours::default().open_state(at(2026, 11, 20, 11, 0)), OpenState::Unknown { .. }));
+        assert!(matches!(
+            Hours::default().open_state(at(2026, 11, 20, 11, 0)),
+            OpenState::Unknown { .. }
+        ));
     }
 
     #[test]
     fn second_and_fourth_friday_rules_match_only_those_fridays() {
-        let d = Days::MonthlyNth { weeks: vec![2, 4], weekday: Weekday::Fri };
+        let d = Days::MonthlyNth {
+            weeks: vec![2, 4],
+            weekday: Weekday::Fri,
+        };
         // Fridays in November 2026: 6, 13, 20, 27.
         let fri = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap_or_default();
         assert!(!d.includes(fri(6)));
@@ -410,7 +494,16 @@ mod tests {
         let h = Hours {
             rules: vec![HoursRule {
                 kind: HoursKind::Reception,
-                days: Days::Weekly { weekdays: vec![Weekday::Mon, Weekday::Tue, Weekday::Wed, Weekday::Thu, Weekday::Fri, Weekday::Sat] },
+                days: Days::Weekly {
+                    weekdays: vec![
+                        Weekday::Mon,
+                        Weekday::Tue,
+                        Weekday::Wed,
+                        Weekday::Thu,
+                        Weekday::Fri,
+                        Weekday::Sat,
+                    ],
+                },
                 opens: Some(t(9, 30)),
                 closes: Some(t(17, 0)),
                 by_appointment: false,
@@ -419,12 +512,24 @@ mod tests {
             ..Hours::default()
         };
         assert!(h.open_state(at(2026, 11, 23, 10, 0)).is_open());
-        assert!(!h.open_state(at(2026, 11, 22, 10, 0)).is_open(), "Sunday is closed");
+        assert!(
+            !h.open_state(at(2026, 11, 22, 10, 0)).is_open(),
+            "Sunday is closed"
+        );
     }
 
     #[test]
     fn fixed_closed_days_close_the_service() {
-        let h = Hours { closed_days: vec![MonthDay { month: 11, day: 20 }], ..ncnp_like() };
-        assert!(matches!(h.open_state(at(2026, 11, 20, 11, 0)), OpenState::Closed { why: ClosedReason::ClosedDay, .. }));
+        let h = Hours {
+            closed_days: vec![MonthDay { month: 11, day: 20 }],
+            ..ncnp_like()
+        };
+        assert!(matches!(
+            h.open_state(at(2026, 11, 20, 11, 0)),
+            OpenState::Closed {
+                why: ClosedReason::ClosedDay,
+                ..
+            }
+        ));
     }
 }

@@ -48,13 +48,48 @@ impl Wareki {
 #[error("not a 和暦 date: {0:?}")]
 pub struct InvalidWareki(pub String);
 
-/// (era initials, era name, first Gregorian year, first day, last day).
-const ERAS: [(&[&str], i32, (i32, u32, u32), (i32, u32, u32)); 5] = [
-    (&["明治", "明", "M"], 1868, (1868, 1, 25), (1912, 7, 29)),
-    (&["大正", "大", "T"], 1912, (1912, 7, 30), (1926, 12, 24)),
-    (&["昭和", "昭", "S"], 1926, (1926, 12, 25), (1989, 1, 7)),
-    (&["平成", "平", "H"], 1989, (1989, 1, 8), (2019, 4, 30)),
-    (&["令和", "令", "R"], 2019, (2019, 5, 1), (9999, 12, 31)),
+/// A (year, month, day) triple.
+type Ymd = (i32, u32, u32);
+
+/// An era: its spellings, the Gregorian year of its first year, and its first and last days.
+struct Era {
+    names: &'static [&'static str],
+    first_year: i32,
+    first: Ymd,
+    last: Ymd,
+}
+
+const ERAS: [Era; 5] = [
+    Era {
+        names: &["明治", "明", "M"],
+        first_year: 1868,
+        first: (1868, 1, 25),
+        last: (1912, 7, 29),
+    },
+    Era {
+        names: &["大正", "大", "T"],
+        first_year: 1912,
+        first: (1912, 7, 30),
+        last: (1926, 12, 24),
+    },
+    Era {
+        names: &["昭和", "昭", "S"],
+        first_year: 1926,
+        first: (1926, 12, 25),
+        last: (1989, 1, 7),
+    },
+    Era {
+        names: &["平成", "平", "H"],
+        first_year: 1989,
+        first: (1989, 1, 8),
+        last: (2019, 4, 30),
+    },
+    Era {
+        names: &["令和", "令", "R"],
+        first_year: 2019,
+        first: (2019, 5, 1),
+        last: (9999, 12, 31),
+    },
 ];
 
 /// Parses `昭43.4`, `平 4. 9`, `平01. 10. 06`, `昭和45年9月17日`, `令和元年5月`.
@@ -64,14 +99,23 @@ pub fn parse(raw: &str) -> Result<Wareki, InvalidWareki> {
     let s: String = raw.chars().filter(|c| !c.is_whitespace()).collect();
     let (era, rest) = ERAS
         .iter()
-        .find_map(|era| era.0.iter().find_map(|p| s.strip_prefix(p)).map(|rest| (era, rest)))
+        .find_map(|era| {
+            era.names
+                .iter()
+                .find_map(|p| s.strip_prefix(p))
+                .map(|rest| (era, rest))
+        })
         .ok_or_else(err)?;
     let rest = rest.replace("元", "1");
     let parts: Vec<&str> = rest
         .split(['.', '年', '月', '日', '/'])
         .filter(|p| !p.is_empty())
         .collect();
-    let nums: Vec<u32> = parts.iter().map(|p| p.parse::<u32>()).collect::<Result<_, _>>().map_err(|_| err())?;
+    let nums: Vec<u32> = parts
+        .iter()
+        .map(|p| p.parse::<u32>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| err())?;
     let (ey, m, d) = match nums.as_slice() {
         [y, m] => (*y, *m, None),
         [y, m, d] => (*y, *m, Some(*d)),
@@ -80,9 +124,9 @@ pub fn parse(raw: &str) -> Result<Wareki, InvalidWareki> {
     if ey == 0 || !(1..=12).contains(&m) {
         return Err(err());
     }
-    let year = era.1 + i32::try_from(ey).map_err(|_| err())? - 1;
-    let first = NaiveDate::from_ymd_opt(era.2 .0, era.2 .1, era.2 .2).ok_or_else(err)?;
-    let last = NaiveDate::from_ymd_opt(era.3 .0, era.3 .1, era.3 .2).ok_or_else(err)?;
+    let year = era.first_year + i32::try_from(ey).map_err(|_| err())? - 1;
+    let first = NaiveDate::from_ymd_opt(era.first.0, era.first.1, era.first.2).ok_or_else(err)?;
+    let last = NaiveDate::from_ymd_opt(era.last.0, era.last.1, era.last.2).ok_or_else(err)?;
     match d {
         Some(d) => {
             let date = NaiveDate::from_ymd_opt(year, m, d).ok_or_else(err)?;
@@ -139,7 +183,15 @@ mod tests {
 
     #[test]
     fn dates_outside_their_era_are_rejected() {
-        for bad in ["昭64. 2", "平31. 5. 1", "昭0.1", "昭43.13", "2006.4", "", "昭"] {
+        for bad in [
+            "昭64. 2",
+            "平31. 5. 1",
+            "昭0.1",
+            "昭43.13",
+            "2006.4",
+            "",
+            "昭",
+        ] {
             assert!(parse(bad).is_err(), "{bad:?} should be rejected");
         }
     }

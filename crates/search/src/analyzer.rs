@@ -17,7 +17,9 @@ pub trait Analyzer: Send + Sync {
 pub struct TinySegmenter;
 
 fn is_separator(c: char) -> bool {
-    c.is_whitespace() || (c.is_ascii_punctuation()) || "、。・「」『』（）()【】［］〔〕，．：；！？〜～ー－―…".contains(c)
+    c.is_whitespace()
+        || (c.is_ascii_punctuation())
+        || "、。・「」『』（）()【】［］〔〕，．：；！？〜～ー－―…".contains(c)
 }
 
 impl Analyzer for TinySegmenter {

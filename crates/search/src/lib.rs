@@ -12,9 +12,9 @@
 //!   (ダルク女性ハウス, ナラノン) without the noise of loose bigram matching.
 //!
 //! A query is split on spaces; every part must match (in the name, other names or the body),
-//! and parts are scored with BM25 with the name weighted above the body. The top hits are then
-//! re-ranked: an exact name match first, then names containing every part, then the user's
-//! region. Facets (prefecture, concern, audience, service kind, resource kind) are filters on
+//! and parts are scored with BM25 with the name weighted above the body, plus constant boosts in
+//! the same query: an exact name match first, then names containing every part, then the
+//! user's region (see [`SearchIndex::search`]). Facets (prefecture, concern, audience, service kind, resource kind) are filters on
 //! keyword fields; open-now is checked against each hit's hours at the `now` passed in.
 //!
 //! STACK.md's note applies: tantivy's `QueryParser` would turn a Japanese string into one
@@ -25,14 +25,18 @@ use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+};
 use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tsunagu_domain::normalize::fold;
 use tsunagu_domain::schedule::OpenState;
-use tsunagu_domain::{Audience, Concern, Directory, Prefecture, ResourceKind, Service, ServiceKind};
+use tsunagu_domain::{
+    Audience, Concern, Directory, Prefecture, ResourceKind, Service, ServiceKind,
+};
 
 mod analyzer;
 pub use analyzer::{bigrams, Analyzer, TinySegmenter};
@@ -127,18 +131,59 @@ pub struct SearchResults {
     pub results: Vec<Hit>,
 }
 
-/// What the index keeps per service outside tantivy, for re-ranking and results.
+/// What the index keeps per service outside tantivy, for results and open-now.
 struct Entry {
     hit: Hit,
-    names: Vec<String>,
-    prefecture: Option<Prefecture>,
-    national: bool,
     service: Service,
+}
+
+/// The searchable text of one service, folded: what both this index and the FTS5 baseline of
+/// the benchmark index, so that they are compared on the same input.
+#[derive(Debug, Clone)]
+pub struct SearchableText {
+    /// Service id.
+    pub id: String,
+    /// Name and other names.
+    pub names: Vec<String>,
+    /// Everything else that is searchable (organization, description, eligibility, address,
+    /// labels of concerns, audiences and kinds, area).
+    pub body: String,
+}
+
+/// The searchable texts of every service of `dir` whose organization is present, in order.
+pub fn searchable_texts(dir: &Directory) -> Vec<SearchableText> {
+    let orgs: HashMap<&str, &tsunagu_domain::Organization> = dir
+        .organizations
+        .iter()
+        .map(|o| (o.id.as_ref(), o))
+        .collect();
+    dir.services
+        .iter()
+        .filter_map(|s| {
+            let org = orgs.get(s.organization_id.as_ref())?;
+            let addresses: Vec<String> = s
+                .locations(org)
+                .map(|l| {
+                    let pref = l.prefecture.map(|p| p.name()).unwrap_or("");
+                    format!("{pref}{}", l.address.as_deref().unwrap_or(""))
+                })
+                .collect();
+            Some(SearchableText {
+                id: s.id.to_string(),
+                names: std::iter::once(&s.name)
+                    .chain(&s.alternate_names)
+                    .map(|n| fold(n))
+                    .collect(),
+                body: fold(&body_text(s, &org.name, &addresses)),
+            })
+        })
+        .collect()
 }
 
 #[derive(Clone, Copy)]
 struct Fields {
     ord: Field,
+    name_exact: Field,
     name_w: Field,
     name_g: Field,
     body_w: Field,
@@ -160,24 +205,32 @@ pub struct SearchIndex {
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex").field("services", &self.entries.len()).field("analyzer", &self.analyzer.name()).finish()
+        f.debug_struct("SearchIndex")
+            .field("services", &self.entries.len())
+            .field("analyzer", &self.analyzer.name())
+            .finish()
     }
 }
 
 const NATIONAL: &str = "national";
-/// How many top hits are re-ranked and checked for open-now.
+/// How many top matches are checked for open-now.
 const RERANK_WINDOW: usize = 2000;
 
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
     let positions = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqsAndPositions),
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
     );
     let freqs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default().set_tokenizer("whitespace").set_index_option(IndexRecordOption::WithFreqs),
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(IndexRecordOption::WithFreqs),
     );
     let fields = Fields {
         ord: sb.add_u64_field("ord", FAST),
+        name_exact: sb.add_text_field("name_exact", STRING),
         name_w: sb.add_text_field("name_w", freqs.clone()),
         name_g: sb.add_text_field("name_g", positions.clone()),
         body_w: sb.add_text_field("body_w", freqs),
@@ -221,27 +274,35 @@ impl SearchIndex {
         let (schema, f) = schema();
         let index = Index::create_in_ram(schema);
         let mut writer: IndexWriter = index.writer_with_num_threads(1, 200_000_000)?;
-        let orgs: HashMap<&str, &tsunagu_domain::Organization> =
-            dir.organizations.iter().map(|o| (o.id.as_ref(), o)).collect();
-        let mut entries = Vec::with_capacity(dir.services.len());
-        for (ord, s) in dir.services.iter().enumerate() {
-            let Some(org) = orgs.get(s.organization_id.as_ref()) else { continue };
-            let addresses: Vec<String> = s
-                .locations(org)
-                .map(|l| format!("{}{}", l.prefecture.map(|p| p.name()).unwrap_or(""), l.address.as_deref().unwrap_or("")))
-                .collect();
-            let names: Vec<String> = std::iter::once(&s.name).chain(&s.alternate_names).map(|n| fold(n)).collect();
-            let body = fold(&body_text(s, &org.name, &addresses));
+        let orgs: HashMap<&str, &tsunagu_domain::Organization> = dir
+            .organizations
+            .iter()
+            .map(|o| (o.id.as_ref(), o))
+            .collect();
+        let texts = searchable_texts(dir);
+        let services = dir
+            .services
+            .iter()
+            .filter(|s| orgs.contains_key(s.organization_id.as_ref()));
+        let mut entries = Vec::with_capacity(texts.len());
+        for (ord, (s, text)) in services.zip(texts).enumerate() {
+            let Some(org) = orgs.get(s.organization_id.as_ref()) else {
+                continue;
+            };
             let prefecture = s.prefecture(org);
-            let national = matches!(s.service_area, Some(tsunagu_domain::model::ServiceArea::National));
+            let national = matches!(
+                s.service_area,
+                Some(tsunagu_domain::model::ServiceArea::National)
+            );
             let mut doc = TantivyDocument::default();
             doc.add_u64(f.ord, ord as u64);
-            for n in &names {
+            for n in &text.names {
+                doc.add_text(f.name_exact, n.replace(' ', ""));
                 doc.add_text(f.name_w, analyzer.words(n).join(" "));
                 doc.add_text(f.name_g, bigrams(n).join(" "));
             }
-            doc.add_text(f.body_w, analyzer.words(&body).join(" "));
-            doc.add_text(f.body_g, bigrams(&body).join(" "));
+            doc.add_text(f.body_w, analyzer.words(&text.body).join(" "));
+            doc.add_text(f.body_g, bigrams(&text.body).join(" "));
             match prefecture {
                 Some(p) if !national => doc.add_text(f.pref, p.code()),
                 _ => doc.add_text(f.pref, NATIONAL),
@@ -259,7 +320,20 @@ impl SearchIndex {
             }
             doc.add_text(f.rkind, s.kind.code());
             writer.add_document(doc)?;
-            let url = s.links.first().map(|l| l.url.clone()).or_else(|| org.url.clone());
+            let url = s
+                .links
+                .first()
+                .map(|l| l.url.clone())
+                .or_else(|| org.url.clone());
+            let phones = s
+                .phones
+                .iter()
+                .map(|p| HitPhone {
+                    number: p.number.to_string(),
+                    label: p.label.clone(),
+                    flagged: p.flagged(),
+                })
+                .collect();
             entries.push(Entry {
                 hit: Hit {
                     id: s.id.to_string(),
@@ -267,26 +341,27 @@ impl SearchIndex {
                     organization: org.name.clone(),
                     prefecture: prefecture.map(|p| p.name().to_owned()),
                     kind: s.kind.code().to_owned(),
-                    phones: s
-                        .phones
-                        .iter()
-                        .map(|p| HitPhone { number: p.number.to_string(), label: p.label.clone(), flagged: p.flagged() })
-                        .collect(),
+                    phones,
                     url,
                     score: 0.0,
                     open_now: None,
                     as_of: s.provenance.as_of.clone(),
                     quality_notes: s.quality_notes.len(),
                 },
-                names,
-                prefecture,
-                national,
                 service: s.clone(),
             });
         }
         writer.commit()?;
-        let reader = index.reader_builder().reload_policy(ReloadPolicy::Manual).try_into()?;
-        Ok(SearchIndex { reader, fields: f, entries, analyzer })
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        Ok(SearchIndex {
+            reader,
+            fields: f,
+            entries,
+            analyzer,
+        })
     }
 
     /// Number of indexed services.
@@ -304,15 +379,39 @@ impl SearchIndex {
         self.analyzer.name()
     }
 
+    /// The part as a substring of a name (bigram phrase on `name_g`), for the
+    /// "every part is in the name" boost.
+    fn in_name(&self, part: &str) -> Option<Box<dyn Query>> {
+        let field = self.fields.name_g;
+        let terms: Vec<Term> = bigrams(part)
+            .iter()
+            .map(|g| Term::from_field_text(field, g))
+            .collect();
+        match terms.len() {
+            0 => None,
+            1 => Some(Box::new(TermQuery::new(
+                terms[0].clone(),
+                IndexRecordOption::Basic,
+            ))),
+            _ => Some(Box::new(PhraseQuery::new(terms))),
+        }
+    }
+
     fn part_query(&self, part: &str) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let grams = bigrams(part);
         let gram_query = |field: Field, boost: f32| -> Option<Box<dyn Query>> {
-            let terms: Vec<Term> = grams.iter().map(|g| Term::from_field_text(field, g)).collect();
+            let terms: Vec<Term> = grams
+                .iter()
+                .map(|g| Term::from_field_text(field, g))
+                .collect();
             let q: Box<dyn Query> = match terms.len() {
                 0 => return None,
-                1 => Box::new(TermQuery::new(terms[0].clone(), IndexRecordOption::WithFreqs)),
+                1 => Box::new(TermQuery::new(
+                    terms[0].clone(),
+                    IndexRecordOption::WithFreqs,
+                )),
                 _ => Box::new(PhraseQuery::new(terms)),
             };
             Some(Box::new(BoostQuery::new(q, boost)))
@@ -323,7 +422,10 @@ impl SearchIndex {
             // A single character: only whole words can match it.
             for w in self.analyzer.words(part) {
                 for (field, boost) in [(f.name_w, 3.0), (f.body_w, 1.0)] {
-                    let q = TermQuery::new(Term::from_field_text(field, &w), IndexRecordOption::WithFreqs);
+                    let q = TermQuery::new(
+                        Term::from_field_text(field, &w),
+                        IndexRecordOption::WithFreqs,
+                    );
                     should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
                 }
             }
@@ -337,7 +439,10 @@ impl SearchIndex {
         let mut scoring: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, required)];
         for w in self.analyzer.words(part) {
             for (field, boost) in [(f.name_w, 2.0), (f.body_w, 0.5)] {
-                let q = TermQuery::new(Term::from_field_text(field, &w), IndexRecordOption::WithFreqs);
+                let q = TermQuery::new(
+                    Term::from_field_text(field, &w),
+                    IndexRecordOption::WithFreqs,
+                );
                 scoring.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
             }
         }
@@ -347,7 +452,10 @@ impl SearchIndex {
     fn filters(&self, req: &SearchRequest) -> Vec<(Occur, Box<dyn Query>)> {
         let f = self.fields;
         let term = |field: Field, v: &str| -> Box<dyn Query> {
-            Box::new(TermQuery::new(Term::from_field_text(field, v), IndexRecordOption::Basic))
+            Box::new(TermQuery::new(
+                Term::from_field_text(field, v),
+                IndexRecordOption::Basic,
+            ))
         };
         let mut out = Vec::new();
         if let Some(p) = req.prefecture {
@@ -372,66 +480,112 @@ impl SearchIndex {
         out
     }
 
-    /// Runs a search. With `open_now`, the filter is applied to the best
-    /// [`RERANK_WINDOW`] text matches and `total` counts those that are open.
+    /// Runs a search.
+    ///
+    /// Ranking is computed inside tantivy over every match: BM25 of the parts (names weighted
+    /// above the body), plus constant boosts: 100 when the whole query is a name, 20 when every
+    /// part occurs in a name, 10 for the requested region and 2 for national services when a
+    /// region is given. With `open_now` the filter is applied to the best [`RERANK_WINDOW`]
+    /// matches, and `total` counts those that are open.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
+        let f = self.fields;
         let text: String = req.text.chars().take(MAX_QUERY_CHARS).collect();
         let folded = fold(&text);
         let parts: Vec<&str> = folded.split(' ').filter(|p| !p.is_empty()).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        let mut name_parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for p in &parts {
+            // A part with nothing searchable in it (punctuation only) is ignored.
             if let Some(q) = self.part_query(p) {
                 clauses.push((Occur::Must, q));
-            } else {
-                // Nothing searchable in this part (punctuation only): ignore it.
+                if let Some(n) = self.in_name(p) {
+                    name_parts.push((Occur::Must, n));
+                }
             }
         }
         let has_text = !clauses.is_empty();
-        clauses.extend(self.filters(req));
-        if !has_text {
-            clauses.push((Occur::Must, Box::new(AllQuery)));
+        if has_text {
+            let exact = TermQuery::new(
+                Term::from_field_text(f.name_exact, &parts.concat()),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(exact), 100.0)),
+            ));
+            if !name_parts.is_empty() {
+                let all_in_name: Box<dyn Query> = Box::new(BooleanQuery::new(name_parts));
+                clauses.push((
+                    Occur::Should,
+                    Box::new(ConstScoreQuery::new(all_in_name, 20.0)),
+                ));
+            }
+        } else {
+            clauses.push((
+                Occur::Must,
+                Box::new(ConstScoreQuery::new(Box::new(AllQuery), 0.0)),
+            ));
         }
+        if let Some(region) = req.region {
+            let local = TermQuery::new(
+                Term::from_field_text(f.pref, &region.code()),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(local), 10.0)),
+            ));
+            let national = TermQuery::new(
+                Term::from_field_text(f.pref, NATIONAL),
+                IndexRecordOption::Basic,
+            );
+            clauses.push((
+                Occur::Should,
+                Box::new(ConstScoreQuery::new(Box::new(national), 2.0)),
+            ));
+        }
+        clauses.extend(self.filters(req));
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
-        let window = RERANK_WINDOW.max(req.offset + req.limit);
-        let (top, count) = searcher.search(&query, &(TopDocs::with_limit(window).order_by_score(), Count))?;
-        let joined: String = parts.concat();
+        let limit = req.limit.min(100);
+        let window = if req.open_now {
+            RERANK_WINDOW.max(req.offset + limit)
+        } else {
+            req.offset + limit
+        };
+        let collector = (TopDocs::with_limit(window.max(1)).order_by_score(), Count);
+        let (top, count) = searcher.search(&query, &collector)?;
+        let mut columns = Vec::with_capacity(searcher.segment_readers().len());
+        for seg in searcher.segment_readers() {
+            columns.push(seg.fast_fields().u64("ord")?);
+        }
         let mut scored: Vec<(f32, usize)> = Vec::with_capacity(top.len());
         for (score, addr) in top {
-            let seg = searcher.segment_reader(addr.segment_ord);
-            let column = seg.fast_fields().u64("ord")?;
-            let Some(ord) = column.first(addr.doc_id) else { continue };
-            let Ok(ord) = usize::try_from(ord) else { continue };
-            let Some(e) = self.entries.get(ord) else { continue };
-            let mut s = if has_text { score } else { 0.0 };
-            if has_text {
-                if e.names.iter().any(|n| n.replace(' ', "") == joined) {
-                    s += 100.0;
-                } else if e.names.iter().any(|n| parts.iter().all(|p| n.contains(p))) {
-                    s += 20.0;
-                }
+            let Some(column) = columns.get(addr.segment_ord as usize) else {
+                continue;
+            };
+            let Some(ord) = column
+                .first(addr.doc_id)
+                .and_then(|o| usize::try_from(o).ok())
+            else {
+                continue;
+            };
+            if ord < self.entries.len() {
+                scored.push((score, ord));
             }
-            if let Some(region) = req.region {
-                if e.prefecture == Some(region) && !e.national {
-                    s += 10.0;
-                } else if e.national {
-                    s += 2.0;
-                }
-            }
-            scored.push((s, ord));
         }
-        // Stable order for equal scores: source order.
-        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut total = count;
         if req.open_now {
-            let now = req.now.ok_or_else(|| SearchError("open_now needs now".into()))?;
+            let now = req
+                .now
+                .ok_or_else(|| SearchError("open_now needs now".into()))?;
             scored.retain(|(_, ord)| self.entries[*ord].service.hours.open_state(now).is_open());
             total = scored.len();
         }
         let results = scored
             .into_iter()
             .skip(req.offset)
-            .take(req.limit.min(100))
+            .take(limit)
             .map(|(score, ord)| {
                 let e = &self.entries[ord];
                 let mut hit = e.hit.clone();

@@ -9,7 +9,12 @@ fn index() -> SearchIndex {
 }
 
 fn search(idx: &SearchIndex, text: &str) -> SearchResults {
-    idx.search(&SearchRequest { text: text.into(), limit: 10, ..Default::default() }).unwrap_or_else(|e| panic!("{e}"))
+    idx.search(&SearchRequest {
+        text: text.into(),
+        limit: 10,
+        ..Default::default()
+    })
+    .unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn ids(r: &SearchResults) -> Vec<&str> {
@@ -36,16 +41,26 @@ fn kana_and_latin_spellings_find_darc() {
 fn akita_finds_the_akita_centre_with_its_phone_flagged() {
     let idx = index();
     let r = search(&idx, "秋田");
-    let centre = r.results.iter().find(|h| h.id == "mhwc-05").unwrap_or_else(|| panic!("{:?}", ids(&r)));
+    let centre = r
+        .results
+        .iter()
+        .find(|h| h.id == "mhwc-05")
+        .unwrap_or_else(|| panic!("{:?}", ids(&r)));
     assert_eq!(centre.prefecture.as_deref(), Some("秋田県"));
-    assert!(centre.phones.iter().any(|p| p.flagged && p.number == "118-892-3773"));
+    assert!(centre
+        .phones
+        .iter()
+        .any(|p| p.flagged && p.number == "118-892-3773"));
 }
 
 #[test]
 fn an_exact_name_beats_a_mention() {
     let idx = index();
     assert_eq!(ids(&search(&idx, "ナラノン")).first(), Some(&"nar-anon"));
-    assert_eq!(ids(&search(&idx, "東京ダルク")).first(), Some(&"tokyo-darc"));
+    assert_eq!(
+        ids(&search(&idx, "東京ダルク")).first(),
+        Some(&"tokyo-darc")
+    );
 }
 
 #[test]
@@ -60,21 +75,43 @@ fn facets_filter_and_national_services_stay_in_a_prefecture_filter() {
     let idx = index();
     let tokyo = Prefecture::parse("東京都").ok();
     let r = idx
-        .search(&SearchRequest { prefecture: tokyo, concern: Some(Concern::Drugs), audience: Some(Audience::Family), limit: 100, ..Default::default() })
+        .search(&SearchRequest {
+            prefecture: tokyo,
+            concern: Some(Concern::Drugs),
+            audience: Some(Audience::Family),
+            limit: 100,
+            ..Default::default()
+        })
         .unwrap_or_else(|e| panic!("{e}"));
     let got = ids(&r);
-    assert!(got.contains(&"tokyo-darc") && got.contains(&"nar-anon"), "{got:?}");
+    assert!(
+        got.contains(&"tokyo-darc") && got.contains(&"nar-anon"),
+        "{got:?}"
+    );
     assert!(!got.contains(&"mhwc-05"));
     let kinds = idx
-        .search(&SearchRequest { kind: Some(ResourceKind::MentalHealthWelfareCenter), limit: 100, ..Default::default() })
+        .search(&SearchRequest {
+            kind: Some(ResourceKind::MentalHealthWelfareCenter),
+            limit: 100,
+            ..Default::default()
+        })
         .unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(kinds.total, 65, "64 handbook centres + the casebook's Tokyo hub");
+    assert_eq!(
+        kinds.total, 65,
+        "64 handbook centres + the casebook's Tokyo hub"
+    );
 }
 
 #[test]
 fn drug_subtype_services_answer_a_drugs_filter() {
     let idx = index();
-    let r = idx.search(&SearchRequest { concern: Some(Concern::Stimulants), limit: 100, ..Default::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let r = idx
+        .search(&SearchRequest {
+            concern: Some(Concern::Stimulants),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(ids(&r).contains(&"tokyo-darc"));
 }
 
@@ -82,8 +119,20 @@ fn drug_subtype_services_answer_a_drugs_filter() {
 fn the_region_ranks_first_without_filtering() {
     let idx = index();
     let region = Prefecture::parse("北海道").ok();
-    let r = idx.search(&SearchRequest { text: "精神保健福祉センター".into(), region, limit: 5, ..Default::default() }).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(r.results[0].prefecture.as_deref(), Some("北海道"), "{:?}", ids(&r));
+    let r = idx
+        .search(&SearchRequest {
+            text: "精神保健福祉センター".into(),
+            region,
+            limit: 5,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        r.results[0].prefecture.as_deref(),
+        Some("北海道"),
+        "{:?}",
+        ids(&r)
+    );
     assert!(r.total > 60);
 }
 
@@ -92,19 +141,43 @@ fn open_now_keeps_only_open_services() {
     let idx = index();
     // Friday 2026-11-20 11:00 JST.
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).and_then(|d| d.and_hms_opt(11, 0, 0));
-    let r = idx.search(&SearchRequest { text: "ダルク".into(), open_now: true, now, limit: 100, ..Default::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let r = idx
+        .search(&SearchRequest {
+            text: "ダルク".into(),
+            open_now: true,
+            now,
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
     assert!(ids(&r).contains(&"tokyo-darc"));
-    assert!(r.results.iter().all(|h| h.open_now.as_ref().is_some_and(|s| s.is_open())));
+    assert!(r
+        .results
+        .iter()
+        .all(|h| h.open_now.as_ref().is_some_and(|s| s.is_open())));
     // Sunday: every DARC listed is closed or unknown.
-    let sunday = chrono::NaiveDate::from_ymd_opt(2026, 11, 22).and_then(|d| d.and_hms_opt(11, 0, 0));
-    let r = idx.search(&SearchRequest { text: "ダルク".into(), open_now: true, now: sunday, limit: 100, ..Default::default() }).unwrap_or_else(|e| panic!("{e}"));
+    let sunday =
+        chrono::NaiveDate::from_ymd_opt(2026, 11, 22).and_then(|d| d.and_hms_opt(11, 0, 0));
+    let r = idx
+        .search(&SearchRequest {
+            text: "ダルク".into(),
+            open_now: true,
+            now: sunday,
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(r.total, 0, "{:?}", ids(&r));
 }
 
 #[test]
 fn punctuation_only_or_huge_queries_do_not_fail() {
     let idx = index();
-    assert_eq!(search(&idx, "、。!?").total, idx.len(), "no searchable text means everything");
+    assert_eq!(
+        search(&idx, "、。!?").total,
+        idx.len(),
+        "no searchable text means everything"
+    );
     let huge = "ダルク".repeat(10_000);
     let _ = search(&idx, &huge);
     let _ = search(&idx, "女");

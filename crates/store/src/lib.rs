@@ -77,7 +77,10 @@ impl Page {
             return Err(StoreError::Invalid("page starts at 1".into()));
         }
         if per_page == 0 || per_page > Self::MAX_PER_PAGE {
-            return Err(StoreError::Invalid(format!("per_page must be 1-{}", Self::MAX_PER_PAGE)));
+            return Err(StoreError::Invalid(format!(
+                "per_page must be 1-{}",
+                Self::MAX_PER_PAGE
+            )));
         }
         Ok(Page { page, per_page })
     }
@@ -112,7 +115,13 @@ pub enum ReportCategory {
 
 impl ReportCategory {
     /// Every category.
-    pub const ALL: [ReportCategory; 5] = [Self::Phone, Self::Address, Self::Hours, Self::Closed, Self::Other];
+    pub const ALL: [ReportCategory; 5] = [
+        Self::Phone,
+        Self::Address,
+        Self::Hours,
+        Self::Closed,
+        Self::Other,
+    ];
     /// Stable code.
     pub fn code(self) -> &'static str {
         match self {
@@ -177,15 +186,26 @@ impl NewReport {
     pub const MAX_MESSAGE_CHARS: usize = 2000;
 
     /// Validates a report: the message must be 1-2000 characters after trimming.
-    pub fn parse(service_id: ServiceId, category: ReportCategory, message: &str) -> Result<NewReport> {
+    pub fn parse(
+        service_id: ServiceId,
+        category: ReportCategory,
+        message: &str,
+    ) -> Result<NewReport> {
         let message = message.trim();
         if message.is_empty() {
             return Err(StoreError::Invalid("message is empty".into()));
         }
         if message.chars().count() > Self::MAX_MESSAGE_CHARS {
-            return Err(StoreError::Invalid(format!("message is longer than {} characters", Self::MAX_MESSAGE_CHARS)));
+            return Err(StoreError::Invalid(format!(
+                "message is longer than {} characters",
+                Self::MAX_MESSAGE_CHARS
+            )));
         }
-        Ok(NewReport { service_id, category, message: message.to_owned() })
+        Ok(NewReport {
+            service_id,
+            category,
+            message: message.to_owned(),
+        })
     }
 }
 
@@ -254,7 +274,12 @@ pub trait Store: Send + Sync {
     async fn reports(&self, status: Option<ReportStatus>) -> Result<Vec<Report>>;
 
     /// Closes an open report.
-    async fn close_report(&self, id: ReportId, resolution: &str, now: DateTime<Utc>) -> Result<Report>;
+    async fn close_report(
+        &self,
+        id: ReportId,
+        resolution: &str,
+        now: DateTime<Utc>,
+    ) -> Result<Report>;
 
     /// Reads a metadata value.
     async fn meta(&self, key: &str) -> Result<Option<String>>;
@@ -267,7 +292,9 @@ fn status_of(s: &str) -> Result<ReportStatus> {
     match s {
         "open" => Ok(ReportStatus::Open),
         "closed" => Ok(ReportStatus::Closed),
-        other => Err(StoreError::Backend(format!("unknown report status {other:?} in database"))),
+        other => Err(StoreError::Backend(format!(
+            "unknown report status {other:?} in database"
+        ))),
     }
 }
 
@@ -291,7 +318,9 @@ where
     Ok(Report {
         id: ReportId(row.try_get("id")?),
         service_id: row.try_get("service_id")?,
-        category: category.parse().map_err(|_| StoreError::Backend(format!("bad category {category:?}")))?,
+        category: category
+            .parse()
+            .map_err(|_| StoreError::Backend(format!("bad category {category:?}")))?,
         message: row.try_get("message")?,
         status: status_of(&status)?,
         created_at: time_of(&created)?,
@@ -302,7 +331,9 @@ where
 
 /// The prefecture code stored in the `services.prefecture` column.
 fn prefecture_column(dir: &Directory, s: &Service) -> Option<String> {
-    dir.organization(&s.organization_id).and_then(|o| s.prefecture(o)).map(|p| p.code())
+    dir.organization(&s.organization_id)
+        .and_then(|o| s.prefecture(o))
+        .map(|p| p.code())
 }
 
 /// Expands the [`Store`] implementation for one backend. The SQL is shared text; `$n`

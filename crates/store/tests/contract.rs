@@ -8,12 +8,18 @@
 use chrono::{TimeZone, Utc};
 use std::sync::atomic::{AtomicU32, Ordering};
 use tsunagu_domain::{dataset, Directory, ReportId, ServiceId};
-use tsunagu_store::{NewReport, Page, PgStore, ReportCategory, ReportStatus, SqliteStore, Store, StoreError};
+use tsunagu_store::{
+    NewReport, Page, PgStore, ReportCategory, ReportStatus, SqliteStore, Store, StoreError,
+};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 
 fn unique(prefix: &str) -> String {
-    format!("{prefix}_{}_{}", std::process::id(), COUNTER.fetch_add(1, Ordering::SeqCst))
+    format!(
+        "{prefix}_{}_{}",
+        std::process::id(),
+        COUNTER.fetch_add(1, Ordering::SeqCst)
+    )
 }
 
 async fn sqlite() -> Option<Box<dyn Store>> {
@@ -27,17 +33,27 @@ async fn sqlite() -> Option<Box<dyn Store>> {
 
 async fn postgres() -> Option<Box<dyn Store>> {
     let Ok(url) = std::env::var("TSUNAGU_TEST_DATABASE_URL") else {
-        assert!(std::env::var("CI").as_deref() != Ok("true"), "CI=true but TSUNAGU_TEST_DATABASE_URL is not set");
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but TSUNAGU_TEST_DATABASE_URL is not set"
+        );
         eprintln!("SKIPPED (postgres): TSUNAGU_TEST_DATABASE_URL is not set; run scripts/check to start PostgreSQL");
         return None;
     };
     use sqlx::Executor;
     let name = unique("tsunagu_test");
-    let admin = sqlx::PgPool::connect(&url).await.expect("connect to the test server");
-    admin.execute(sqlx::AssertSqlSafe(format!("create database {name}"))).await.expect("create database");
+    let admin = sqlx::PgPool::connect(&url)
+        .await
+        .expect("connect to the test server");
+    admin
+        .execute(sqlx::AssertSqlSafe(format!("create database {name}")))
+        .await
+        .expect("create database");
     admin.close().await;
     let (base, _) = url.rsplit_once('/').expect("URL ends with a database name");
-    let store = PgStore::connect(&format!("{base}/{name}")).await.expect("connect");
+    let store = PgStore::connect(&format!("{base}/{name}"))
+        .await
+        .expect("connect");
     store.migrate().await.expect("migrate");
     Some(Box::new(store))
 }
@@ -77,26 +93,50 @@ async fn the_bundled_directory_round_trips_exactly(store: &dyn Store) {
     let summary = store.replace_directory(&dir).await.expect("replace");
     assert_eq!(summary.services, dir.services.len());
     assert_eq!(store.directory().await.expect("read"), dir);
-    assert_eq!(store.count_services().await.expect("count"), dir.services.len() as u64);
+    assert_eq!(
+        store.count_services().await.expect("count"),
+        dir.services.len() as u64
+    );
 }
 
 async fn a_service_is_read_with_its_organization_and_unknown_ids_are_not_found(store: &dyn Store) {
     store.replace_directory(&bundled()).await.expect("replace");
-    let (service, org) = store.service(&sid("darc-womens-house")).await.expect("found");
+    let (service, org) = store
+        .service(&sid("darc-womens-house"))
+        .await
+        .expect("found");
     assert_eq!(service.name, "ダルク女性ハウス");
     assert_eq!(org.id, service.organization_id);
-    assert!(matches!(store.service(&sid("no-such-service")).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.service(&sid("no-such-service")).await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn pages_follow_source_order_and_bad_pages_are_rejected(store: &dyn Store) {
     let dir = bundled();
     store.replace_directory(&dir).await.expect("replace");
-    let (first, total) = store.services_page(Page::new(1, 10).expect("page")).await.expect("page 1");
+    let (first, total) = store
+        .services_page(Page::new(1, 10).expect("page"))
+        .await
+        .expect("page 1");
     assert_eq!(total, dir.services.len() as u64);
-    assert_eq!(first.iter().map(|s| s.id.clone()).collect::<Vec<_>>(), dir.services[..10].iter().map(|s| s.id.clone()).collect::<Vec<_>>());
-    let (second, _) = store.services_page(Page::new(2, 10).expect("page")).await.expect("page 2");
+    assert_eq!(
+        first.iter().map(|s| s.id.clone()).collect::<Vec<_>>(),
+        dir.services[..10]
+            .iter()
+            .map(|s| s.id.clone())
+            .collect::<Vec<_>>()
+    );
+    let (second, _) = store
+        .services_page(Page::new(2, 10).expect("page"))
+        .await
+        .expect("page 2");
     assert_eq!(second[0].id, dir.services[10].id);
-    let (beyond, _) = store.services_page(Page::new(1000, 100).expect("page")).await.expect("empty page");
+    let (beyond, _) = store
+        .services_page(Page::new(1000, 100).expect("page"))
+        .await
+        .expect("empty page");
     assert!(beyond.is_empty());
     assert!(Page::new(0, 10).is_err() && Page::new(1, 0).is_err() && Page::new(1, 101).is_err());
 }
@@ -104,47 +144,112 @@ async fn pages_follow_source_order_and_bad_pages_are_rejected(store: &dyn Store)
 async fn upsert_updates_and_adds_without_touching_the_rest(store: &dyn Store) {
     let dir = bundled();
     store.replace_directory(&dir).await.expect("replace");
-    let mut changed = dir.services.iter().find(|s| s.id.as_ref() == "tokyo-darc").cloned().expect("tokyo-darc");
+    let mut changed = dir
+        .services
+        .iter()
+        .find(|s| s.id.as_ref() == "tokyo-darc")
+        .cloned()
+        .expect("tokyo-darc");
     changed.description = Some("更新された説明".into());
     let mut added = changed.clone();
     added.id = sid("tokyo-darc-copy");
-    let batch = Directory { organizations: vec![], services: vec![changed.clone(), added.clone()] };
+    let batch = Directory {
+        organizations: vec![],
+        services: vec![changed.clone(), added.clone()],
+    };
     store.upsert_directory(&batch).await.expect("upsert");
-    assert_eq!(store.service(&changed.id).await.expect("changed").0, changed);
+    assert_eq!(
+        store.service(&changed.id).await.expect("changed").0,
+        changed
+    );
     assert_eq!(store.service(&added.id).await.expect("added").0, added);
-    assert_eq!(store.count_services().await.expect("count"), dir.services.len() as u64 + 1);
+    assert_eq!(
+        store.count_services().await.expect("count"),
+        dir.services.len() as u64 + 1
+    );
 }
 
 async fn an_invalid_directory_writes_nothing(store: &dyn Store) {
     let dir = bundled();
     store.replace_directory(&dir).await.expect("replace");
     let mut bad = dir.clone();
-    bad.services[0].organization_id = tsunagu_domain::OrganizationId::parse("missing-org").expect("id");
-    assert!(matches!(store.replace_directory(&bad).await, Err(StoreError::Invalid(_))));
+    bad.services[0].organization_id =
+        tsunagu_domain::OrganizationId::parse("missing-org").expect("id");
+    assert!(matches!(
+        store.replace_directory(&bad).await,
+        Err(StoreError::Invalid(_))
+    ));
     let mut orphan = dir.services[1].clone();
     orphan.id = sid("orphan");
     orphan.organization_id = tsunagu_domain::OrganizationId::parse("missing-org").expect("id");
-    let batch = Directory { organizations: vec![], services: vec![orphan] };
-    assert!(matches!(store.upsert_directory(&batch).await, Err(StoreError::Invalid(_))));
-    assert_eq!(store.directory().await.expect("read"), dir, "nothing half-written");
+    let batch = Directory {
+        organizations: vec![],
+        services: vec![orphan],
+    };
+    assert!(matches!(
+        store.upsert_directory(&batch).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        store.directory().await.expect("read"),
+        dir,
+        "nothing half-written"
+    );
 }
 
 async fn problem_reports_are_filed_listed_and_closed_once(store: &dyn Store) {
     store.replace_directory(&bundled()).await.expect("replace");
-    let t0 = Utc.with_ymd_and_hms(2026, 11, 21, 1, 2, 3).single().expect("time");
-    let new = NewReport::parse(sid("mhwc-05"), ReportCategory::Phone, " 電話番号がつながりません ").expect("valid");
+    let t0 = Utc
+        .with_ymd_and_hms(2026, 11, 21, 1, 2, 3)
+        .single()
+        .expect("time");
+    let new = NewReport::parse(
+        sid("mhwc-05"),
+        ReportCategory::Phone,
+        " 電話番号がつながりません ",
+    )
+    .expect("valid");
     let r = store.add_report(&new, t0).await.expect("filed");
-    assert_eq!((r.status, r.message.as_str(), r.created_at), (ReportStatus::Open, "電話番号がつながりません", t0));
+    assert_eq!(
+        (r.status, r.message.as_str(), r.created_at),
+        (ReportStatus::Open, "電話番号がつながりません", t0)
+    );
     let missing = NewReport::parse(sid("nope"), ReportCategory::Other, "x").expect("valid");
-    assert!(matches!(store.add_report(&missing, t0).await, Err(StoreError::NotFound(_))));
+    assert!(matches!(
+        store.add_report(&missing, t0).await,
+        Err(StoreError::NotFound(_))
+    ));
     assert!(NewReport::parse(sid("mhwc-05"), ReportCategory::Other, "   ").is_err());
     assert!(NewReport::parse(sid("mhwc-05"), ReportCategory::Other, &"あ".repeat(2001)).is_err());
-    assert_eq!(store.reports(Some(ReportStatus::Open)).await.expect("open").len(), 1);
-    let closed = store.close_report(r.id, "番号を確認しました", t0).await.expect("closed");
-    assert_eq!((closed.status, closed.closed_at), (ReportStatus::Closed, Some(t0)));
-    assert!(matches!(store.close_report(r.id, "again", t0).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.close_report(ReportId(999_999), "x", t0).await, Err(StoreError::NotFound(_))));
-    assert!(store.reports(Some(ReportStatus::Open)).await.expect("open").is_empty());
+    assert_eq!(
+        store
+            .reports(Some(ReportStatus::Open))
+            .await
+            .expect("open")
+            .len(),
+        1
+    );
+    let closed = store
+        .close_report(r.id, "番号を確認しました", t0)
+        .await
+        .expect("closed");
+    assert_eq!(
+        (closed.status, closed.closed_at),
+        (ReportStatus::Closed, Some(t0))
+    );
+    assert!(matches!(
+        store.close_report(r.id, "again", t0).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.close_report(ReportId(999_999), "x", t0).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(store
+        .reports(Some(ReportStatus::Open))
+        .await
+        .expect("open")
+        .is_empty());
     assert_eq!(store.reports(None).await.expect("all").len(), 1);
 }
 
@@ -152,7 +257,10 @@ async fn metadata_is_stored_and_replaced(store: &dyn Store) {
     assert_eq!(store.meta("dataset").await.expect("meta"), None);
     store.set_meta("dataset", "a").await.expect("set");
     store.set_meta("dataset", "b").await.expect("set");
-    assert_eq!(store.meta("dataset").await.expect("meta").as_deref(), Some("b"));
+    assert_eq!(
+        store.meta("dataset").await.expect("meta").as_deref(),
+        Some("b")
+    );
 }
 
 async fn migrations_can_run_twice(store: &dyn Store) {

@@ -32,11 +32,20 @@ pub fn router() -> Router<AppState> {
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
 
 /// `GET /api/v1/search`: the same search as the page, as `{"total", "results", "page", "per_page"}`.
-async fn search(State(state): State<AppState>, query: Result<Query<SearchParams>, QueryRejection>) -> ApiResult {
+async fn search(
+    State(state): State<AppState>,
+    query: Result<Query<SearchParams>, QueryRejection>,
+) -> ApiResult {
     let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let parsed = params.parse(&state, 20)?;
-    let r = state.catalog().index.search(&parsed.request).map_err(|e| AppError::Internal(e.to_string()))?;
-    Ok(Json(json!({"total": r.total, "page": parsed.page, "per_page": parsed.per_page, "results": r.results})))
+    let r = state
+        .catalog()
+        .index
+        .search(&parsed.request)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(Json(
+        json!({"total": r.total, "page": parsed.page, "per_page": parsed.per_page, "results": r.results}),
+    ))
 }
 
 fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<ServiceId, AppError> {
@@ -45,7 +54,10 @@ fn parse_id(path: Result<Path<String>, PathRejection>) -> Result<ServiceId, AppE
 }
 
 /// `GET /api/v1/services/{id}`: the service, its organization, open-now and staleness.
-async fn service(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> ApiResult {
+async fn service(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> ApiResult {
     let id = parse_id(path)?;
     let (s, org) = state.store.service(&id).await?;
     let now = state.now_jst();
@@ -82,8 +94,14 @@ async fn report(
 
 /// `GET /api/v1/facets`: every code list with Japanese labels.
 async fn facets() -> Json<Value> {
-    fn list<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Value> {
-        all.iter().map(|&v| json!({"code": code(v), "label": label(v)})).collect()
+    fn list<T: Copy>(
+        all: &[T],
+        code: fn(T) -> &'static str,
+        label: fn(T) -> &'static str,
+    ) -> Vec<Value> {
+        all.iter()
+            .map(|&v| json!({"code": code(v), "label": label(v)}))
+            .collect()
     }
     Json(json!({
         "prefectures": Prefecture::all().map(|p| json!({"code": p.code(), "label": p.name()})).collect::<Vec<_>>(),
@@ -113,7 +131,10 @@ struct HsdsPageParams {
 }
 
 /// `GET /hsds/services`: HSDS paginated list.
-async fn hsds_services(State(state): State<AppState>, query: Result<Query<HsdsPageParams>, QueryRejection>) -> ApiResult {
+async fn hsds_services(
+    State(state): State<AppState>,
+    query: Result<Query<HsdsPageParams>, QueryRejection>,
+) -> ApiResult {
     let Query(p) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let page = Page::new(p.page.unwrap_or(1), p.per_page.unwrap_or(50))?;
     let (services, total) = state.store.services_page(page).await?;
@@ -132,7 +153,10 @@ async fn hsds_services(State(state): State<AppState>, query: Result<Query<HsdsPa
 }
 
 /// `GET /hsds/services/{id}`: one HSDS service with its organization.
-async fn hsds_service(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> ApiResult {
+async fn hsds_service(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> ApiResult {
     let id = parse_id(path)?;
     let (s, org) = state.store.service(&id).await?;
     Ok(Json(hsds::service_json(&s, Some(&org))))

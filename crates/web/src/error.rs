@@ -77,10 +77,18 @@ impl AppError {
             AppError::BadRequest(d) => format!("入力を確認してください: {d}"),
             AppError::NotFound(_) => "お探しのページや情報は見つかりませんでした。".to_owned(),
             AppError::Unauthorized => "認証が必要です。".to_owned(),
-            AppError::Forbidden(_) => "この操作は受け付けられませんでした。ページを開き直してから送信してください。".to_owned(),
+            AppError::Forbidden(_) => {
+                "この操作は受け付けられませんでした。ページを開き直してから送信してください。"
+                    .to_owned()
+            }
             AppError::Conflict(d) => format!("現在の状態では実行できません: {d}"),
-            AppError::TooLarge => format!("送信された内容が大きすぎます（{}バイトまで）。", crate::MAX_BODY_BYTES),
-            AppError::Internal(_) => "サーバーで問題が起きました。時間をおいてもう一度お試しください。".to_owned(),
+            AppError::TooLarge => format!(
+                "送信された内容が大きすぎます（{}バイトまで）。",
+                crate::MAX_BODY_BYTES
+            ),
+            AppError::Internal(_) => {
+                "サーバーで問題が起きました。時間をおいてもう一度お試しください。".to_owned()
+            }
         }
     }
 
@@ -117,7 +125,10 @@ impl IntoResponse for ApiError {
         let body = serde_json::json!({"error": self.0.code(), "message": self.0.message_ja()});
         let mut res = (self.0.status(), Json(body)).into_response();
         if matches!(self.0, AppError::Unauthorized) {
-            res.headers_mut().insert(axum::http::header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Basic realm=\"tsunagu maintainers\""));
+            res.headers_mut().insert(
+                axum::http::header::WWW_AUTHENTICATE,
+                axum::http::HeaderValue::from_static("Basic realm=\"tsunagu maintainers\""),
+            );
         }
         res
     }

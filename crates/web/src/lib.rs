@@ -62,7 +62,10 @@ pub struct Catalog {
 
 impl Catalog {
     /// Builds the catalog for a directory.
-    pub fn build(dir: &Directory, analyzer: Arc<dyn Analyzer>) -> Result<Catalog, tsunagu_search::SearchError> {
+    pub fn build(
+        dir: &Directory,
+        analyzer: Arc<dyn Analyzer>,
+    ) -> Result<Catalog, tsunagu_search::SearchError> {
         let crisis = dir
             .services
             .iter()
@@ -77,7 +80,10 @@ impl Catalog {
                 })
             })
             .collect();
-        Ok(Catalog { index: SearchIndex::build(dir, analyzer)?, crisis })
+        Ok(Catalog {
+            index: SearchIndex::build(dir, analyzer)?,
+            crisis,
+        })
     }
 }
 
@@ -98,10 +104,22 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state from the stored directory.
-    pub async fn load(store: Arc<dyn Store>, analyzer: Arc<dyn Analyzer>, config: WebConfig, clock: Clock) -> Result<AppState, AppError> {
+    pub async fn load(
+        store: Arc<dyn Store>,
+        analyzer: Arc<dyn Analyzer>,
+        config: WebConfig,
+        clock: Clock,
+    ) -> Result<AppState, AppError> {
         let dir = store.directory().await?;
-        let catalog = Catalog::build(&dir, analyzer.clone()).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(AppState { store, catalog: Arc::new(RwLock::new(Arc::new(catalog))), analyzer, config: Arc::new(config), clock })
+        let catalog = Catalog::build(&dir, analyzer.clone())
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok(AppState {
+            store,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            analyzer,
+            config: Arc::new(config),
+            clock,
+        })
     }
 
     /// The current catalog.
@@ -114,7 +132,8 @@ impl AppState {
 
     /// Japan Standard Time now (UTC+9; Japan has no daylight saving time).
     pub fn now_jst(&self) -> NaiveDateTime {
-        let jst = FixedOffset::east_opt(9 * 3600).unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
+        let jst = FixedOffset::east_opt(9 * 3600)
+            .unwrap_or_else(|| FixedOffset::east_opt(0).unwrap_or_else(|| unreachable!()));
         (self.clock)().with_timezone(&jst).naive_local()
     }
 }
@@ -130,11 +149,23 @@ pub fn app(state: AppState) -> Router {
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
-        .layer(SetResponseHeaderLayer::overriding(header::CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp)))
-        .layer(SetResponseHeaderLayer::overriding(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(csp),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
         // `same-origin`, not `no-referrer`: with no-referrer browsers send `Origin: null` on our own
         // form posts, which the same-origin check must refuse. Other sites still get nothing.
-        .layer(SetResponseHeaderLayer::overriding(header::REFERRER_POLICY, HeaderValue::from_static("same-origin")))
-        .layer(SetResponseHeaderLayer::overriding(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
         .with_state(state)
 }

@@ -10,7 +10,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 use serde::Deserialize;
-use tsunagu_domain::{Audience, Concern, Prefecture, ReportId, ResourceKind, ServiceId, ServiceKind};
+use tsunagu_domain::{
+    Audience, Concern, Prefecture, ReportId, ResourceKind, ServiceId, ServiceKind,
+};
 use tsunagu_search::SearchRequest;
 use tsunagu_store::{NewReport, ReportCategory, ReportStatus};
 
@@ -22,7 +24,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(search_page))
         .route("/services/{id}", get(service_page))
-        .route("/services/{id}/report", get(report_form).post(report_submit))
+        .route(
+            "/services/{id}/report",
+            get(report_form).post(report_submit),
+        )
         .route("/maintainer/reports", get(maintainer_reports))
         .route("/maintainer/reports/{id}/close", post(maintainer_close))
         .route("/static/style.css", get(stylesheet))
@@ -43,7 +48,9 @@ struct ErrorPage {
 }
 
 fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
-    t.render().map(Html).map_err(|e| AppError::Internal(format!("template: {e}")))
+    t.render()
+        .map(Html)
+        .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
 /// Renders an error as a page with the site frame.
@@ -51,13 +58,20 @@ pub(crate) fn error_page(state: &AppState, err: AppError) -> Response {
     if let AppError::Internal(detail) = &err {
         tracing::error!(%detail, "internal error");
     }
-    let page = ErrorPage { layout: Layout::of(state), title: format!("エラー（{}）", err.status().as_u16()), message: err.message_ja() };
+    let page = ErrorPage {
+        layout: Layout::of(state),
+        title: format!("エラー（{}）", err.status().as_u16()),
+        message: err.message_ja(),
+    };
     let mut res = match page.render() {
         Ok(html) => (err.status(), Html(html)).into_response(),
         Err(_) => (err.status(), err.message_ja()).into_response(),
     };
     if matches!(err, AppError::Unauthorized) {
-        res.headers_mut().insert(header::WWW_AUTHENTICATE, axum::http::HeaderValue::from_static("Basic realm=\"tsunagu maintainers\""));
+        res.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            axum::http::HeaderValue::from_static("Basic realm=\"tsunagu maintainers\""),
+        );
     }
     res
 }
@@ -71,7 +85,13 @@ async fn not_found(State(state): State<AppState>) -> Response {
 }
 
 async fn stylesheet() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "text/css; charset=utf-8"), (header::CACHE_CONTROL, "public, max-age=3600")], include_str!("../static/style.css"))
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/style.css"),
+    )
 }
 
 /// Raw search parameters, shared by the page and `/api/v1/search`. Every field is text so
@@ -95,14 +115,25 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_opt<T>(v: &Option<String>, what: &str, parse: impl Fn(&str) -> Option<T>) -> Result<Option<T>, AppError> {
+fn parse_opt<T>(
+    v: &Option<String>,
+    what: &str,
+    parse: impl Fn(&str) -> Option<T>,
+) -> Result<Option<T>, AppError> {
     match nonempty(v) {
         None => Ok(None),
-        Some(s) => parse(s).map(Some).ok_or_else(|| AppError::BadRequest(format!("{what}「{s}」は使えない値です"))),
+        Some(s) => parse(s)
+            .map(Some)
+            .ok_or_else(|| AppError::BadRequest(format!("{what}「{s}」は使えない値です"))),
     }
 }
 
-fn parse_number(v: &Option<String>, what: &str, default: usize, max: usize) -> Result<usize, AppError> {
+fn parse_number(
+    v: &Option<String>,
+    what: &str,
+    default: usize,
+    max: usize,
+) -> Result<usize, AppError> {
     match nonempty(v) {
         None => Ok(default),
         Some(s) => s
@@ -123,25 +154,46 @@ pub struct ParsedSearch {
 impl SearchParams {
     /// Whether anything was asked.
     pub fn is_empty(&self) -> bool {
-        [&self.q, &self.prefecture, &self.concern, &self.audience, &self.service_kind, &self.kind, &self.open_now]
-            .iter()
-            .all(|v| nonempty(v).is_none())
+        [
+            &self.q,
+            &self.prefecture,
+            &self.concern,
+            &self.audience,
+            &self.service_kind,
+            &self.kind,
+            &self.open_now,
+        ]
+        .iter()
+        .all(|v| nonempty(v).is_none())
     }
 
     /// Validates the parameters into a search request.
-    pub fn parse(&self, state: &AppState, default_per_page: usize) -> Result<ParsedSearch, AppError> {
-        let prefecture = parse_opt(&self.prefecture, "都道府県", |s| Prefecture::parse(s).ok())?;
+    pub fn parse(
+        &self,
+        state: &AppState,
+        default_per_page: usize,
+    ) -> Result<ParsedSearch, AppError> {
+        let prefecture = parse_opt(&self.prefecture, "都道府県", |s| {
+            Prefecture::parse(s).ok()
+        })?;
         let region = parse_opt(&self.region, "地域", |s| Prefecture::parse(s).ok())?.or(prefecture);
         let open_now = match nonempty(&self.open_now) {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") | Some("on") => true,
-            Some(other) => return Err(AppError::BadRequest(format!("open_now「{other}」は true か false です"))),
+            Some(other) => {
+                return Err(AppError::BadRequest(format!(
+                    "open_now「{other}」は true か false です"
+                )))
+            }
         };
         let page = parse_number(&self.page, "ページ", 1, 10_000)?;
         let per_page = parse_number(&self.per_page, "件数", default_per_page, 100)?;
         let q = self.q.clone().unwrap_or_default();
         if q.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
-            return Err(AppError::BadRequest(format!("検索語は{}文字までです", tsunagu_search::MAX_QUERY_CHARS)));
+            return Err(AppError::BadRequest(format!(
+                "検索語は{}文字までです",
+                tsunagu_search::MAX_QUERY_CHARS
+            )));
         }
         Ok(ParsedSearch {
             request: SearchRequest {
@@ -150,8 +202,12 @@ impl SearchParams {
                 region,
                 concern: parse_opt(&self.concern, "困りごと", |s| s.parse::<Concern>().ok())?,
                 audience: parse_opt(&self.audience, "対象", |s| s.parse::<Audience>().ok())?,
-                service_kind: parse_opt(&self.service_kind, "支援の種類", |s| s.parse::<ServiceKind>().ok())?,
-                kind: parse_opt(&self.kind, "機関の種類", |s| s.parse::<ResourceKind>().ok())?,
+                service_kind: parse_opt(&self.service_kind, "支援の種類", |s| {
+                    s.parse::<ServiceKind>().ok()
+                })?,
+                kind: parse_opt(&self.kind, "機関の種類", |s| {
+                    s.parse::<ResourceKind>().ok()
+                })?,
                 open_now,
                 now: Some(state.now_jst()),
                 limit: per_page,
@@ -201,7 +257,10 @@ fn page_url(params: &ParsedSearch, page: usize) -> String {
         pairs.push(("open_now", "true".into()));
     }
     pairs.push(("page", page.to_string()));
-    let query: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}={}", percent_encode(v))).collect();
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .collect();
     format!("/?{}", query.join("&"))
 }
 
@@ -218,16 +277,25 @@ fn percent_encode(s: &str) -> String {
     out
 }
 
-async fn search_page(State(state): State<AppState>, query: Result<Query<SearchParams>, QueryRejection>) -> Response {
+async fn search_page(
+    State(state): State<AppState>,
+    query: Result<Query<SearchParams>, QueryRejection>,
+) -> Response {
     let result = async {
         let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
         let parsed = params.parse(&state, PAGE_SIZE)?;
         let catalog = state.catalog();
         let searched = !params.is_empty();
         let (total, hits) = if searched {
-            let r = catalog.index.search(&parsed.request).map_err(|e| AppError::Internal(e.to_string()))?;
+            let r = catalog
+                .index
+                .search(&parsed.request)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
             let today = state.now_jst().date();
-            (r.total, r.results.iter().map(|h| HitView::of(h, today)).collect())
+            (
+                r.total,
+                r.results.iter().map(|h| HitView::of(h, today)).collect(),
+            )
         } else {
             (0, Vec::new())
         };
@@ -241,7 +309,8 @@ async fn search_page(State(state): State<AppState>, query: Result<Query<SearchPa
             total,
             hits,
             prev_url: (parsed.page > 1).then(|| page_url(&parsed, parsed.page - 1)),
-            next_url: (parsed.page * parsed.per_page < total).then(|| page_url(&parsed, parsed.page + 1)),
+            next_url: (parsed.page * parsed.per_page < total)
+                .then(|| page_url(&parsed, parsed.page + 1)),
             page: parsed.page,
             directory_size: catalog.index.len(),
         };
@@ -269,12 +338,20 @@ fn service_id(path: Result<Path<String>, PathRejection>) -> Result<ServiceId, Ap
     ServiceId::parse(raw).map_err(|_| AppError::NotFound("service".into()))
 }
 
-async fn service_page(State(state): State<AppState>, path: Result<Path<String>, PathRejection>, query: Result<Query<DetailParams>, QueryRejection>) -> Response {
+async fn service_page(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+    query: Result<Query<DetailParams>, QueryRejection>,
+) -> Response {
     let result = async {
         let id = service_id(path)?;
         let reported = query.ok().and_then(|Query(p)| p.reported).is_some();
         let (service, org) = state.store.service(&id).await?;
-        let page = ServicePage { layout: Layout::of(&state), s: ServiceView::of(&service, &org, state.now_jst()), reported };
+        let page = ServicePage {
+            layout: Layout::of(&state),
+            s: ServiceView::of(&service, &org, state.now_jst()),
+            reported,
+        };
         Ok(render(&page)?.into_response())
     }
     .await;
@@ -292,22 +369,43 @@ struct ReportPage {
     error: String,
 }
 
-fn report_page(state: &AppState, id: &ServiceId, name: String, category: Option<ReportCategory>, message: String, error: String) -> ReportPage {
+fn report_page(
+    state: &AppState,
+    id: &ServiceId,
+    name: String,
+    category: Option<ReportCategory>,
+    message: String,
+    error: String,
+) -> ReportPage {
     ReportPage {
         layout: Layout::of(state),
         id: id.to_string(),
         name,
-        categories: ReportCategory::ALL.iter().map(|c| (c.code(), c.label_ja(), Some(*c) == category)).collect(),
+        categories: ReportCategory::ALL
+            .iter()
+            .map(|c| (c.code(), c.label_ja(), Some(*c) == category))
+            .collect(),
         message,
         error,
     }
 }
 
-async fn report_form(State(state): State<AppState>, path: Result<Path<String>, PathRejection>) -> Response {
+async fn report_form(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> Response {
     let result = async {
         let id = service_id(path)?;
         let (service, _) = state.store.service(&id).await?;
-        Ok(render(&report_page(&state, &id, service.name, None, String::new(), String::new()))?.into_response())
+        Ok(render(&report_page(
+            &state,
+            &id,
+            service.name,
+            None,
+            String::new(),
+            String::new(),
+        ))?
+        .into_response())
     }
     .await;
     respond(&state, result)
@@ -322,8 +420,13 @@ struct ReportFormData {
 /// Rejects form posts from other sites: when the browser sends `Origin`, its host must be ours.
 /// (Accounts and CSRF tokens arrive with the records issue; this form changes no one's data.)
 pub(crate) fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
-    let Some(origin) = headers.get(header::ORIGIN) else { return Ok(()) };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
+    let Some(origin) = headers.get(header::ORIGIN) else {
+        return Ok(());
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
     let origin = origin.to_str().unwrap_or("");
     let origin_host = origin.split("://").nth(1).unwrap_or("");
     if !host.is_empty() && origin_host == host {
@@ -344,7 +447,10 @@ async fn report_submit(
         let id = service_id(path)?;
         let (service, _) = state.store.service(&id).await?;
         let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let category = data.category.as_deref().and_then(|c| c.parse::<ReportCategory>().ok());
+        let category = data
+            .category
+            .as_deref()
+            .and_then(|c| c.parse::<ReportCategory>().ok());
         let message = data.message.unwrap_or_default();
         let problem = match category {
             None => Some("問題の種類を選んでください。".to_owned()),
@@ -353,7 +459,10 @@ async fn report_submit(
                     state.store.add_report(&report, (state.clock)()).await?;
                     None
                 }
-                Err(_) => Some(format!("内容を1文字以上{}文字以内で書いてください。", NewReport::MAX_MESSAGE_CHARS)),
+                Err(_) => Some(format!(
+                    "内容を1文字以上{}文字以内で書いてください。",
+                    NewReport::MAX_MESSAGE_CHARS
+                )),
             },
         };
         match problem {
@@ -377,12 +486,21 @@ pub(crate) fn check_maintainer(state: &AppState, headers: &HeaderMap) -> Result<
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Basic "))
-        .and_then(|b| base64::engine::general_purpose::STANDARD.decode(b.trim()).ok())
+        .and_then(|b| {
+            base64::engine::general_purpose::STANDARD
+                .decode(b.trim())
+                .ok()
+        })
         .and_then(|raw| String::from_utf8(raw).ok())
         .ok_or(AppError::Unauthorized)?;
     let expected = format!("maintainer:{token}");
     // Compare without an early exit so timing does not reveal the token.
-    let same = given.len() == expected.len() && given.bytes().zip(expected.bytes()).fold(0u8, |acc, (a, b)| acc | (a ^ b)) == 0;
+    let same = given.len() == expected.len()
+        && given
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0;
     if same {
         Ok(())
     } else {
@@ -449,7 +567,10 @@ async fn maintainer_close(
         let Path(id) = path.map_err(|_| AppError::NotFound("report".into()))?;
         let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
         let resolution = data.resolution.unwrap_or_default();
-        state.store.close_report(ReportId(id), &resolution, (state.clock)()).await?;
+        state
+            .store
+            .close_report(ReportId(id), &resolution, (state.clock)())
+            .await?;
         Ok(Redirect::to("/maintainer/reports").into_response())
     }
     .await;

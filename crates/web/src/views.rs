@@ -16,7 +16,9 @@ pub struct Layout {
 
 impl Layout {
     pub fn of(state: &AppState) -> Layout {
-        Layout { crisis: state.catalog().crisis.clone() }
+        Layout {
+            crisis: state.catalog().crisis.clone(),
+        }
     }
 }
 
@@ -42,13 +44,21 @@ pub struct HitView {
 }
 
 fn is_stale_as_of(as_of: Option<&str>, today: NaiveDate) -> bool {
-    let year = as_of.and_then(|s| s.get(..4)).and_then(|y| y.parse::<i32>().ok());
-    year.is_none_or(|y| chrono::Datelike::year(&today) - y >= tsunagu_domain::model::STALE_AFTER_YEARS)
+    let year = as_of
+        .and_then(|s| s.get(..4))
+        .and_then(|y| y.parse::<i32>().ok());
+    year.is_none_or(|y| {
+        chrono::Datelike::year(&today) - y >= tsunagu_domain::model::STALE_AFTER_YEARS
+    })
 }
 
 impl HitView {
     pub fn of(h: &Hit, today: NaiveDate) -> HitView {
-        let kind = h.kind.parse::<ResourceKind>().map(|k| k.label_ja()).unwrap_or("");
+        let kind = h
+            .kind
+            .parse::<ResourceKind>()
+            .map(|k| k.label_ja())
+            .unwrap_or("");
         HitView {
             id: h.id.clone(),
             name: h.name.clone(),
@@ -65,7 +75,11 @@ impl HitView {
                     flagged: p.flagged,
                 })
                 .collect(),
-            open_label: h.open_now.as_ref().map(|s| s.label_ja()).unwrap_or_default(),
+            open_label: h
+                .open_now
+                .as_ref()
+                .map(|s| s.label_ja())
+                .unwrap_or_default(),
             open: h.open_now.as_ref().is_some_and(|s| s.is_open()),
             as_of: h.as_of.clone().unwrap_or_else(|| "不明".to_owned()),
             stale: is_stale_as_of(h.as_of.as_deref(), today),
@@ -80,9 +94,19 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str, current: Option<T>, eq: fn(T, T) -> bool) -> Vec<Choice> {
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    current: Option<T>,
+    eq: fn(T, T) -> bool,
+) -> Vec<Choice> {
     all.iter()
-        .map(|&v| Choice { value: code(v).to_owned(), label: label(v).to_owned(), selected: current.is_some_and(|c| eq(c, v)) })
+        .map(|&v| Choice {
+            value: code(v).to_owned(),
+            label: label(v).to_owned(),
+            selected: current.is_some_and(|c| eq(c, v)),
+        })
         .collect()
 }
 
@@ -95,15 +119,45 @@ pub struct Facets {
 }
 
 impl Facets {
-    pub fn new(p: Option<Prefecture>, c: Option<Concern>, a: Option<Audience>, sk: Option<ServiceKind>, k: Option<ResourceKind>) -> Facets {
+    pub fn new(
+        p: Option<Prefecture>,
+        c: Option<Concern>,
+        a: Option<Audience>,
+        sk: Option<ServiceKind>,
+        k: Option<ResourceKind>,
+    ) -> Facets {
         Facets {
             prefectures: Prefecture::all()
-                .map(|x| Choice { value: x.code(), label: x.name().to_owned(), selected: p == Some(x) })
+                .map(|x| Choice {
+                    value: x.code(),
+                    label: x.name().to_owned(),
+                    selected: p == Some(x),
+                })
                 .collect(),
-            concerns: choices(Concern::ALL, Concern::code, Concern::label_ja, c, |a, b| a == b),
-            audiences: choices(Audience::ALL, Audience::code, Audience::label_ja, a, |a, b| a == b),
-            service_kinds: choices(ServiceKind::ALL, ServiceKind::code, ServiceKind::label_ja, sk, |a, b| a == b),
-            kinds: choices(ResourceKind::ALL, ResourceKind::code, ResourceKind::label_ja, k, |a, b| a == b),
+            concerns: choices(Concern::ALL, Concern::code, Concern::label_ja, c, |a, b| {
+                a == b
+            }),
+            audiences: choices(
+                Audience::ALL,
+                Audience::code,
+                Audience::label_ja,
+                a,
+                |a, b| a == b,
+            ),
+            service_kinds: choices(
+                ServiceKind::ALL,
+                ServiceKind::code,
+                ServiceKind::label_ja,
+                sk,
+                |a, b| a == b,
+            ),
+            kinds: choices(
+                ResourceKind::ALL,
+                ResourceKind::code,
+                ResourceKind::label_ja,
+                k,
+                |a, b| a == b,
+            ),
         }
     }
 }
@@ -198,15 +252,31 @@ impl ServiceView {
             concerns: s.concerns.iter().map(|c| c.label_ja()).collect(),
             audiences: s.audiences.iter().map(|a| a.label_ja()).collect(),
             service_kinds: s.service_kinds.iter().map(|k| k.label_ja()).collect(),
-            anonymous: yes_no(s.anonymous, "匿名で参加・相談できます", "匿名での利用はできません"),
+            anonymous: yes_no(
+                s.anonymous,
+                "匿名で参加・相談できます",
+                "匿名での利用はできません",
+            ),
             reservation: yes_no(s.reservation_required, "予約が必要です", "予約は不要です"),
             phones: s
                 .phones
                 .iter()
-                .map(|p| PhoneView { number: p.number.to_string(), digits: p.number.digits(), label: p.label.clone().unwrap_or_default(), flagged: p.flagged() })
+                .map(|p| PhoneView {
+                    number: p.number.to_string(),
+                    digits: p.number.digits(),
+                    label: p.label.clone().unwrap_or_default(),
+                    flagged: p.flagged(),
+                })
                 .collect(),
             emails: s.emails.clone(),
-            links: s.links.iter().map(|l| LinkView { url: l.url.clone(), label: l.label.clone().unwrap_or_else(|| l.url.clone()) }).collect(),
+            links: s
+                .links
+                .iter()
+                .map(|l| LinkView {
+                    url: l.url.clone(),
+                    label: l.label.clone().unwrap_or_else(|| l.url.clone()),
+                })
+                .collect(),
             hours: h
                 .rules
                 .iter()
@@ -214,20 +284,31 @@ impl ServiceView {
                     kind: r.kind.label_ja().to_owned(),
                     days: r.days.label_ja(),
                     time: match (r.opens, r.closes) {
-                        (Some(o), Some(c)) => format!("{}～{}", o.format("%H:%M"), c.format("%H:%M")),
+                        (Some(o), Some(c)) => {
+                            format!("{}～{}", o.format("%H:%M"), c.format("%H:%M"))
+                        }
                         _ => "時間の記載なし".to_owned(),
                     },
-                    appointment: r.by_appointment || (h.by_appointment && r.kind != HoursKind::Reception),
+                    appointment: r.by_appointment
+                        || (h.by_appointment && r.kind != HoursKind::Reception),
                 })
                 .collect(),
             hours_known: h.is_known(),
             holidays: match h.holidays {
                 HolidayPolicy::Unstated => "祝日の対応は情報源に記載がありません".to_owned(),
                 HolidayPolicy::Closed => "祝日は休み".to_owned(),
-                HolidayPolicy::OpenAs(w) => format!("祝日も受付（{}曜日と同じ時間）", tsunagu_domain::schedule::weekday_ja(w)),
+                HolidayPolicy::OpenAs(w) => format!(
+                    "祝日も受付（{}曜日と同じ時間）",
+                    tsunagu_domain::schedule::weekday_ja(w)
+                ),
             },
             year_end: h.closed_year_end,
-            closed_days: h.closed_days.iter().map(|d| format!("{}月{}日", d.month, d.day)).collect::<Vec<_>>().join("、"),
+            closed_days: h
+                .closed_days
+                .iter()
+                .map(|d| format!("{}月{}日", d.month, d.day))
+                .collect::<Vec<_>>()
+                .join("、"),
             hours_note: h.note.clone().unwrap_or_default(),
             open_label: state.label_ja(),
             open: state.is_open(),
@@ -237,25 +318,43 @@ impl ServiceView {
                     postal_code: l.postal_code.clone().unwrap_or_default(),
                     address: format!(
                         "{}{}",
-                        l.prefecture.filter(|p| !l.address.as_deref().unwrap_or("").starts_with(p.name())).map(|p| p.name()).unwrap_or(""),
+                        l.prefecture
+                            .filter(|p| !l.address.as_deref().unwrap_or("").starts_with(p.name()))
+                            .map(|p| p.name())
+                            .unwrap_or(""),
                         l.address.as_deref().unwrap_or("")
                     ),
                     online: l.kind == LocationKind::Virtual,
                 })
                 .collect(),
-            area: s.service_area.as_ref().map(|a| a.label_ja()).unwrap_or_default(),
+            area: s
+                .service_area
+                .as_ref()
+                .map(|a| a.label_ja())
+                .unwrap_or_default(),
             cost: s.cost.clone().unwrap_or_default(),
             opened: s.opened.clone().unwrap_or_default(),
             founded: org.founded.clone().unwrap_or_default(),
             sources,
-            as_of: s.provenance.as_of.clone().unwrap_or_else(|| "不明".to_owned()),
-            last_verified: s.provenance.last_verified.map(|d| d.to_string()).unwrap_or_else(|| "未確認".to_owned()),
+            as_of: s
+                .provenance
+                .as_of
+                .clone()
+                .unwrap_or_else(|| "不明".to_owned()),
+            last_verified: s
+                .provenance
+                .last_verified
+                .map(|d| d.to_string())
+                .unwrap_or_else(|| "未確認".to_owned()),
             stale: s.provenance.is_stale(now.date()),
             notes: s
                 .quality_notes
                 .iter()
                 .chain(&org.quality_notes)
-                .map(|n| NoteView { field: field_label(&n.field).to_owned(), note: n.note.clone() })
+                .map(|n| NoteView {
+                    field: field_label(&n.field).to_owned(),
+                    note: n.note.clone(),
+                })
                 .collect(),
         }
     }

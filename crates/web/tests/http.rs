@@ -17,18 +17,38 @@ static N: AtomicU32 = AtomicU32::new(0);
 
 /// Friday 2026-11-20 11:00 JST.
 fn fixed_clock() -> tsunagu_web::Clock {
-    Arc::new(|| Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0).single().unwrap_or_default())
+    Arc::new(|| {
+        Utc.with_ymd_and_hms(2026, 11, 20, 2, 0, 0)
+            .single()
+            .unwrap_or_default()
+    })
 }
 
 async fn test_app() -> Router {
     let dir = std::env::temp_dir().join("tsunagu-http");
     std::fs::create_dir_all(&dir).expect("temp dir");
-    let path = dir.join(format!("{}-{}.db", std::process::id(), N.fetch_add(1, Ordering::SeqCst)));
+    let path = dir.join(format!(
+        "{}-{}.db",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    ));
     let store = SqliteStore::open(&path).await.expect("open");
     store.migrate().await.expect("migrate");
-    store.replace_directory(&tsunagu_domain::dataset::bundled().expect("dataset")).await.expect("load");
-    let config = WebConfig { maintainer_token: Some("s3cret".into()) };
-    let state = AppState::load(Arc::new(store), Arc::new(TinySegmenter), config, fixed_clock()).await.expect("state");
+    store
+        .replace_directory(&tsunagu_domain::dataset::bundled().expect("dataset"))
+        .await
+        .expect("load");
+    let config = WebConfig {
+        maintainer_token: Some("s3cret".into()),
+    };
+    let state = AppState::load(
+        Arc::new(store),
+        Arc::new(TinySegmenter),
+        config,
+        fixed_clock(),
+    )
+    .await
+    .expect("state");
     app(state)
 }
 
@@ -37,7 +57,11 @@ async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::Head
     let status = res.status();
     let headers = res.headers().clone();
     let bytes = res.into_body().collect().await.expect("body").to_bytes();
-    (status, headers, String::from_utf8_lossy(&bytes).into_owned())
+    (
+        status,
+        headers,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )
 }
 
 async fn get(app: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
@@ -51,11 +75,19 @@ fn json(body: &str) -> serde_json::Value {
 #[tokio::test]
 async fn the_search_page_finds_darc_womens_house_first_and_shows_the_crisis_banner() {
     let app = test_app().await;
-    let (status, headers, body) = get(&app, "/?q=%E3%83%80%E3%83%AB%E3%82%AF+%E5%A5%B3%E6%80%A7").await;
+    let (status, headers, body) =
+        get(&app, "/?q=%E3%83%80%E3%83%AB%E3%82%AF+%E5%A5%B3%E6%80%A7").await;
     assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap_or("").contains("default-src 'none'"));
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap_or("")
+        .contains("default-src 'none'"));
     assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
-    let first = body.split("href=\"/services/").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("");
+    let first = body
+        .split("href=\"/services/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("");
     assert_eq!(first, "darc-womens-house");
     assert!(body.contains("いま命の危険があるときは"));
     assert!(body.contains("<html lang=\"ja\">") && body.contains("本文へ移動"));
@@ -68,7 +100,12 @@ async fn the_api_search_for_akita_flags_the_centre_phone() {
     let (status, _, body) = get(&app, "/api/v1/search?q=%E7%A7%8B%E7%94%B0").await;
     assert_eq!(status, StatusCode::OK);
     let v = json(&body);
-    let centre = v["results"].as_array().into_iter().flatten().find(|r| r["id"] == "mhwc-05").expect("akita centre");
+    let centre = v["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == "mhwc-05")
+        .expect("akita centre");
     assert_eq!(centre["phones"][0]["number"], "118-892-3773");
     assert_eq!(centre["phones"][0]["flagged"], true);
 }
@@ -78,11 +115,22 @@ async fn the_detail_page_shows_contacts_hours_provenance_and_stale_notice() {
     let app = test_app().await;
     let (status, _, body) = get(&app, "/services/mhwc-05").await;
     assert_eq!(status, StatusCode::OK);
-    for needle in ["118-892-3773", "番号に疑問あり", "004_d9518c60032bdf29.txt:22638", "2006-04-01", "変わっている可能性", "データの注意点", "受付時間は資料に記載がありません"] {
+    for needle in [
+        "118-892-3773",
+        "番号に疑問あり",
+        "004_d9518c60032bdf29.txt:22638",
+        "2006-04-01",
+        "変わっている可能性",
+        "データの注意点",
+        "受付時間は資料に記載がありません",
+    ] {
         assert!(body.contains(needle), "missing {needle}");
     }
     let (_, _, body) = get(&app, "/services/ncnp-drug-addiction").await;
-    assert!(body.contains("受付中（15:00まで）"), "Friday 11:00 is within 10:00-15:00");
+    assert!(
+        body.contains("受付中（15:00まで）"),
+        "Friday 11:00 is within 10:00-15:00"
+    );
     assert!(body.contains("yakubutsuizon@ncnp.go.jp"));
 }
 
@@ -91,7 +139,10 @@ async fn bad_input_gets_clear_4xx_answers() {
     let app = test_app().await;
     for (uri, code) in [
         ("/?concern=heroin", StatusCode::BAD_REQUEST),
-        ("/?prefecture=%E9%B3%A5%E6%A0%B9%E7%9C%8C", StatusCode::BAD_REQUEST),
+        (
+            "/?prefecture=%E9%B3%A5%E6%A0%B9%E7%9C%8C",
+            StatusCode::BAD_REQUEST,
+        ),
         ("/?page=0", StatusCode::BAD_REQUEST),
         ("/?unknown=1", StatusCode::BAD_REQUEST),
         ("/api/v1/search?open_now=maybe", StatusCode::BAD_REQUEST),
@@ -132,9 +183,15 @@ async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
     assert_eq!(status, StatusCode::SEE_OTHER);
     assert_eq!(headers[header::LOCATION], "/services/mhwc-05?reported=1");
     // Maintainer pages need the token.
-    assert_eq!(get(&app, "/maintainer/reports").await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        get(&app, "/maintainer/reports").await.0,
+        StatusCode::UNAUTHORIZED
+    );
     let auth = format!("Basic {}", base64_encode("maintainer:s3cret"));
-    let list = Request::get("/maintainer/reports").header(header::AUTHORIZATION, &auth).body(Body::empty()).expect("request");
+    let list = Request::get("/maintainer/reports")
+        .header(header::AUTHORIZATION, &auth)
+        .body(Body::empty())
+        .expect("request");
     let (status, _, body) = send(&app, list).await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("番号が違います") && body.contains("未対応"));
@@ -162,7 +219,12 @@ async fn cross_site_posts_and_bad_json_are_refused() {
         .body(Body::from("category=phone&message=x"))
         .expect("request");
     assert_eq!(send(&app, cross).await.0, StatusCode::FORBIDDEN);
-    for body in ["{", "{\"category\":\"phone\"}", "{\"category\":\"phone\",\"message\":\"x\",\"extra\":1}", "{\"category\":\"nope\",\"message\":\"x\"}"] {
+    for body in [
+        "{",
+        "{\"category\":\"phone\"}",
+        "{\"category\":\"phone\",\"message\":\"x\",\"extra\":1}",
+        "{\"category\":\"nope\",\"message\":\"x\"}",
+    ] {
         let req = Request::post("/api/v1/services/mhwc-05/reports")
             .header(header::CONTENT_TYPE, "application/json")
             .body(Body::from(body))
@@ -183,7 +245,9 @@ async fn cross_site_posts_and_bad_json_are_refused() {
     assert_eq!(send(&app, huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
     let good = Request::post("/api/v1/services/mhwc-05/reports")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from("{\"category\":\"phone\",\"message\":\"番号が違う\"}"))
+        .body(Body::from(
+            "{\"category\":\"phone\",\"message\":\"番号が違う\"}",
+        ))
         .expect("request");
     assert_eq!(send(&app, good).await.0, StatusCode::CREATED);
 }
@@ -205,9 +269,17 @@ async fn hsds_endpoints_paginate_and_every_documented_path_is_routed() {
     for (path, item) in doc["paths"].as_object().expect("paths") {
         let uri = path.replace("{id}", "tokyo-darc");
         for method in item.as_object().expect("item").keys() {
-            let req = Request::builder().method(method.to_uppercase().as_str()).uri(&uri).body(Body::empty()).expect("request");
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri)
+                .body(Body::empty())
+                .expect("request");
             let (status, _, _) = send(&app, req).await;
-            assert_ne!(status, StatusCode::NOT_FOUND, "{method} {uri} is documented but not routed");
+            assert_ne!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{method} {uri} is documented but not routed"
+            );
             assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
         }
     }
