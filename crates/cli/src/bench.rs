@@ -43,6 +43,9 @@ pub struct BenchArgs {
     /// Print JSON instead of a table.
     #[arg(long)]
     json: bool,
+    /// List the labelled queries where an engine's top 5 misses relevant listings.
+    #[arg(long)]
+    show_misses: bool,
 }
 
 #[derive(Deserialize)]
@@ -164,8 +167,8 @@ impl Fts5 {
         for t in searchable_texts(dir) {
             sqlx::query("insert into docs (id, name, body) values ($1, $2, $3)")
                 .bind(t.id)
-                .bind(t.names.join(" "))
-                .bind(t.body)
+                .bind(fold(&t.names.join(" ")))
+                .bind(fold(&t.body))
                 .execute(&mut *tx)
                 .await?;
         }
@@ -193,7 +196,11 @@ impl Fts5 {
         // With a MATCH, a unary `+` keeps the LIKE terms as filters: newer SQLite would otherwise
         // plan them as trigram-index constraints and then refuse the MATCH ("unable to use
         // function MATCH in the requested context"). Without a MATCH, LIKE uses the index.
-        let like = if long.is_empty() { " and (name like ? or body like ?)" } else { " and (+name like ? or +body like ?)" };
+        let like = if long.is_empty() {
+            " and (name like ? or body like ?)"
+        } else {
+            " and (+name like ? or +body like ?)"
+        };
         for _ in &short {
             sql.push_str(like);
         }
@@ -260,12 +267,31 @@ fn precision(results: &[Vec<String>], queries: &[Labelled]) -> (f64, f64) {
     (p5 / n, h1 / n)
 }
 
+fn show_misses(engine: &str, results: &[Vec<String>], queries: &[Labelled]) {
+    for (got, q) in results.iter().zip(queries) {
+        let found = got
+            .iter()
+            .take(5)
+            .filter(|id| q.relevant.contains(id))
+            .count();
+        let wanted = q.relevant.len().clamp(1, 5);
+        if found < wanted {
+            let top: Vec<&String> = got.iter().take(5).collect();
+            eprintln!(
+                "miss [{engine}] {:?}: {found}/{wanted} relevant in top 5; got {top:?}",
+                q.q
+            );
+        }
+    }
+}
+
 async fn measure(
     name: &str,
     dir: &Directory,
     queries: &[Labelled],
     rounds: usize,
     labelled: bool,
+    misses: bool,
 ) -> anyhow::Result<DatasetFigures> {
     eprintln!(
         "[{name}] indexing {} services with tantivy…",
@@ -318,6 +344,10 @@ async fn measure(
     let samples = tantivy_samples.len();
     let mut tantivy = summarize(tantivy_samples, tantivy_build);
     let mut fts5 = summarize(fts_samples, fts_build);
+    if labelled && misses {
+        show_misses("tantivy", &tantivy_lists, queries);
+        show_misses("fts5-trigram", &fts_lists, queries);
+    }
     if labelled {
         let (p, h) = precision(&tantivy_lists, queries);
         tantivy.precision_at_5 = Some(p);
@@ -351,7 +381,17 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!set.queries.is_empty(), "the query set is empty");
     let rounds = args.rounds.max(1);
     let bundled = dataset::bundled()?;
-    let mut figures = vec![measure("bundled", &bundled, &set.queries, rounds, true).await?];
+    let mut figures = vec![
+        measure(
+            "bundled",
+            &bundled,
+            &set.queries,
+            rounds,
+            true,
+            args.show_misses,
+        )
+        .await?,
+    ];
     if args.synthetic > 0 {
         eprintln!("generating {} synthetic services…", args.synthetic);
         let syn = synthetic(&bundled, args.synthetic)?;
@@ -361,6 +401,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 &syn,
                 &set.queries,
                 rounds,
+                false,
                 false,
             )
             .await?,

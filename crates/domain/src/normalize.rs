@@ -9,6 +9,12 @@ use unicode_normalization::UnicodeNormalization;
 /// Normalises text for matching: NFKC, lower case, hiragana → katakana, whitespace runs → one
 /// space, trimmed.
 pub fn fold(text: &str) -> String {
+    to_katakana(&fold_width(text))
+}
+
+/// NFKC, lower case, whitespace runs → one space, trimmed; kana left as written. A segmenter
+/// needs this form: hiragana vs katakana is one of its cues for word boundaries.
+pub fn fold_width(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut space = false;
     for c in text.nfkc() {
@@ -20,13 +26,19 @@ pub fn fold(text: &str) -> String {
             out.push(' ');
             space = false;
         }
-        let c = match c {
-            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
-            c => c,
-        };
         out.extend(c.to_lowercase());
     }
     out
+}
+
+/// Hiragana → katakana, everything else unchanged.
+pub fn to_katakana(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            'ぁ'..='ゖ' => char::from_u32(c as u32 + 0x60).unwrap_or(c),
+            c => c,
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -32,13 +32,14 @@ use tantivy::schema::{
     Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
 };
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use tsunagu_domain::normalize::fold;
+use tsunagu_domain::normalize::{fold, fold_width};
 use tsunagu_domain::schedule::OpenState;
 use tsunagu_domain::{
     Audience, Concern, Directory, Prefecture, ResourceKind, Service, ServiceKind,
 };
 
 mod analyzer;
+mod synonyms;
 pub use analyzer::{bigrams, Analyzer, TinySegmenter};
 
 /// Search failures (index construction or a tantivy fault; never a user-input problem).
@@ -137,8 +138,9 @@ struct Entry {
     service: Service,
 }
 
-/// The searchable text of one service, folded: what both this index and the FTS5 baseline of
-/// the benchmark index, so that they are compared on the same input.
+/// The searchable text of one service, width-folded ([`fold_width`]: NFKC, case, spaces; kana
+/// as written): what both this index and the FTS5 baseline of the benchmark index, so that they
+/// are compared on the same input. Bigrams and FTS5 apply the full [`fold`] on top.
 #[derive(Debug, Clone)]
 pub struct SearchableText {
     /// Service id.
@@ -172,9 +174,9 @@ pub fn searchable_texts(dir: &Directory) -> Vec<SearchableText> {
                 id: s.id.to_string(),
                 names: std::iter::once(&s.name)
                     .chain(&s.alternate_names)
-                    .map(|n| fold(n))
+                    .map(|n| fold_width(n))
                     .collect(),
-                body: fold(&body_text(s, &org.name, &addresses)),
+                body: fold_width(&body_text(s, &org.name, &addresses)),
             })
         })
         .collect()
@@ -297,12 +299,13 @@ impl SearchIndex {
             let mut doc = TantivyDocument::default();
             doc.add_u64(f.ord, ord as u64);
             for n in &text.names {
-                doc.add_text(f.name_exact, n.replace(' ', ""));
-                doc.add_text(f.name_w, analyzer.words(n).join(" "));
-                doc.add_text(f.name_g, bigrams(n).join(" "));
+                let folded = fold(n);
+                doc.add_text(f.name_exact, folded.replace(' ', ""));
+                doc.add_text(f.name_w, words_of(analyzer.as_ref(), n).join(" "));
+                doc.add_text(f.name_g, bigrams(&folded).join(" "));
             }
-            doc.add_text(f.body_w, analyzer.words(&text.body).join(" "));
-            doc.add_text(f.body_g, bigrams(&text.body).join(" "));
+            doc.add_text(f.body_w, words_of(analyzer.as_ref(), &text.body).join(" "));
+            doc.add_text(f.body_g, bigrams(&fold(&text.body)).join(" "));
             match prefecture {
                 Some(p) if !national => doc.add_text(f.pref, p.code()),
                 _ => doc.add_text(f.pref, NATIONAL),
@@ -397,47 +400,108 @@ impl SearchIndex {
         }
     }
 
-    fn part_query(&self, part: &str) -> Option<Box<dyn Query>> {
+    /// A term, or any of its synonyms, as a substring of a name (weight 3) or the body
+    /// (weight 1): a phrase of its bigrams, or one term for a one-bigram word.
+    fn substring(&self, term: &str) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        let grams = bigrams(part);
-        let gram_query = |field: Field, boost: f32| -> Option<Box<dyn Query>> {
-            let terms: Vec<Term> = grams
-                .iter()
-                .map(|g| Term::from_field_text(field, g))
-                .collect();
-            let q: Box<dyn Query> = match terms.len() {
-                0 => return None,
-                1 => Box::new(TermQuery::new(
-                    terms[0].clone(),
-                    IndexRecordOption::WithFreqs,
-                )),
-                _ => Box::new(PhraseQuery::new(terms)),
-            };
-            Some(Box::new(BoostQuery::new(q, boost)))
-        };
-        should.extend(gram_query(f.name_g, 3.0).map(|q| (Occur::Should, q)));
-        should.extend(gram_query(f.body_g, 1.0).map(|q| (Occur::Should, q)));
-        if should.is_empty() {
-            // A single character: only whole words can match it.
-            for w in self.analyzer.words(part) {
+        for variant in synonyms::variants(term) {
+            if variant.chars().count() == 1 {
+                // One character cannot be a bigram inside a run: match it as a word.
                 for (field, boost) in [(f.name_w, 3.0), (f.body_w, 1.0)] {
                     let q = TermQuery::new(
-                        Term::from_field_text(field, &w),
+                        Term::from_field_text(field, &variant),
                         IndexRecordOption::WithFreqs,
                     );
                     should.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
                 }
+                continue;
             }
-            if should.is_empty() {
-                return None;
+            let grams = bigrams(&variant);
+            for (field, boost) in [(f.name_g, 3.0), (f.body_g, 1.0)] {
+                let terms: Vec<Term> = grams
+                    .iter()
+                    .map(|g| Term::from_field_text(field, g))
+                    .collect();
+                let q: Box<dyn Query> = match terms.len() {
+                    0 => continue,
+                    1 => Box::new(TermQuery::new(
+                        terms[0].clone(),
+                        IndexRecordOption::WithFreqs,
+                    )),
+                    _ => Box::new(PhraseQuery::new(terms)),
+                };
+                should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
             }
-            return Some(Box::new(BooleanQuery::new(should)));
         }
-        // The part matched as a substring; words add ranking signal only.
-        let required: Box<dyn Query> = Box::new(BooleanQuery::new(should));
-        let mut scoring: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, required)];
+        if should.is_empty() {
+            None
+        } else {
+            Some(Box::new(BooleanQuery::new(should)))
+        }
+    }
+
+    /// Content words of a query part (width-folded, kana as typed), folded: the analyser's
+    /// words without particles and verb endings (words of at most two hiragana such as が, を,
+    /// たい, ない), without repeats.
+    fn content_words(&self, part: &str) -> Vec<String> {
+        let is_hiragana = |c: char| ('\u{3041}'..='\u{309f}').contains(&c);
+        let is_kanji = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c) || c == '々';
+        // Adjacent all-kanji words form one compound (覚醒 + 剤 → 覚醒剤): the useful unit.
+        let mut merged: Vec<String> = Vec::new();
         for w in self.analyzer.words(part) {
+            match merged.last_mut() {
+                Some(last) if w.chars().all(is_kanji) && last.chars().all(is_kanji) => {
+                    last.push_str(&w)
+                }
+                _ => merged.push(w),
+            }
+        }
+        let mut out: Vec<String> = Vec::new();
+        for mut w in merged {
+            // TinySegmenter sometimes keeps a case particle on the word (「お酒が」): drop it
+            // when what precedes it is kanji or katakana.
+            let chars: Vec<char> = w.chars().collect();
+            if let [.., before, last] = chars.as_slice() {
+                if "がをにはのでともへや".contains(*last) && !is_hiragana(*before) {
+                    w.pop();
+                }
+            }
+            let particle = w.chars().count() <= 2 && w.chars().all(is_hiragana);
+            let w = fold(&w);
+            if !particle && !out.contains(&w) {
+                out.push(w);
+            }
+        }
+        out
+    }
+
+    /// The query for one space-separated part. It matches when the part occurs whole (as a
+    /// substring, synonyms included) or, for a part of several content words such as
+    /// 「夫が覚醒剤をやめられない」, when at least half of those words occur; whole matches
+    /// score double. Analyser words add ranking signal.
+    fn part_query(&self, part: &str) -> Option<Box<dyn Query>> {
+        let f = self.fields;
+        let whole = self.substring(&fold(part))?;
+        let words = self.content_words(part);
+        let required: Box<dyn Query> = if !words.is_empty() && words != [fold(part)] {
+            let clauses: Vec<(Occur, Box<dyn Query>)> = words
+                .iter()
+                .filter_map(|w| self.substring(w))
+                .map(|q| (Occur::Should, q))
+                .collect();
+            let need = clauses.len().div_ceil(2).max(1);
+            let loose: Box<dyn Query> =
+                Box::new(BooleanQuery::with_minimum_required_clauses(clauses, need));
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Should, Box::new(BoostQuery::new(whole, 2.0))),
+                (Occur::Should, loose),
+            ]))
+        } else {
+            whole
+        };
+        let mut scoring: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, required)];
+        for w in &words {
             for (field, boost) in [(f.name_w, 2.0), (f.body_w, 0.5)] {
                 let q = TermQuery::new(
                     Term::from_field_text(field, &w),
@@ -490,15 +554,15 @@ impl SearchIndex {
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let f = self.fields;
         let text: String = req.text.chars().take(MAX_QUERY_CHARS).collect();
-        let folded = fold(&text);
-        let parts: Vec<&str> = folded.split(' ').filter(|p| !p.is_empty()).collect();
+        let width = fold_width(&text);
+        let parts: Vec<&str> = width.split(' ').filter(|p| !p.is_empty()).collect();
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut name_parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         for p in &parts {
             // A part with nothing searchable in it (punctuation only) is ignored.
             if let Some(q) = self.part_query(p) {
                 clauses.push((Occur::Must, q));
-                if let Some(n) = self.in_name(p) {
+                if let Some(n) = self.in_name(&fold(p)) {
                     name_parts.push((Occur::Must, n));
                 }
             }
@@ -506,7 +570,7 @@ impl SearchIndex {
         let has_text = !clauses.is_empty();
         if has_text {
             let exact = TermQuery::new(
-                Term::from_field_text(f.name_exact, &parts.concat()),
+                Term::from_field_text(f.name_exact, &fold(&parts.concat())),
                 IndexRecordOption::Basic,
             );
             clauses.push((
@@ -596,6 +660,12 @@ impl SearchIndex {
             .collect();
         Ok(SearchResults { total, results })
     }
+}
+
+/// The analyser's words of width-folded text, each folded: segment with kana as written, match
+/// kana-insensitively.
+fn words_of(analyzer: &dyn Analyzer, text: &str) -> Vec<String> {
+    analyzer.words(text).iter().map(|w| fold(w)).collect()
 }
 
 #[cfg(test)]

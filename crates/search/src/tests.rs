@@ -189,3 +189,36 @@ fn bigrams_split_runs_and_keep_single_characters() {
     assert_eq!(bigrams("a・bc"), vec!["a", "bc"]);
     assert_eq!(bigrams("ハウス"), vec!["ハウ", "ウス"]);
 }
+
+#[test]
+fn natural_sentences_match_by_their_content_words() {
+    let idx = index();
+    let r = search(&idx, "薬物をやめたい女性");
+    assert!(
+        ids(&r).iter().take(5).any(|id| *id == "darc-womens-house"),
+        "{:?}",
+        ids(&r)
+    );
+    let r = search(&idx, "夫が覚醒剤をやめられない");
+    assert!(
+        !r.results.is_empty(),
+        "a sentence without spaces still finds services"
+    );
+}
+
+#[test]
+fn everyday_words_find_the_directory_terms() {
+    let idx = index();
+    let r = search(&idx, "お酒");
+    assert!(ids(&r).contains(&"aa-japan"), "{:?}", ids(&r));
+    let r = search(&idx, "シャブ");
+    assert!(ids(&r).contains(&"tokyo-darc"), "{:?}", ids(&r));
+}
+
+#[test]
+fn one_content_word_with_endings_still_matches() {
+    let idx = index();
+    // お酒 → 酒 (after dropping お and the verb endings) → アルコール by synonym.
+    assert!(ids(&search(&idx, "お酒がやめられない")).contains(&"aa-japan"));
+    assert!(ids(&search(&idx, "パチンコがやめられない")).contains(&"japan-mac"));
+}
