@@ -46,6 +46,9 @@ pub struct BenchArgs {
     /// List the labelled queries where an engine's top 5 misses relevant listings.
     #[arg(long)]
     show_misses: bool,
+    /// Print the median latency of every query for both engines.
+    #[arg(long)]
+    per_query: bool,
 }
 
 #[derive(Deserialize)]
@@ -292,6 +295,7 @@ async fn measure(
     rounds: usize,
     labelled: bool,
     misses: bool,
+    per_query: bool,
 ) -> anyhow::Result<DatasetFigures> {
     eprintln!(
         "[{name}] indexing {} services with tantivy…",
@@ -329,16 +333,34 @@ async fn measure(
     );
     let mut tantivy_samples = Vec::with_capacity(rounds * queries.len());
     let mut fts_samples = Vec::with_capacity(rounds * queries.len());
+    let mut by_query: Vec<(Vec<Duration>, Vec<Duration>)> =
+        vec![(Vec::new(), Vec::new()); queries.len()];
     for _ in 0..rounds {
-        for q in queries {
+        for (i, q) in queries.iter().enumerate() {
             let t = Instant::now();
             let r = index.search(&request(&q.q))?;
-            tantivy_samples.push(t.elapsed());
+            let e = t.elapsed();
+            tantivy_samples.push(e);
+            by_query[i].0.push(e);
             std::hint::black_box(r);
             let t = Instant::now();
             let r = fts.search(&q.q, 10).await?;
-            fts_samples.push(t.elapsed());
+            let e = t.elapsed();
+            fts_samples.push(e);
+            by_query[i].1.push(e);
             std::hint::black_box(r);
+        }
+    }
+    if per_query {
+        for (q, (mut t, mut f)) in queries.iter().zip(by_query) {
+            t.sort();
+            f.sort();
+            eprintln!(
+                "[{name}] {:>9.0} µs tantivy {:>9.0} µs fts5  {:?}",
+                percentile(&t, 50.0),
+                percentile(&f, 50.0),
+                q.q
+            );
         }
     }
     let samples = tantivy_samples.len();
@@ -389,6 +411,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
             rounds,
             true,
             args.show_misses,
+            args.per_query,
         )
         .await?,
     ];
@@ -403,6 +426,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
                 rounds,
                 false,
                 false,
+                args.per_query,
             )
             .await?,
         );

@@ -476,15 +476,15 @@ impl SearchIndex {
         out
     }
 
-    /// The query for one space-separated part. It matches when the part occurs whole (as a
-    /// substring, synonyms included) or, for a part of several content words such as
+    /// The query for one space-separated part. Strict: the part occurs whole (as a substring,
+    /// synonyms included). Loose (the retry when nothing matched strictly), for a part such as
     /// 「夫が覚醒剤をやめられない」, when at least half of those words occur; whole matches
     /// score double. Analyser words add ranking signal.
-    fn part_query(&self, part: &str) -> Option<Box<dyn Query>> {
+    fn part_query(&self, part: &str, loose: bool) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let whole = self.substring(&fold(part))?;
         let words = self.content_words(part);
-        let required: Box<dyn Query> = if !words.is_empty() && words != [fold(part)] {
+        let required: Box<dyn Query> = if loose && self.can_loosen(part) {
             let clauses: Vec<(Occur, Box<dyn Query>)> = words
                 .iter()
                 .filter_map(|w| self.substring(w))
@@ -551,16 +551,35 @@ impl SearchIndex {
     /// part occurs in a name, 10 for the requested region and 2 for national services when a
     /// region is given. With `open_now` the filter is applied to the best [`RERANK_WINDOW`]
     /// matches, and `total` counts those that are open.
+    ///
+    /// Every part must first occur whole. Only when that finds nothing is the query retried
+    /// with the loose match of each part's content words (for sentences typed without spaces):
+    /// loose matching over frequent words is costly and noisier, so it is a fallback.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
-        let f = self.fields;
         let text: String = req.text.chars().take(MAX_QUERY_CHARS).collect();
         let width = fold_width(&text);
         let parts: Vec<&str> = width.split(' ').filter(|p| !p.is_empty()).collect();
+        let strict = self.run(self.query(req, &parts, false), req)?;
+        if strict.total == 0 && parts.iter().any(|p| self.can_loosen(p)) {
+            return self.run(self.query(req, &parts, true), req);
+        }
+        Ok(strict)
+    }
+
+    /// Whether a part has content words other than itself, so that the loose match differs.
+    fn can_loosen(&self, part: &str) -> bool {
+        let words = self.content_words(part);
+        !words.is_empty() && words != [fold(part)]
+    }
+
+    /// The whole query: parts (strict or loose), boosts, region and filters.
+    fn query(&self, req: &SearchRequest, parts: &[&str], loose: bool) -> BooleanQuery {
+        let f = self.fields;
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
         let mut name_parts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-        for p in &parts {
+        for p in parts {
             // A part with nothing searchable in it (punctuation only) is ignored.
-            if let Some(q) = self.part_query(p) {
+            if let Some(q) = self.part_query(p, loose) {
                 clauses.push((Occur::Must, q));
                 if let Some(n) = self.in_name(&fold(p)) {
                     name_parts.push((Occur::Must, n));
@@ -609,7 +628,10 @@ impl SearchIndex {
             ));
         }
         clauses.extend(self.filters(req));
-        let query = BooleanQuery::new(clauses);
+        BooleanQuery::new(clauses)
+    }
+
+    fn run(&self, query: BooleanQuery, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let searcher = self.reader.searcher();
         let limit = req.limit.min(100);
         let window = if req.open_now {
