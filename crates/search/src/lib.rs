@@ -552,15 +552,18 @@ impl SearchIndex {
     /// region is given. With `open_now` the filter is applied to the best [`RERANK_WINDOW`]
     /// matches, and `total` counts those that are open.
     ///
-    /// Every part must first occur whole. Only when that finds nothing is the query retried
-    /// with the loose match of each part's content words (for sentences typed without spaces):
-    /// loose matching over frequent words is costly and noisier, so it is a fallback.
+    /// Every part must first occur whole. Only when that does not fill the requested page is
+    /// the query retried with the loose match of each part's content words (for sentences typed
+    /// without spaces); whole matches still rank first there. Loose matching over frequent
+    /// words is costly and noisier, so it is a fallback.
     pub fn search(&self, req: &SearchRequest) -> Result<SearchResults, SearchError> {
         let text: String = req.text.chars().take(MAX_QUERY_CHARS).collect();
         let width = fold_width(&text);
         let parts: Vec<&str> = width.split(' ').filter(|p| !p.is_empty()).collect();
         let strict = self.run(self.query(req, &parts, false), req)?;
-        if strict.total == 0 && parts.iter().any(|p| self.can_loosen(p)) {
+        if strict.total < req.offset + req.limit.min(100)
+            && parts.iter().any(|p| self.can_loosen(p))
+        {
             return self.run(self.query(req, &parts, true), req);
         }
         Ok(strict)

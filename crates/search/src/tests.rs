@@ -222,3 +222,16 @@ fn one_content_word_with_endings_still_matches() {
     assert!(ids(&search(&idx, "お酒がやめられない")).contains(&"aa-japan"));
     assert!(ids(&search(&idx, "パチンコがやめられない")).contains(&"japan-mac"));
 }
+
+#[test]
+fn few_whole_matches_are_completed_by_word_matches_ranked_below_them() {
+    let idx = index();
+    let r = search(&idx, "女性専用の施設");
+    let got = ids(&r);
+    assert_eq!(
+        got.first(),
+        Some(&"oneness"),
+        "the whole phrase occurs in ワンネス's description: {got:?}"
+    );
+    assert!(got.contains(&"darc-womens-house"), "{got:?}");
+}
