@@ -374,30 +374,21 @@ impl Importer<'_> {
             alternate_names.push(jiritsu.to_owned());
         }
         let service = Service {
-            id: id(ServiceId::try_from, format!("dept-{slug}"))?,
-            organization_id: oid,
-            name: format!("{} {}（精神保健福祉担当）", j.label(), mental),
             alternate_names,
-            kind: ResourceKind::GovernmentDepartment,
-            description: Some(description),
-            eligibility: None,
             concerns: vec![Concern::MentalHealth],
-            audiences: vec![],
             service_kinds: vec![ServiceKind::Administration],
-            anonymous: None,
-            reservation_required: None,
-            status: ServiceStatus::Active,
             phones,
-            emails: vec![],
-            links: vec![],
-            hours: Hours::default(),
             location_ids: locations.iter().map(|l| l.id.clone()).collect(),
             service_area: Some(j.area()),
-            languages: vec![],
-            cost: None,
-            opened: None,
-            provenance: self.provenance(line),
             quality_notes: notes,
+            ..table_service(
+                id(ServiceId::try_from, format!("dept-{slug}"))?,
+                oid,
+                format!("{} {}（精神保健福祉担当）", j.label(), mental),
+                ResourceKind::GovernmentDepartment,
+                Some(description),
+                self.provenance(line),
+            )
         };
         if let Some(city) = Self::city_prefix(address) {
             if j.city.is_none() {
@@ -491,34 +482,30 @@ impl Importer<'_> {
             provenance: provenance.clone(),
             quality_notes: vec![],
         };
+        let description = format!(
+            "{}の精神保健福祉センターです。こころの健康から精神科医療、社会復帰まで、精神保健福祉の相談のうち難しいものに応じ、アルコールや薬物などの依存の相談も受けます。家族会などの活動も支えています。",
+            j.label()
+        );
         let service = Service {
-            id: id(ServiceId::try_from, sid)?,
-            organization_id: oid,
-            name: name.clone(),
-            alternate_names: vec![format!("{}の精神保健福祉センター", j.label()), "精神保健福祉センター".into()],
-            kind: ResourceKind::MentalHealthWelfareCenter,
-            description: Some(format!(
-                "{}の精神保健福祉センターです。こころの健康から精神科医療、社会復帰まで、精神保健福祉の相談のうち難しいものに応じ、アルコールや薬物などの依存の相談も受けます。家族会などの活動も支えています。",
-                j.label()
-            )),
-            eligibility: None,
+            alternate_names: vec![
+                format!("{}の精神保健福祉センター", j.label()),
+                "精神保健福祉センター".into(),
+            ],
             concerns: vec![Concern::MentalHealth, Concern::Alcohol, Concern::Drugs],
-            audiences: vec![],
             service_kinds: vec![ServiceKind::InPersonConsultation],
-            anonymous: None,
-            reservation_required: None,
-            status: ServiceStatus::Active,
             phones,
-            emails: vec![],
-            links: vec![],
-            hours: Hours::default(),
             location_ids: vec![location.id.clone()],
             service_area: Some(j.area()),
-            languages: vec![],
-            cost: None,
             opened,
-            provenance,
             quality_notes: notes,
+            ..table_service(
+                id(ServiceId::try_from, sid)?,
+                oid,
+                name.clone(),
+                ResourceKind::MentalHealthWelfareCenter,
+                Some(description),
+                provenance,
+            )
         };
         self.out.centres += 1;
         self.finish_record(org, service, line);
@@ -683,34 +670,62 @@ impl Importer<'_> {
             quality_notes: vec![],
         };
         let service = Service {
-            id: id(ServiceId::try_from, slug)?,
-            organization_id: oid,
-            name,
-            alternate_names: vec![],
-            kind: ResourceKind::RelatedOrganization,
-            description: Some(description),
-            eligibility: None,
             concerns,
-            audiences: vec![],
             service_kinds: vec![ServiceKind::Advocacy],
-            anonymous: None,
-            reservation_required: None,
-            status: ServiceStatus::Active,
             phones,
-            emails: vec![],
-            links: vec![],
-            hours: Hours::default(),
             location_ids: vec![location.id.clone()],
             service_area: Some(ServiceArea::National),
-            languages: vec![],
-            cost: None,
-            opened: None,
-            provenance,
             quality_notes: notes,
+            ..table_service(
+                id(ServiceId::try_from, slug)?,
+                oid,
+                name,
+                ResourceKind::RelatedOrganization,
+                Some(description),
+                provenance,
+            )
         };
         self.out.related += 1;
         self.finish_record(org, service, line);
         Ok(())
+    }
+}
+
+/// A handbook-table service: what every row shares (active, no hours, no e-mail or links,
+/// nothing the table does not state); each table sets the rest.
+fn table_service(
+    id: ServiceId,
+    organization_id: OrganizationId,
+    name: String,
+    kind: ResourceKind,
+    description: Option<String>,
+    provenance: Provenance,
+) -> Service {
+    Service {
+        id,
+        organization_id,
+        name,
+        alternate_names: vec![],
+        kind,
+        description,
+        eligibility: None,
+        concerns: vec![],
+        audiences: vec![],
+        service_kinds: vec![],
+        anonymous: None,
+        reservation_required: None,
+        status: ServiceStatus::Active,
+        phones: vec![],
+        emails: vec![],
+        links: vec![],
+        hours: Hours::default(),
+        location_ids: vec![],
+        service_area: None,
+        languages: vec![],
+        cost: None,
+        opened: None,
+        provenance,
+        quality_notes: vec![],
     }
 }
 
