@@ -504,7 +504,7 @@ impl SearchIndex {
         for w in &words {
             for (field, boost) in [(f.name_w, 2.0), (f.body_w, 0.5)] {
                 let q = TermQuery::new(
-                    Term::from_field_text(field, &w),
+                    Term::from_field_text(field, w),
                     IndexRecordOption::WithFreqs,
                 );
                 scoring.push((Occur::Should, Box::new(BoostQuery::new(Box::new(q), boost))));
