@@ -22,8 +22,10 @@ pg_start() {
   rm -rf "$dir" && mkdir -p "$dir"
   run=()
   if [ "$(id -u)" = 0 ]; then
-    # initdb refuses to run as root.
+    # initdb refuses to run as root; the postgres user must also be able to reach $dir
+    # (mktemp -d makes its directory 0700).
     chown postgres:postgres "$dir"
+    chmod o+x "$(dirname "$dir")"
     run=(runuser -u postgres --)
   fi
   "${run[@]}" "$bin/initdb" -D "$dir/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log" 2>&1 \
