@@ -388,10 +388,6 @@ fn parse_code<T: std::str::FromStr>(
     }
 }
 
-fn jst_now() -> chrono::NaiveDateTime {
-    (chrono::Utc::now() + chrono::Duration::hours(9)).naive_utc()
-}
-
 async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     let prefecture = a
         .prefecture
@@ -422,7 +418,7 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
         )?,
         kind: parse_code(a.kind.as_deref(), "kind", ResourceKind::ALL, |c| c.code())?,
         open_now: a.open_now,
-        now: Some(jst_now()),
+        now: Some(tsunagu_domain::schedule::jst(chrono::Utc::now())),
         limit: a.limit.clamp(1, 100),
         offset: 0,
     };

@@ -148,18 +148,12 @@ pub fn location_json(o: &Organization, l: &Location) -> Value {
 
 /// A whole directory as one HSDS document.
 pub fn export(dir: &Directory) -> Value {
-    let orgs: std::collections::HashMap<&str, &Organization> = dir
-        .organizations
-        .iter()
-        .map(|o| (o.id.as_ref(), o))
-        .collect();
     json!({
         "hsds_version": "3.0",
         "profile": PROFILE,
         "organizations": dir.organizations.iter().map(organization_json).collect::<Vec<_>>(),
         "locations": dir.organizations.iter().flat_map(|o| o.locations.iter().map(move |l| location_json(o, l))).collect::<Vec<_>>(),
         "services": dir.services.iter().map(|s| service_json(s, None)).collect::<Vec<_>>(),
-        "x_tsunagu": {"organizations_without_locations": orgs.len() - orgs.values().filter(|o| !o.locations.is_empty()).count()},
     })
 }
 

@@ -244,6 +244,12 @@ impl OpenState {
     }
 }
 
+/// Japan Standard Time for an instant: UTC+9 (Japan has no daylight saving time). Open-now and
+/// staleness work in JST whatever the server's time zone.
+pub fn jst(utc: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
+    (utc + Duration::hours(9)).naive_utc()
+}
+
 /// The national holiday on `date`, if any, by the `jpholiday` crate.
 pub fn national_holiday(date: NaiveDate) -> Option<String> {
     jpholiday::jpholiday::JPHoliday::new().is_holiday_name(&date)
@@ -415,6 +421,12 @@ mod tests {
             },
             "Saturday is closed; Monday 2026-11-23 is 勤労感謝の日, so the next opening is Tuesday"
         );
+    }
+
+    #[test]
+    fn japan_time_is_utc_plus_nine_across_midnight() {
+        let utc = chrono::DateTime::parse_from_rfc3339("2026-11-20T15:30:00Z").map(|t| t.to_utc());
+        assert_eq!(utc.map(jst).ok(), Some(at(2026, 11, 21, 0, 30)));
     }
 
     #[test]

@@ -240,9 +240,16 @@ async fn cross_site_posts_and_bad_json_are_refused() {
     assert!(send(&app, invalid_utf8).await.0.is_client_error());
     let huge = Request::post("/api/v1/services/mhwc-05/reports")
         .header(header::CONTENT_TYPE, "application/json")
-        .body(Body::from(vec![b' '; 64 * 1024]))
+        .body(Body::from(vec![b' '; 64 * 1024 + 1]))
         .expect("request");
     assert_eq!(send(&app, huge).await.0, StatusCode::PAYLOAD_TOO_LARGE);
+    // The longest legitimate form: 2000 Japanese characters, percent-encoded.
+    let longest = format!("category=other&message={}", "%E3%81%82".repeat(2000));
+    let form = Request::post("/services/mhwc-05/report")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(longest))
+        .expect("request");
+    assert_eq!(send(&app, form).await.0, StatusCode::SEE_OTHER);
     let good = Request::post("/api/v1/services/mhwc-05/reports")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from(
