@@ -51,10 +51,10 @@ pub struct InvalidWareki(pub String);
 /// A (year, month, day) triple.
 type Ymd = (i32, u32, u32);
 
-/// An era: its spellings, the Gregorian year of its first year, and its first and last days.
+/// An era: its spellings and its first and last days (its first year is the year of its first
+/// day).
 struct Era {
     names: &'static [&'static str],
-    first_year: i32,
     first: Ymd,
     last: Ymd,
 }
@@ -62,31 +62,26 @@ struct Era {
 const ERAS: [Era; 5] = [
     Era {
         names: &["明治", "明", "M"],
-        first_year: 1868,
         first: (1868, 1, 25),
         last: (1912, 7, 29),
     },
     Era {
         names: &["大正", "大", "T"],
-        first_year: 1912,
         first: (1912, 7, 30),
         last: (1926, 12, 24),
     },
     Era {
         names: &["昭和", "昭", "S"],
-        first_year: 1926,
         first: (1926, 12, 25),
         last: (1989, 1, 7),
     },
     Era {
         names: &["平成", "平", "H"],
-        first_year: 1989,
         first: (1989, 1, 8),
         last: (2019, 4, 30),
     },
     Era {
         names: &["令和", "令", "R"],
-        first_year: 2019,
         first: (2019, 5, 1),
         last: (9999, 12, 31),
     },
@@ -124,7 +119,7 @@ pub fn parse(raw: &str) -> Result<Wareki, InvalidWareki> {
     if ey == 0 || !(1..=12).contains(&m) {
         return Err(err());
     }
-    let year = era.first_year + i32::try_from(ey).map_err(|_| err())? - 1;
+    let year = era.first.0 + i32::try_from(ey).map_err(|_| err())? - 1;
     let first = NaiveDate::from_ymd_opt(era.first.0, era.first.1, era.first.2).ok_or_else(err)?;
     let last = NaiveDate::from_ymd_opt(era.last.0, era.last.1, era.last.2).ok_or_else(err)?;
     match d {
