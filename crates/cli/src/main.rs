@@ -11,11 +11,8 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use tsunagu_domain::{
-    csvfmt, dataset, handbook, hsds, Audience, Concern, Directory, Prefecture, ReportId,
-    ResourceKind, ServiceKind,
-};
-use tsunagu_search::{SearchIndex, SearchRequest, TinySegmenter};
+use tsunagu_domain::{csvfmt, dataset, handbook, hsds, Directory, ReportId};
+use tsunagu_search::{RawFilters, SearchIndex, SearchRequest, TinySegmenter};
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod bench;
@@ -371,57 +368,23 @@ async fn shutdown_signal() {
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
 }
 
-fn parse_code<T: std::str::FromStr>(
-    v: Option<&str>,
-    what: &str,
-    all: &[T],
-    code: fn(&T) -> &'static str,
-) -> anyhow::Result<Option<T>> {
-    match v {
-        None => Ok(None),
-        Some(s) => s.parse::<T>().map(Some).map_err(|_| {
-            anyhow::anyhow!(
-                "unknown {what} {s:?}; use one of: {}",
-                all.iter().map(code).collect::<Vec<_>>().join(", ")
-            )
-        }),
-    }
-}
-
 async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
-    let prefecture = a
-        .prefecture
-        .as_deref()
-        .map(Prefecture::parse)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    let region = a
-        .region
-        .as_deref()
-        .map(Prefecture::parse)
-        .transpose()
-        .map_err(|e| anyhow::anyhow!("{e}"))?
-        .or(prefecture);
-    let request = SearchRequest {
+    let mut request = SearchRequest {
         text: a.query.clone().unwrap_or_default(),
-        prefecture,
-        region,
-        concern: parse_code(a.concern.as_deref(), "concern", Concern::ALL, |c| c.code())?,
-        audience: parse_code(a.audience.as_deref(), "audience", Audience::ALL, |c| {
-            c.code()
-        })?,
-        service_kind: parse_code(
-            a.service_kind.as_deref(),
-            "service kind",
-            ServiceKind::ALL,
-            |c| c.code(),
-        )?,
-        kind: parse_code(a.kind.as_deref(), "kind", ResourceKind::ALL, |c| c.code())?,
         open_now: a.open_now,
         now: Some(tsunagu_domain::schedule::jst(chrono::Utc::now())),
         limit: a.limit.clamp(1, 100),
-        offset: 0,
+        ..Default::default()
     };
+    let raw = RawFilters {
+        prefecture: a.prefecture.as_deref(),
+        region: a.region.as_deref(),
+        concern: a.concern.as_deref(),
+        audience: a.audience.as_deref(),
+        service_kind: a.service_kind.as_deref(),
+        kind: a.kind.as_deref(),
+    };
+    raw.apply(&mut request)?;
     if request.text.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
         bail!(
             "the query is longer than {} characters",

@@ -39,8 +39,10 @@ use tsunagu_domain::{
 };
 
 mod analyzer;
+mod filters;
 mod synonyms;
 pub use analyzer::{bigrams, Analyzer, TinySegmenter};
+pub use filters::{BadFilter, FilterField, RawFilters};
 
 /// Search failures (index construction or a tantivy fault; never a user-input problem).
 #[derive(Debug, thiserror::Error)]

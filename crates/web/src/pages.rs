@@ -10,10 +10,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 use serde::Deserialize;
-use tsunagu_domain::{
-    Audience, Concern, Prefecture, ReportId, ResourceKind, ServiceId, ServiceKind,
-};
-use tsunagu_search::SearchRequest;
+use tsunagu_domain::{ReportId, ServiceId};
+use tsunagu_search::{RawFilters, SearchRequest};
 use tsunagu_store::{NewReport, ReportCategory, ReportStatus};
 
 use crate::views::{Facets, HitView, Layout, ServiceView};
@@ -115,19 +113,6 @@ fn nonempty(v: &Option<String>) -> Option<&str> {
     v.as_deref().map(str::trim).filter(|s| !s.is_empty())
 }
 
-fn parse_opt<T>(
-    v: &Option<String>,
-    what: &str,
-    parse: impl Fn(&str) -> Option<T>,
-) -> Result<Option<T>, AppError> {
-    match nonempty(v) {
-        None => Ok(None),
-        Some(s) => parse(s)
-            .map(Some)
-            .ok_or_else(|| AppError::BadRequest(format!("{what}「{s}」は使えない値です"))),
-    }
-}
-
 fn parse_number(
     v: &Option<String>,
     what: &str,
@@ -173,10 +158,6 @@ impl SearchParams {
         state: &AppState,
         default_per_page: usize,
     ) -> Result<ParsedSearch, AppError> {
-        let prefecture = parse_opt(&self.prefecture, "都道府県", |s| {
-            Prefecture::parse(s).ok()
-        })?;
-        let region = parse_opt(&self.region, "地域", |s| Prefecture::parse(s).ok())?.or(prefecture);
         let open_now = match nonempty(&self.open_now) {
             None | Some("false") | Some("0") => false,
             Some("true") | Some("1") | Some("on") => true,
@@ -195,24 +176,31 @@ impl SearchParams {
                 tsunagu_search::MAX_QUERY_CHARS
             )));
         }
+        let mut request = SearchRequest {
+            text: q,
+            open_now,
+            now: Some(state.now_jst()),
+            limit: per_page,
+            offset: (page - 1) * per_page,
+            ..Default::default()
+        };
+        let raw = RawFilters {
+            prefecture: self.prefecture.as_deref(),
+            region: self.region.as_deref(),
+            concern: self.concern.as_deref(),
+            audience: self.audience.as_deref(),
+            service_kind: self.service_kind.as_deref(),
+            kind: self.kind.as_deref(),
+        };
+        raw.apply(&mut request).map_err(|e| {
+            AppError::BadRequest(format!(
+                "{}「{}」は使えない値です",
+                e.field.label_ja(),
+                e.value
+            ))
+        })?;
         Ok(ParsedSearch {
-            request: SearchRequest {
-                text: q,
-                prefecture,
-                region,
-                concern: parse_opt(&self.concern, "困りごと", |s| s.parse::<Concern>().ok())?,
-                audience: parse_opt(&self.audience, "対象", |s| s.parse::<Audience>().ok())?,
-                service_kind: parse_opt(&self.service_kind, "支援の種類", |s| {
-                    s.parse::<ServiceKind>().ok()
-                })?,
-                kind: parse_opt(&self.kind, "機関の種類", |s| {
-                    s.parse::<ResourceKind>().ok()
-                })?,
-                open_now,
-                now: Some(state.now_jst()),
-                limit: per_page,
-                offset: (page - 1) * per_page,
-            },
+            request,
             page,
             per_page,
         })
