@@ -26,7 +26,10 @@ use std::time::{Duration, Instant};
 use tsunagu_domain::model::{Location, ServiceArea};
 use tsunagu_domain::normalize::fold;
 use tsunagu_domain::{dataset, Directory, LocationId, OrganizationId, Prefecture, ServiceId};
-use tsunagu_search::{searchable_texts, SearchIndex, SearchRequest, TinySegmenter};
+use tsunagu_search::{
+    searchable_texts, Analyzer, LinderaIpadic, SearchIndex, SearchRequest, TinySegmenter,
+    DEBIAN_IPADIC,
+};
 
 /// Benchmark options.
 #[derive(clap::Args, Debug)]
@@ -49,6 +52,10 @@ pub struct BenchArgs {
     /// Print the median latency of every query for both engines.
     #[arg(long)]
     per_query: bool,
+    /// Skip the lindera + IPADIC analyser (by default it is measured too when Debian's
+    /// mecab-ipadic is installed; its dictionary is built into a temporary directory).
+    #[arg(long)]
+    no_lindera: bool,
 }
 
 #[derive(Deserialize)]
@@ -81,6 +88,8 @@ struct DatasetFigures {
     queries: usize,
     samples_per_engine: usize,
     tantivy: EngineFigures,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tantivy_lindera: Option<EngineFigures>,
     fts5_trigram: EngineFigures,
     p50_ratio_fts5_over_tantivy: f64,
     p99_ratio_fts5_over_tantivy: f64,
@@ -288,7 +297,54 @@ fn show_misses(engine: &str, results: &[Vec<String>], queries: &[Labelled]) {
     }
 }
 
+/// tantivy with another analyser, measured alone over the same queries.
+fn measure_tantivy(
+    dir: &Directory,
+    queries: &[Labelled],
+    rounds: usize,
+    labelled: bool,
+    analyzer: Arc<dyn Analyzer>,
+) -> anyhow::Result<EngineFigures> {
+    let t = Instant::now();
+    let index = SearchIndex::build(dir, analyzer)?;
+    let build = t.elapsed();
+    let request = |q: &str| SearchRequest {
+        text: q.to_owned(),
+        limit: 10,
+        ..Default::default()
+    };
+    let mut lists = Vec::new();
+    for q in queries {
+        lists.push(
+            index
+                .search(&request(&q.q))?
+                .results
+                .into_iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>(),
+        );
+    }
+    let mut samples = Vec::with_capacity(rounds * queries.len());
+    for _ in 0..rounds {
+        for q in queries {
+            let t = Instant::now();
+            let r = index.search(&request(&q.q))?;
+            samples.push(t.elapsed());
+            std::hint::black_box(r);
+        }
+    }
+    let mut figures = summarize(samples, build);
+    if labelled {
+        let (p, h) = precision(&lists, queries);
+        figures.precision_at_5 = Some(p);
+        figures.hit_at_1 = Some(h);
+    }
+    Ok(figures)
+}
+
+#[allow(clippy::too_many_arguments)]
 async fn measure(
+    lindera: Option<Arc<dyn Analyzer>>,
     name: &str,
     dir: &Directory,
     queries: &[Labelled],
@@ -378,7 +434,15 @@ async fn measure(
         fts5.precision_at_5 = Some(p);
         fts5.hit_at_1 = Some(h);
     }
+    let tantivy_lindera = match lindera {
+        Some(a) => {
+            eprintln!("[{name}] indexing and measuring tantivy with lindera-ipadic…");
+            Some(measure_tantivy(dir, queries, rounds, labelled, a)?)
+        }
+        None => None,
+    };
     Ok(DatasetFigures {
+        tantivy_lindera,
         dataset: name.to_owned(),
         services: dir.services.len(),
         queries: queries.len(),
@@ -403,8 +467,28 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
     anyhow::ensure!(!set.queries.is_empty(), "the query set is empty");
     let rounds = args.rounds.max(1);
     let bundled = dataset::bundled()?;
+    let lindera: Option<Arc<dyn Analyzer>> = if args.no_lindera {
+        None
+    } else if std::path::Path::new(DEBIAN_IPADIC)
+        .join("matrix.def")
+        .is_file()
+    {
+        let out = std::env::temp_dir().join(format!("tsunagu-bench-ipadic-{}", std::process::id()));
+        eprintln!(
+            "building the IPADIC dictionary for lindera into {}…",
+            out.display()
+        );
+        LinderaIpadic::build(std::path::Path::new(DEBIAN_IPADIC), &out)?;
+        Some(Arc::new(LinderaIpadic::load(&out)?))
+    } else {
+        eprintln!(
+            "lindera-ipadic not measured: {DEBIAN_IPADIC} not found (apt-get install mecab-ipadic)"
+        );
+        None
+    };
     let mut figures = vec![
         measure(
+            lindera.clone(),
             "bundled",
             &bundled,
             &set.queries,
@@ -420,6 +504,7 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         let syn = synthetic(&bundled, args.synthetic)?;
         figures.push(
             measure(
+                lindera.clone(),
                 &format!("synthetic-{}", args.synthetic),
                 &syn,
                 &set.queries,
@@ -435,15 +520,23 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         println!("{}", serde_json::to_string_pretty(&figures)?);
         return Ok(ExitCode::SUCCESS);
     }
-    println!("search benchmark: tantivy ({} analyser + bigrams) vs SQLite FTS5 trigram, same text, same run", TinySegmenter.name_str());
     println!(
-        "{:<18} {:>8} {:<13} {:>10} {:>9} {:>9} {:>9} {:>7} {:>6}",
+        "search benchmark: tantivy ({} + bigrams; tantivy-lindera: lindera-ipadic + bigrams) vs SQLite FTS5 trigram, same text, same run",
+        TinySegmenter.name()
+    );
+    println!(
+        "{:<18} {:>8} {:<15} {:>10} {:>9} {:>9} {:>9} {:>7} {:>6}",
         "dataset", "services", "engine", "build ms", "p50 µs", "p99 µs", "mean µs", "P@5", "hit@1"
     );
     for f in &figures {
-        for (engine, e) in [("tantivy", &f.tantivy), ("fts5-trigram", &f.fts5_trigram)] {
+        let engines = [
+            ("tantivy", Some(&f.tantivy)),
+            ("tantivy-lindera", f.tantivy_lindera.as_ref()),
+            ("fts5-trigram", Some(&f.fts5_trigram)),
+        ];
+        for (engine, e) in engines.into_iter().filter_map(|(n, e)| Some((n, e?))) {
             println!(
-                "{:<18} {:>8} {:<13} {:>10.0} {:>9.0} {:>9.0} {:>9.0} {:>7} {:>6}",
+                "{:<18} {:>8} {:<15} {:>10.0} {:>9.0} {:>9.0} {:>9.0} {:>7} {:>6}",
                 f.dataset,
                 f.services,
                 engine,
@@ -468,14 +561,4 @@ pub async fn run(args: BenchArgs) -> anyhow::Result<ExitCode> {
         );
     }
     Ok(ExitCode::SUCCESS)
-}
-
-trait AnalyzerName {
-    fn name_str(&self) -> &'static str;
-}
-impl AnalyzerName for TinySegmenter {
-    fn name_str(&self) -> &'static str {
-        use tsunagu_search::Analyzer;
-        self.name()
-    }
 }

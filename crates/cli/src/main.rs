@@ -12,7 +12,9 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 use tsunagu_domain::{csvfmt, dataset, handbook, hsds, Directory, ReportId};
-use tsunagu_search::{RawFilters, SearchIndex, SearchRequest, TinySegmenter};
+use tsunagu_search::{
+    Analyzer, LinderaIpadic, RawFilters, SearchIndex, SearchRequest, TinySegmenter,
+};
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod bench;
@@ -91,6 +93,12 @@ enum Command {
     },
     /// Measure search latency and precision against SQLite FTS5 (trigram).
     Bench(bench::BenchArgs),
+    /// Build the lindera + IPADIC dictionary (from Debian's mecab-ipadic) into the data
+    /// directory; `serve` and `search` use it from then on.
+    Dict {
+        #[command(subcommand)]
+        action: DictAction,
+    },
 }
 
 #[derive(Args, Debug)]
@@ -185,6 +193,37 @@ enum ReportsAction {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum DictAction {
+    /// Build the dictionary.
+    Build {
+        /// IPADIC sources (EUC-JP CSV and .def files).
+        #[arg(long, default_value = tsunagu_search::DEBIAN_IPADIC)]
+        source: PathBuf,
+        /// Data directory the dictionary goes into (as `<data-dir>/ipadic`).
+        #[arg(long, env = "TSUNAGU_DATA_DIR", default_value = "./tsunagu-data")]
+        data_dir: PathBuf,
+    },
+}
+
+/// Where `tsunagu dict build` puts the dictionary.
+fn ipadic_dir(data_dir: &std::path::Path) -> PathBuf {
+    data_dir.join("ipadic")
+}
+
+/// The analyser for this data directory: lindera + IPADIC when `tsunagu dict build` has run,
+/// else the embedded TinySegmenter.
+fn analyzer_for(data_dir: &std::path::Path) -> Arc<dyn Analyzer> {
+    let dir = ipadic_dir(data_dir);
+    if LinderaIpadic::is_built(&dir) {
+        match LinderaIpadic::load(&dir) {
+            Ok(a) => return Arc::new(a),
+            Err(e) => tracing::warn!("{e}; using TinySegmenter"),
+        }
+    }
+    Arc::new(TinySegmenter)
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
 enum Format {
     /// HSDS 3.0 JSON with the tsunagu Japan profile.
@@ -250,6 +289,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Status { store } => {
             let s = ready_store(&store).await?;
             println!("backend: {}", s.backend());
+            println!("analyser: {}", analyzer_for(&store.data_dir).name());
             println!("services: {}", s.count_services().await?);
             println!(
                 "dataset: {}",
@@ -262,6 +302,23 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::Dict {
+            action: DictAction::Build { source, data_dir },
+        } => {
+            let out = ipadic_dir(&data_dir);
+            eprintln!(
+                "building the IPADIC dictionary from {} into {}…",
+                source.display(),
+                out.display()
+            );
+            let started = Instant::now();
+            LinderaIpadic::build(&source, &out)?;
+            eprintln!(
+                "built in {:.1} s; serve and search now use lindera-ipadic",
+                started.elapsed().as_secs_f64()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 
@@ -326,7 +383,7 @@ async fn serve(
     let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);
     let state = tsunagu_web::AppState::load(
         store.clone(),
-        Arc::new(TinySegmenter),
+        analyzer_for(&args.data_dir),
         tsunagu_web::WebConfig { maintainer_token },
         clock,
     )
@@ -339,6 +396,7 @@ async fn serve(
     tracing::info!(
         backend = store.backend(),
         services = indexed,
+        analyser = state.catalog().index.analyzer_name(),
         index_ms = started.elapsed().as_millis() as u64,
         "tsunagu listening on http://{}",
         listener.local_addr()?
@@ -393,7 +451,7 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     }
     let store = ready_store(&a.store).await?;
     let dir = store.directory().await?;
-    let index = SearchIndex::build(&dir, Arc::new(TinySegmenter))?;
+    let index = SearchIndex::build(&dir, analyzer_for(&a.store.data_dir))?;
     let results = index.search(&request)?;
     if a.json {
         println!("{}", serde_json::to_string_pretty(&results)?);

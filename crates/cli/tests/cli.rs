@@ -286,3 +286,25 @@ fn reports_can_be_listed_and_closed() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
     assert!(ok(&tsunagu(&dir, &["status"])).contains("services: 175"));
 }
+
+#[test]
+fn dict_build_switches_search_to_lindera_ipadic() {
+    let ipadic = Path::new("/usr/share/mecab/dic/ipadic/matrix.def");
+    if !ipadic.exists() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but mecab-ipadic is not installed"
+        );
+        eprintln!("SKIPPED: mecab-ipadic is not installed");
+        return;
+    }
+    let dir = data_dir();
+    assert!(ok(&tsunagu(&dir, &["status"])).contains("analyser: tinysegmenter"));
+    ok(&tsunagu(&dir, &["dict", "build"]));
+    assert!(ok(&tsunagu(&dir, &["status"])).contains("analyser: lindera-ipadic"));
+    let v = json(&ok(&tsunagu(&dir, &["search", "--json", "ダルク 女性"])));
+    assert_eq!(v["results"][0]["id"], "darc-womens-house");
+    let out = tsunagu(&dir, &["dict", "build", "--source", "/nonexistent"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("mecab-ipadic"));
+}

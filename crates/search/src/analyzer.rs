@@ -16,7 +16,7 @@ pub trait Analyzer: Send + Sync {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct TinySegmenter;
 
-fn is_separator(c: char) -> bool {
+pub(crate) fn is_separator(c: char) -> bool {
     c.is_whitespace()
         || (c.is_ascii_punctuation())
         || "、。・「」『』（）()【】［］〔〕，．：；！？〜～ー－―…".contains(c)

@@ -40,14 +40,16 @@ use tsunagu_domain::{
 
 mod analyzer;
 mod filters;
+mod lindera_ipadic;
 mod synonyms;
 pub use analyzer::{bigrams, Analyzer, TinySegmenter};
 pub use filters::{BadFilter, FilterField, RawFilters};
+pub use lindera_ipadic::{LinderaIpadic, DEBIAN_IPADIC};
 
 /// Search failures (index construction or a tantivy fault; never a user-input problem).
 #[derive(Debug, thiserror::Error)]
 #[error("search index error: {0}")]
-pub struct SearchError(String);
+pub struct SearchError(pub(crate) String);
 
 impl From<tantivy::TantivyError> for SearchError {
     fn from(e: tantivy::TantivyError) -> Self {
