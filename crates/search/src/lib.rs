@@ -207,6 +207,7 @@ pub struct SearchIndex {
     fields: Fields,
     entries: Vec<Entry>,
     analyzer: Arc<dyn Analyzer>,
+    frequent_min_docs: u64,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -219,6 +220,12 @@ impl std::fmt::Debug for SearchIndex {
 }
 
 const NATIONAL: &str = "national";
+/// A part whose rarest bigram occurs in more than this share of the services is frequent.
+const FREQUENT_SHARE: f64 = 0.01;
+/// How many of a frequent part's bigrams (the rarest) it must contain.
+const FREQUENT_GRAMS: usize = 3;
+/// Below this many services every part keeps exact substring matching.
+const FREQUENT_MIN_DOCS: u64 = 5_000;
 /// How many top matches are checked for open-now.
 const RERANK_WINDOW: usize = 2000;
 
@@ -368,6 +375,7 @@ impl SearchIndex {
             fields: f,
             entries,
             analyzer,
+            frequent_min_docs: FREQUENT_MIN_DOCS,
         })
     }
 
@@ -389,8 +397,24 @@ impl SearchIndex {
     /// The part as a substring of a name (bigram phrase on `name_g`), for the
     /// "every part is in the name" boost.
     fn in_name(&self, part: &str) -> Option<Box<dyn Query>> {
+        let grams = bigrams(part);
+        if grams.len() >= 2 && self.is_frequent(&grams) {
+            // As in `substring`: a frequent part is in the name when its rarest bigrams are.
+            let all: Vec<(Occur, Box<dyn Query>)> = self
+                .rarest_grams(&grams, FREQUENT_GRAMS)
+                .iter()
+                .map(|g| {
+                    let q = TermQuery::new(
+                        Term::from_field_text(self.fields.name_g, g),
+                        IndexRecordOption::Basic,
+                    );
+                    (Occur::Must, Box::new(q) as Box<dyn Query>)
+                })
+                .collect();
+            return Some(Box::new(BooleanQuery::new(all)));
+        }
         let field = self.fields.name_g;
-        let terms: Vec<Term> = bigrams(part)
+        let terms: Vec<Term> = grams
             .iter()
             .map(|g| Term::from_field_text(field, g))
             .collect();
@@ -406,6 +430,56 @@ impl SearchIndex {
 
     /// A term, or any of its synonyms, as a substring of a name (weight 3) or the body
     /// (weight 1): a phrase of its bigrams, or one term for a one-bigram word.
+    /// Whether the rarest of `grams` occurs in more than [`FREQUENT_SHARE`] of the services
+    /// (and the index has at least `frequent_min_docs` services).
+    fn is_frequent(&self, grams: &[String]) -> bool {
+        let searcher = self.reader.searcher();
+        let docs = searcher.num_docs();
+        if docs < self.frequent_min_docs {
+            return false;
+        }
+        let rarest = grams
+            .iter()
+            .map(|g| {
+                searcher
+                    .doc_freq(&Term::from_field_text(self.fields.body_g, g))
+                    .unwrap_or(0)
+            })
+            .min()
+            .unwrap_or(0);
+        rarest as f64 > FREQUENT_SHARE * docs as f64
+    }
+
+    /// The `n` bigrams of `grams` that occur in the fewest services: the selective ones.
+    fn rarest_grams(&self, grams: &[String], n: usize) -> Vec<String> {
+        let searcher = self.reader.searcher();
+        let mut by_freq: Vec<(u64, &String)> = grams
+            .iter()
+            .map(|g| {
+                (
+                    searcher
+                        .doc_freq(&Term::from_field_text(self.fields.body_g, g))
+                        .unwrap_or(0),
+                    g,
+                )
+            })
+            .collect();
+        by_freq.sort();
+        by_freq.dedup_by(|a, b| a.1 == b.1);
+        by_freq
+            .into_iter()
+            .take(n)
+            .map(|(_, g)| g.clone())
+            .collect()
+    }
+
+    /// Sets the index size from which frequent parts match by bigrams without positions (tests lower it to
+    /// exercise that path on the small bundled directory).
+    pub fn with_frequent_min_docs(mut self, docs: u64) -> SearchIndex {
+        self.frequent_min_docs = docs;
+        self
+    }
+
     fn substring(&self, term: &str) -> Option<Box<dyn Query>> {
         let f = self.fields;
         let mut should: Vec<(Occur, Box<dyn Query>)> = Vec::new();
@@ -422,6 +496,30 @@ impl SearchIndex {
                 continue;
             }
             let grams = bigrams(&variant);
+            if grams.len() >= 2 && self.is_frequent(&grams) {
+                // A frequent part (in more than FREQUENT_SHARE of the services): checking
+                // bigram positions in every one of its matches dominates the query time, so it
+                // matches when its FREQUENT_GRAMS rarest bigrams occur, which term postings
+                // answer without positions. That keeps every substring match (no segmenter is
+                // involved) and gives up only adjacency and the commonest bigrams, which select
+                // little. Rare parts keep exact substring matching.
+                let rarest = self.rarest_grams(&grams, FREQUENT_GRAMS);
+                for (field, boost) in [(f.name_g, 3.0), (f.body_g, 1.0)] {
+                    let all: Vec<(Occur, Box<dyn Query>)> = rarest
+                        .iter()
+                        .map(|g| {
+                            let q = TermQuery::new(
+                                Term::from_field_text(field, g),
+                                IndexRecordOption::WithFreqs,
+                            );
+                            (Occur::Must, Box::new(q) as Box<dyn Query>)
+                        })
+                        .collect();
+                    let q: Box<dyn Query> = Box::new(BooleanQuery::new(all));
+                    should.push((Occur::Should, Box::new(BoostQuery::new(q, boost))));
+                }
+                continue;
+            }
             for (field, boost) in [(f.name_g, 3.0), (f.body_g, 1.0)] {
                 let terms: Vec<Term> = grams
                     .iter()
@@ -505,7 +603,13 @@ impl SearchIndex {
             whole
         };
         let mut scoring: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, required)];
-        for w in &words {
+        // A frequent part has many matches, which its bigrams already score; word scoring on
+        // top would double the work.
+        let frequent = {
+            let grams = bigrams(&fold(part));
+            grams.len() >= 2 && self.is_frequent(&grams)
+        };
+        for w in words.iter().filter(|_| !frequent) {
             for (field, boost) in [(f.name_w, 2.0), (f.body_w, 0.5)] {
                 let q = TermQuery::new(
                     Term::from_field_text(field, w),

@@ -229,6 +229,11 @@ macro_rules! with_both_analyzers {
         mod with_tinysegmenter {
             $(#[test] fn $name() { super::$name(&super::index_with(std::sync::Arc::new(super::TinySegmenter))) })*
         }
+        /// Frequent parts match by bigrams without positions above 5,000 services; forcing
+        /// that path on the bundled directory checks the behaviours hold there too.
+        mod with_frequent_part_path {
+            $(#[test] fn $name() { super::$name(&super::index_with(std::sync::Arc::new(super::TinySegmenter)).with_frequent_min_docs(0)) })*
+        }
         mod with_lindera_ipadic {
             $(#[test] fn $name() { if let Some(a) = super::lindera() { super::$name(&super::index_with(a)) } })*
         }
