@@ -221,7 +221,7 @@ impl std::fmt::Debug for SearchIndex {
 
 const NATIONAL: &str = "national";
 /// A part whose rarest bigram occurs in more than this share of the services is frequent.
-const FREQUENT_SHARE: f64 = 0.01;
+const FREQUENT_SHARE: f64 = 0.005;
 /// How many of a frequent part's bigrams (the rarest) it must contain.
 const FREQUENT_GRAMS: usize = 3;
 /// Below this many services every part keeps exact substring matching.
