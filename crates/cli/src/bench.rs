@@ -297,6 +297,21 @@ fn show_misses(engine: &str, results: &[Vec<String>], queries: &[Labelled]) {
     }
 }
 
+/// The ids of tantivy's top 10 for `q`: what every timed tantivy query runs.
+fn top_ids(index: &SearchIndex, q: &str) -> anyhow::Result<Vec<String>> {
+    let request = SearchRequest {
+        text: q.to_owned(),
+        limit: 10,
+        ..Default::default()
+    };
+    Ok(index
+        .search(&request)?
+        .results
+        .into_iter()
+        .map(|h| h.id)
+        .collect())
+}
+
 /// tantivy with another analyser, measured alone over the same queries.
 fn measure_tantivy(
     dir: &Directory,
@@ -308,27 +323,15 @@ fn measure_tantivy(
     let t = Instant::now();
     let index = SearchIndex::build(dir, analyzer)?;
     let build = t.elapsed();
-    let request = |q: &str| SearchRequest {
-        text: q.to_owned(),
-        limit: 10,
-        ..Default::default()
-    };
     let mut lists = Vec::new();
     for q in queries {
-        lists.push(
-            index
-                .search(&request(&q.q))?
-                .results
-                .into_iter()
-                .map(|h| h.id)
-                .collect::<Vec<_>>(),
-        );
+        lists.push(top_ids(&index, &q.q)?);
     }
     let mut samples = Vec::with_capacity(rounds * queries.len());
     for _ in 0..rounds {
         for q in queries {
             let t = Instant::now();
-            let r = index.search(&request(&q.q))?;
+            let r = top_ids(&index, &q.q)?;
             samples.push(t.elapsed());
             std::hint::black_box(r);
         }
@@ -364,23 +367,11 @@ async fn measure(
     let t = Instant::now();
     let fts = Fts5::build(dir).await?;
     let fts_build = t.elapsed();
-    let request = |q: &str| SearchRequest {
-        text: q.to_owned(),
-        limit: 10,
-        ..Default::default()
-    };
     // Warm-up pass, which also yields the result lists for precision.
     let mut tantivy_lists = Vec::new();
     let mut fts_lists = Vec::new();
     for q in queries {
-        tantivy_lists.push(
-            index
-                .search(&request(&q.q))?
-                .results
-                .into_iter()
-                .map(|h| h.id)
-                .collect::<Vec<_>>(),
-        );
+        tantivy_lists.push(top_ids(&index, &q.q)?);
         fts_lists.push(fts.search(&q.q, 10).await?);
     }
     eprintln!(
@@ -394,7 +385,7 @@ async fn measure(
     for _ in 0..rounds {
         for (i, q) in queries.iter().enumerate() {
             let t = Instant::now();
-            let r = index.search(&request(&q.q))?;
+            let r = top_ids(&index, &q.q)?;
             let e = t.elapsed();
             tantivy_samples.push(e);
             by_query[i].0.push(e);
