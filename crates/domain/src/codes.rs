@@ -4,7 +4,6 @@
 //! published. Labels are what people read. Every list is closed: an unknown code is an error,
 //! never silently ignored.
 
-use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
 
@@ -37,33 +36,34 @@ macro_rules! code_enum {
                 match self { $($name::$variant => $label),+ }
             }
         }
-        impl FromStr for $name {
-            type Err = UnknownCode;
-            fn from_str(s: &str) -> Result<Self, UnknownCode> {
+        impl ::std::str::FromStr for $name {
+            type Err = $crate::codes::UnknownCode;
+            fn from_str(s: &str) -> Result<Self, $crate::codes::UnknownCode> {
                 match s.trim() {
                     $($code => Ok($name::$variant),)+
-                    other => Err(UnknownCode { list: $list, code: other.to_owned() }),
+                    other => Err($crate::codes::UnknownCode { list: $list, code: other.to_owned() }),
                 }
             }
         }
-        impl Serialize for $name {
-            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        impl ::serde::Serialize for $name {
+            fn serialize<S: ::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_str(self.code())
             }
         }
-        impl<'de> Deserialize<'de> for $name {
-            fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-                let s = String::deserialize(d)?;
-                s.parse().map_err(serde::de::Error::custom)
+        impl<'de> ::serde::Deserialize<'de> for $name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+                let s = <String as ::serde::Deserialize>::deserialize(d)?;
+                s.parse().map_err(::serde::de::Error::custom)
             }
         }
-        impl fmt::Display for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        impl ::std::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
                 f.write_str(self.code())
             }
         }
     };
 }
+pub(crate) use code_enum;
 
 code_enum!(
     /// What a person struggles with. Drug subtypes are separate codes so that a search for

@@ -85,6 +85,44 @@ impl fmt::Display for ReportId {
     }
 }
 
+macro_rules! row_id {
+    ($(#[$doc:meta])* $name:ident) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(transparent)]
+        pub struct $name(pub i64);
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}", self.0)
+            }
+        }
+        impl std::str::FromStr for $name {
+            type Err = std::num::ParseIntError;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                s.parse().map($name)
+            }
+        }
+    };
+}
+
+row_id!(
+    /// The id of a staff account.
+    StaffId
+);
+row_id!(
+    /// The id of a person whose records are held (a 相談者 or patient).
+    SubjectId
+);
+row_id!(
+    /// The id of one consent.
+    ConsentId
+);
+row_id!(
+    /// The id of one personal record (a consultation, a diary, a pathway, a case).
+    RecordId
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
