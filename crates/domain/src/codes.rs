@@ -4,9 +4,6 @@
 //! published. Labels are what people read. Every list is closed: an unknown code is an error,
 //! never silently ignored.
 
-use std::fmt;
-use std::str::FromStr;
-
 /// An unknown code for one of the code lists.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("unknown {list} code {code:?}")]
