@@ -231,6 +231,8 @@ code_enum!(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::fmt;
+    use std::str::FromStr;
 
     #[test]
     fn every_code_round_trips_and_has_a_japanese_label() {
