@@ -18,9 +18,11 @@ use std::str::FromStr;
 use tsunagu_domain::{Directory, Organization, ReportId, Service, ServiceId};
 
 mod postgres;
+pub mod records;
 mod sqlite;
 
 pub use postgres::PgStore;
+pub use records::RecordStore;
 pub use sqlite::SqliteStore;
 
 /// What went wrong in the store.
@@ -36,6 +38,12 @@ pub enum StoreError {
     /// The input is not acceptable (the message is safe to show).
     #[error("invalid input: {0}")]
     Invalid(String),
+    /// The caller's role does not allow this (the message names the rule).
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The record exists but may no longer be used (its consent was withdrawn).
+    #[error("gone: {0}")]
+    Gone(String),
     /// The database failed. The detail is for logs, never for clients.
     #[error("database error: {0}")]
     Backend(String),
@@ -241,7 +249,7 @@ pub struct WriteSummary {
 
 /// The storage contract. Both backends implement it and pass the same contract suite.
 #[async_trait]
-pub trait Store: Send + Sync {
+pub trait Store: RecordStore + Send + Sync {
     /// Which backend (`sqlite` / `postgres`), for logs and the status page.
     fn backend(&self) -> &'static str;
 

@@ -21,6 +21,18 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
+    /// A write transaction holding the audit-append lock (a transaction-scoped advisory
+    /// lock), so that two writers cannot both read the same audit head and fork the chain.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> crate::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select pg_advisory_xact_lock(7310258)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(tx)
+    }
+
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -28,3 +40,4 @@ impl PgStore {
 }
 
 crate::impl_store!(PgStore, "postgres", sqlx::migrate!("migrations/postgres"));
+crate::records::impl_record_store!(PgStore, sqlx::Postgres);

@@ -46,6 +46,15 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so
+    /// that a transaction which reads the audit head and then appends cannot fail half-way
+    /// with "database is locked" when another writer got in between.
+    pub(crate) async fn begin_write(
+        &self,
+    ) -> crate::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("begin immediate").await?)
+    }
+
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -53,3 +62,4 @@ impl SqliteStore {
 }
 
 crate::impl_store!(SqliteStore, "sqlite", sqlx::migrate!("migrations/sqlite"));
+crate::records::impl_record_store!(SqliteStore, sqlx::Sqlite);

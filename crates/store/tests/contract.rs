@@ -23,15 +23,59 @@ fn unique(prefix: &str) -> String {
 }
 
 async fn sqlite() -> Option<Box<dyn Store>> {
+    sqlite_raw().await.map(|(s, _)| s)
+}
+
+async fn postgres() -> Option<Box<dyn Store>> {
+    postgres_raw().await.map(|(s, _)| s)
+}
+
+/// Direct access to a test database, for tests that play the attacker (changing the audit
+/// trail behind the store's back).
+enum Raw {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl Raw {
+    async fn exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
+        let sql = sqlx::AssertSqlSafe(sql.to_owned());
+        match self {
+            Raw::Sqlite(path) => {
+                let pool = sqlx::SqlitePool::connect_with(
+                    sqlx::sqlite::SqliteConnectOptions::new().filename(path),
+                )
+                .await?;
+                let r = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected());
+                pool.close().await;
+                r
+            }
+            Raw::Postgres(url) => {
+                let pool = sqlx::PgPool::connect(url).await?;
+                let r = sqlx::query(sql)
+                    .execute(&pool)
+                    .await
+                    .map(|r| r.rows_affected());
+                pool.close().await;
+                r
+            }
+        }
+    }
+}
+
+async fn sqlite_raw() -> Option<(Box<dyn Store>, Raw)> {
     let dir = std::env::temp_dir().join("tsunagu-contract");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!("{}.db", unique("t")));
     let store = SqliteStore::open(&path).await.expect("open sqlite");
     store.migrate().await.expect("migrate");
-    Some(Box::new(store))
+    Some((Box::new(store), Raw::Sqlite(path)))
 }
 
-async fn postgres() -> Option<Box<dyn Store>> {
+async fn postgres_raw() -> Option<(Box<dyn Store>, Raw)> {
     let Ok(url) = std::env::var("TSUNAGU_TEST_DATABASE_URL") else {
         assert!(
             std::env::var("CI").as_deref() != Ok("true"),
@@ -51,11 +95,10 @@ async fn postgres() -> Option<Box<dyn Store>> {
         .expect("create database");
     admin.close().await;
     let (base, _) = url.rsplit_once('/').expect("URL ends with a database name");
-    let store = PgStore::connect(&format!("{base}/{name}"))
-        .await
-        .expect("connect");
+    let db_url = format!("{base}/{name}");
+    let store = PgStore::connect(&db_url).await.expect("connect");
     store.migrate().await.expect("migrate");
-    Some(Box::new(store))
+    Some((Box::new(store), Raw::Postgres(db_url)))
 }
 
 macro_rules! contract {
@@ -69,6 +112,22 @@ macro_rules! contract {
     };
 }
 
+/// Like `contract!`, for tests that also need [`Raw`] access.
+macro_rules! contract_raw {
+    ($($name:ident),* $(,)?) => {
+        mod raw_on_sqlite {
+            $(#[tokio::test] async fn $name() { if let Some((s, r)) = super::sqlite_raw().await { super::$name(s.as_ref(), &r).await } })*
+        }
+        mod raw_on_postgres {
+            $(#[tokio::test] async fn $name() { if let Some((s, r)) = super::postgres_raw().await { super::$name(s.as_ref(), &r).await } })*
+        }
+    };
+}
+
+#[path = "contract/records.rs"]
+mod records;
+use records::*;
+
 contract!(
     the_bundled_directory_round_trips_exactly,
     a_service_is_read_with_its_organization_and_unknown_ids_are_not_found,
@@ -78,6 +137,21 @@ contract!(
     problem_reports_are_filed_listed_and_closed_once,
     metadata_is_stored_and_replaced,
     migrations_can_run_twice,
+    accounts_are_created_once_and_roles_that_see_personal_data_need_totp,
+    five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it,
+    disabling_an_account_or_resetting_its_totp_ends_its_sessions,
+    a_record_is_stored_only_under_a_standing_consent_that_covers_its_kind,
+    staff_see_only_their_organisation_and_roles_limit_what_they_do,
+    withdrawing_consent_stops_use_and_purge_deletes_the_records,
+    records_past_retention_are_purged_and_the_purge_is_audited,
+    every_access_is_in_the_audit_trail_and_the_access_log_names_the_reader,
+    a_subject_access_export_holds_everything_about_the_person,
+    concurrent_writers_keep_one_unbroken_audit_chain,
+);
+
+contract_raw!(
+    the_database_refuses_to_change_the_audit_trail,
+    audit_verify_finds_an_entry_changed_behind_the_stores_back,
 );
 
 fn bundled() -> Directory {
