@@ -22,9 +22,21 @@ pub enum AppError {
     /// 403 (cross-site form posts).
     #[error("forbidden: {0}")]
     Forbidden(String),
+    /// 403: the signed-in role may not do this.
+    #[error("not allowed: {0}")]
+    NotAllowed(String),
+    /// Staff pages without a valid session: pages redirect to the sign-in page, JSON is 401.
+    #[error("sign-in required")]
+    LoginRequired,
     /// 409.
     #[error("conflict: {0}")]
     Conflict(String),
+    /// 410: the record exists but its consent was withdrawn.
+    #[error("gone: {0}")]
+    Gone(String),
+    /// 429.
+    #[error("too many requests")]
+    TooManyRequests,
     /// 413.
     #[error("request body too large")]
     TooLarge,
@@ -39,6 +51,8 @@ impl From<StoreError> for AppError {
             StoreError::NotFound(what) => AppError::NotFound(what),
             StoreError::Conflict(what) => AppError::Conflict(what),
             StoreError::Invalid(what) => AppError::BadRequest(what),
+            StoreError::Forbidden(what) => AppError::NotAllowed(what),
+            StoreError::Gone(what) => AppError::Gone(what),
             other => AppError::Internal(other.to_string()),
         }
     }
@@ -52,7 +66,11 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::Unauthorized => StatusCode::UNAUTHORIZED,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
+            AppError::NotAllowed(_) => StatusCode::FORBIDDEN,
+            AppError::LoginRequired => StatusCode::UNAUTHORIZED,
             AppError::Conflict(_) => StatusCode::CONFLICT,
+            AppError::Gone(_) => StatusCode::GONE,
+            AppError::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -65,7 +83,11 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::Unauthorized => "unauthorized",
             AppError::Forbidden(_) => "forbidden",
+            AppError::NotAllowed(_) => "not_allowed",
+            AppError::LoginRequired => "login_required",
             AppError::Conflict(_) => "conflict",
+            AppError::Gone(_) => "gone",
+            AppError::TooManyRequests => "too_many_requests",
             AppError::TooLarge => "too_large",
             AppError::Internal(_) => "internal",
         }
@@ -81,7 +103,19 @@ impl AppError {
                 "この操作は受け付けられませんでした。ページを開き直してから送信してください。"
                     .to_owned()
             }
+            AppError::NotAllowed(_) => "この操作を行う権限がありません。".to_owned(),
+            AppError::LoginRequired => {
+                "ログインが必要です。一定時間操作がなかった場合も、もう一度ログインしてください。"
+                    .to_owned()
+            }
             AppError::Conflict(d) => format!("現在の状態では実行できません: {d}"),
+            AppError::Gone(_) => {
+                "この記録は同意が撤回されたため利用できません（削除待ち）。".to_owned()
+            }
+            AppError::TooManyRequests => {
+                "短い時間にアクセスが集中しています。少し待ってからもう一度お試しください。"
+                    .to_owned()
+            }
             AppError::TooLarge => format!(
                 "送信された内容が大きすぎます（{}バイトまで）。",
                 crate::MAX_BODY_BYTES

@@ -18,8 +18,10 @@ use tsunagu_search::{Analyzer, SearchIndex};
 use tsunagu_store::Store;
 
 pub mod api;
+pub mod auth;
 mod error;
 pub mod pages;
+pub mod staff;
 mod views;
 
 pub use error::AppError;
@@ -33,6 +35,8 @@ pub struct WebConfig {
     /// Token for the maintainers' report pages (HTTP Basic, user `maintainer`). When `None`,
     /// those pages answer 404.
     pub maintainer_token: Option<String>,
+    /// How long each kind of personal record is kept.
+    pub retention: tsunagu_domain::consent::RetentionPolicy,
 }
 
 /// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone
@@ -145,6 +149,7 @@ pub fn app(state: AppState) -> Router {
     let csp = "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; \
                frame-ancestors 'none'; base-uri 'none'";
     Router::new()
+        .merge(staff::router())
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))

@@ -14,6 +14,7 @@ use tsunagu_domain::{ReportId, ServiceId};
 use tsunagu_search::{RawFilters, SearchRequest};
 use tsunagu_store::{NewReport, ReportCategory, ReportStatus};
 
+use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
 use crate::views::{Facets, HitView, Layout, ServiceView};
 use crate::{AppError, AppState};
 
@@ -45,7 +46,7 @@ struct ErrorPage {
     message: String,
 }
 
-fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
+pub(crate) fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
     t.render()
         .map(Html)
         .map_err(|e| AppError::Internal(format!("template: {e}")))
@@ -53,6 +54,9 @@ fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
 
 /// Renders an error as a page with the site frame.
 pub(crate) fn error_page(state: &AppState, err: AppError) -> Response {
+    if matches!(err, AppError::LoginRequired) {
+        return Redirect::to("/staff/login").into_response();
+    }
     if let AppError::Internal(detail) = &err {
         tracing::error!(%detail, "internal error");
     }
@@ -74,7 +78,7 @@ pub(crate) fn error_page(state: &AppState, err: AppError) -> Response {
     res
 }
 
-fn respond(state: &AppState, r: Result<Response, AppError>) -> Response {
+pub(crate) fn respond(state: &AppState, r: Result<Response, AppError>) -> Response {
     r.unwrap_or_else(|e| error_page(state, e))
 }
 
@@ -355,6 +359,7 @@ struct ReportPage {
     categories: Vec<(&'static str, &'static str, bool)>,
     message: String,
     error: String,
+    csrf: String,
 }
 
 fn report_page(
@@ -364,8 +369,10 @@ fn report_page(
     category: Option<ReportCategory>,
     message: String,
     error: String,
+    csrf: String,
 ) -> ReportPage {
     ReportPage {
+        csrf,
         layout: Layout::of(state),
         id: id.to_string(),
         name,
@@ -380,20 +387,23 @@ fn report_page(
 
 async fn report_form(
     State(state): State<AppState>,
+    headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
 ) -> Response {
     let result = async {
         let id = service_id(path)?;
         let (service, _) = state.store.service(&id).await?;
-        Ok(render(&report_page(
+        let (csrf, cookie) = anon_csrf(&headers)?;
+        let page = report_page(
             &state,
             &id,
             service.name,
             None,
             String::new(),
             String::new(),
-        ))?
-        .into_response())
+            csrf,
+        );
+        Ok(with_cookie(render(&page)?.into_response(), cookie))
     }
     .await;
     respond(&state, result)
@@ -403,10 +413,11 @@ async fn report_form(
 struct ReportFormData {
     category: Option<String>,
     message: Option<String>,
+    csrf: Option<String>,
 }
 
 /// Rejects form posts from other sites: when the browser sends `Origin`, its host must be ours.
-/// (Accounts and CSRF tokens arrive with the records issue; this form changes no one's data.)
+/// This is the outer check; every form also carries a CSRF token ([`crate::staff`]).
 pub(crate) fn same_origin(headers: &HeaderMap) -> Result<(), AppError> {
     let Some(origin) = headers.get(header::ORIGIN) else {
         return Ok(());
@@ -431,10 +442,11 @@ async fn report_submit(
     form: Result<Form<ReportFormData>, FormRejection>,
 ) -> Response {
     let result = async {
-        same_origin(&headers)?;
         let id = service_id(path)?;
         let (service, _) = state.store.service(&id).await?;
         let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+        check_anon_csrf(&headers, data.csrf.as_deref())?;
+        let csrf = data.csrf.clone().unwrap_or_default();
         let category = data
             .category
             .as_deref()
@@ -456,7 +468,7 @@ async fn report_submit(
         match problem {
             None => Ok(Redirect::to(&format!("/services/{id}?reported=1")).into_response()),
             Some(error) => {
-                let page = report_page(&state, &id, service.name, category, message, error);
+                let page = report_page(&state, &id, service.name, category, message, error, csrf);
                 Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
             }
         }
@@ -501,6 +513,7 @@ pub(crate) fn check_maintainer(state: &AppState, headers: &HeaderMap) -> Result<
 struct MaintainerPage {
     layout: Layout,
     reports: Vec<ReportRow>,
+    csrf: String,
 }
 
 struct ReportRow {
@@ -517,7 +530,9 @@ async fn maintainer_reports(State(state): State<AppState>, headers: HeaderMap) -
     let result = async {
         check_maintainer(&state, &headers)?;
         let reports = state.store.reports(None).await?;
+        let (csrf, cookie) = anon_csrf(&headers)?;
         let page = MaintainerPage {
+            csrf,
             layout: Layout::of(&state),
             reports: reports
                 .into_iter()
@@ -532,7 +547,7 @@ async fn maintainer_reports(State(state): State<AppState>, headers: HeaderMap) -
                 })
                 .collect(),
         };
-        Ok(render(&page)?.into_response())
+        Ok(with_cookie(render(&page)?.into_response(), cookie))
     }
     .await;
     respond(&state, result)
@@ -541,6 +556,7 @@ async fn maintainer_reports(State(state): State<AppState>, headers: HeaderMap) -
 #[derive(Debug, Deserialize)]
 struct CloseForm {
     resolution: Option<String>,
+    csrf: Option<String>,
 }
 
 async fn maintainer_close(
@@ -551,9 +567,9 @@ async fn maintainer_close(
 ) -> Response {
     let result = async {
         check_maintainer(&state, &headers)?;
-        same_origin(&headers)?;
         let Path(id) = path.map_err(|_| AppError::NotFound("report".into()))?;
         let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+        check_anon_csrf(&headers, data.csrf.as_deref())?;
         let resolution = data.resolution.unwrap_or_default();
         state
             .store

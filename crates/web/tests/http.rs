@@ -40,6 +40,7 @@ async fn test_app() -> Router {
         .expect("load");
     let config = WebConfig {
         maintainer_token: Some("s3cret".into()),
+        ..WebConfig::default()
     };
     let state = AppState::load(
         Arc::new(store),
@@ -67,6 +68,11 @@ async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::Head
 async fn get(app: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, String) {
     send(app, Request::get(uri).body(Body::empty()).expect("request")).await
 }
+
+/// A double-submit CSRF pair for forms used without a session.
+const CSRF_COOKIE: &str =
+    "tsunagu_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const CSRF_FIELD: &str = "csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 
 fn json(body: &str) -> serde_json::Value {
     serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"))
@@ -170,14 +176,16 @@ async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
     // Empty message: the form comes back with an error and nothing is stored.
     let bad = Request::post("/services/mhwc-05/report")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("category=phone&message=+"))
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("category=phone&message=+&{CSRF_FIELD}")))
         .expect("request");
     let (status, _, body) = send(&app, bad).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(body.contains("内容を1文字以上"));
     let ok = Request::post("/services/mhwc-05/report")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("category=phone&message=%E7%95%AA%E5%8F%B7%E3%81%8C%E9%81%95%E3%81%84%E3%81%BE%E3%81%99"))
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("category=phone&message=%E7%95%AA%E5%8F%B7%E3%81%8C%E9%81%95%E3%81%84%E3%81%BE%E3%81%99&{CSRF_FIELD}")))
         .expect("request");
     let (status, headers, _) = send(&app, ok).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
@@ -198,15 +206,57 @@ async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
     let close = Request::post("/maintainer/reports/1/close")
         .header(header::AUTHORIZATION, &auth)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("resolution=checked"))
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("resolution=checked&{CSRF_FIELD}")))
         .expect("request");
     assert_eq!(send(&app, close).await.0, StatusCode::SEE_OTHER);
     let again = Request::post("/maintainer/reports/1/close")
         .header(header::AUTHORIZATION, &auth)
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from("resolution=checked"))
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("resolution=checked&{CSRF_FIELD}")))
         .expect("request");
     assert_eq!(send(&app, again).await.0, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
+    let app = test_app().await;
+    let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;
+    assert_eq!(status, StatusCode::OK);
+    let cookie = headers[header::SET_COOKIE].to_str().expect("ascii");
+    assert!(cookie.starts_with("tsunagu_csrf="), "{cookie}");
+    for attr in ["HttpOnly", "Secure", "SameSite=Strict", "Path=/"] {
+        assert!(cookie.contains(attr), "{attr} missing: {cookie}");
+    }
+    let token = &cookie["tsunagu_csrf=".len().."tsunagu_csrf=".len() + 64];
+    assert!(body.contains(&format!("name=\"csrf\" value=\"{token}\"")));
+    for (cookie, field) in [
+        (None, ""),
+        (Some(CSRF_COOKIE), ""),
+        (
+            Some(CSRF_COOKIE),
+            "&csrf=bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        ),
+        (
+            None,
+            "&csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa",
+        ),
+    ] {
+        let mut req = Request::post("/services/mhwc-05/report")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(c) = cookie {
+            req = req.header(header::COOKIE, c);
+        }
+        let req = req
+            .body(Body::from(format!("category=phone&message=x{field}")))
+            .expect("request");
+        assert_eq!(
+            send(&app, req).await.0,
+            StatusCode::FORBIDDEN,
+            "{cookie:?} {field}"
+        );
+    }
 }
 
 #[tokio::test]
@@ -247,7 +297,8 @@ async fn cross_site_posts_and_bad_json_are_refused() {
     let longest = format!("category=other&message={}", "%E3%81%82".repeat(2000));
     let form = Request::post("/services/mhwc-05/report")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(longest))
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("{longest}&{CSRF_FIELD}")))
         .expect("request");
     assert_eq!(send(&app, form).await.0, StatusCode::SEE_OTHER);
     let good = Request::post("/api/v1/services/mhwc-05/reports")
