@@ -13,7 +13,10 @@ use tsunagu_search::TinySegmenter;
 use tsunagu_store::{SqliteStore, Store};
 use tsunagu_web::{app, AppState, WebConfig};
 
-static N: AtomicU32 = AtomicU32::new(0);
+#[path = "http/staff.rs"]
+mod staff;
+
+pub(crate) static N: AtomicU32 = AtomicU32::new(0);
 
 /// Friday 2026-11-20 11:00 JST.
 fn fixed_clock() -> tsunagu_web::Clock {
@@ -53,7 +56,10 @@ async fn test_app() -> Router {
     app(state)
 }
 
-async fn send(app: &Router, req: Request<Body>) -> (StatusCode, axum::http::HeaderMap, String) {
+pub(crate) async fn send(
+    app: &Router,
+    req: Request<Body>,
+) -> (StatusCode, axum::http::HeaderMap, String) {
     let res = app.clone().oneshot(req).await.expect("response");
     let status = res.status();
     let headers = res.headers().clone();

@@ -1,0 +1,416 @@
+//! Staff sign-in and personal records over HTTP: password + TOTP, sessions, CSRF, consent,
+//! records, the access log, and the refusals.
+
+use super::{send, N};
+use axum::body::Body;
+use axum::http::{header, HeaderMap, Request, StatusCode};
+use axum::Router;
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::Arc;
+use tsunagu_domain::access::{OrgScope, Password, Role, TotpSecret, Username};
+use tsunagu_search::TinySegmenter;
+use tsunagu_store::records::{Actor, NewStaff};
+use tsunagu_store::{RecordStore, SqliteStore, Store};
+use tsunagu_web::auth::hash_password;
+use tsunagu_web::{app, AppState, WebConfig};
+
+const PASSWORD: &str = "kokoro-no-soudan-2026";
+
+struct Harness {
+    app: Router,
+    store: Arc<SqliteStore>,
+    /// Seconds added to the base time.
+    offset: Arc<AtomicI64>,
+    secret: TotpSecret,
+}
+
+fn base() -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 20, 1, 0, 0)
+        .single()
+        .unwrap_or_default()
+}
+
+impl Harness {
+    async fn new() -> Harness {
+        let dir = std::env::temp_dir().join("tsunagu-http");
+        std::fs::create_dir_all(&dir).expect("temp dir");
+        let path = dir.join(format!(
+            "staff-{}-{}.db",
+            std::process::id(),
+            N.fetch_add(1, Ordering::SeqCst)
+        ));
+        let store = Arc::new(SqliteStore::open(&path).await.expect("open"));
+        store.migrate().await.expect("migrate");
+        let offset = Arc::new(AtomicI64::new(0));
+        let o = offset.clone();
+        let clock: tsunagu_web::Clock =
+            Arc::new(move || base() + Duration::seconds(o.load(Ordering::SeqCst)));
+        let state = AppState::load(
+            store.clone(),
+            Arc::new(TinySegmenter),
+            WebConfig::default(),
+            clock,
+        )
+        .await
+        .expect("state");
+        let secret = TotpSecret::from_bytes((1u8..=20).collect()).expect("secret");
+        let h = Harness {
+            app: app(state),
+            store,
+            offset,
+            secret,
+        };
+        h.add("kimura", "A市保健所", Role::Clinician).await;
+        h.add("sato", "A市保健所", Role::Counsellor).await;
+        h.add("yamada", "B県精神保健福祉センター", Role::Clinician)
+            .await;
+        h.add("mori", "A市保健所", Role::Viewer).await;
+        h
+    }
+
+    async fn add(&self, name: &str, org: &str, role: Role) {
+        let new = NewStaff {
+            username: Username::parse(name).expect("name"),
+            organization: OrgScope::parse(org).expect("org"),
+            role,
+            password_hash: hash_password(&Password::parse(PASSWORD).expect("policy"))
+                .expect("hash"),
+            totp_secret: role.needs_totp().then(|| self.secret.to_base32()),
+        };
+        self.store
+            .create_staff(&new, &Actor::cli("test"), base())
+            .await
+            .expect("create");
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        base() + Duration::seconds(self.offset.load(Ordering::SeqCst))
+    }
+
+    fn advance(&self, d: Duration) {
+        self.offset.fetch_add(d.num_seconds(), Ordering::SeqCst);
+    }
+
+    fn code(&self) -> String {
+        self.secret
+            .code_at(u64::try_from(self.now().timestamp()).expect("positive"))
+    }
+
+    async fn get(&self, uri: &str, cookie: &str) -> (StatusCode, HeaderMap, String) {
+        let req = Request::get(uri)
+            .header(header::COOKIE, cookie)
+            .body(Body::empty())
+            .expect("request");
+        send(&self.app, req).await
+    }
+
+    async fn post(&self, uri: &str, cookie: &str, form: &str) -> (StatusCode, HeaderMap, String) {
+        let req = Request::post(uri)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(form.to_owned()))
+            .expect("request");
+        send(&self.app, req).await
+    }
+
+    /// Password step; returns the response and the session cookie it set, if any.
+    async fn password(&self, user: &str, password: &str) -> (StatusCode, Option<String>, String) {
+        let (_, headers, _) = self.get("/staff/login", "").await;
+        let csrf_cookie =
+            set_cookie(&headers, "tsunagu_csrf").expect("login form sets the CSRF cookie");
+        let token = csrf_cookie.split('=').nth(1).unwrap_or_default().to_owned();
+        let (status, headers, body) = self
+            .post(
+                "/staff/login",
+                &csrf_cookie,
+                &format!("username={user}&password={password}&csrf={token}"),
+            )
+            .await;
+        (status, set_cookie(&headers, "tsunagu_session"), body)
+    }
+
+    /// Full sign-in; returns the session cookie and the session's CSRF token.
+    async fn sign_in(&self, user: &str) -> (String, String) {
+        let (status, cookie, _) = self.password(user, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let cookie = cookie.expect("session cookie");
+        let (status, _, body) = self.get("/staff/login/totp", &cookie).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let csrf = csrf_in(&body);
+        let (status, headers, _) = self
+            .post(
+                "/staff/login/totp",
+                &cookie,
+                &format!("code={}&csrf={csrf}", self.code()),
+            )
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(headers[header::LOCATION], "/staff");
+        let active = set_cookie(&headers, "tsunagu_session").expect("a new session cookie");
+        assert_ne!(
+            active, cookie,
+            "the session token changes after the second factor"
+        );
+        let (_, _, body) = self.get("/staff", &active).await;
+        // The next code step, so that a second sign-in in the same test is not a replay.
+        self.advance(Duration::seconds(30));
+        (active, csrf_in(&body))
+    }
+}
+
+fn set_cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(|v| v.split(';').next().unwrap_or_default().to_owned())
+}
+
+fn csrf_in(body: &str) -> String {
+    let at =
+        body.find("name=\"csrf\" value=\"").expect("a CSRF field") + "name=\"csrf\" value=\"".len();
+    body[at..at + 64].to_owned()
+}
+
+fn location(headers: &HeaderMap) -> String {
+    headers[header::LOCATION]
+        .to_str()
+        .expect("ascii")
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_clinician_signs_in_records_consent_stores_a_record_and_sees_who_viewed_it() {
+    let h = Harness::new().await;
+    let (me, csrf) = h.sign_in("kimura").await;
+    let (status, headers, body) = h.get("/staff", &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(body.contains("kimura") && body.contains("医療職"));
+
+    let (status, headers, _) = h
+        .post(
+            "/staff/subjects",
+            &me,
+            &format!("label=A%E3%81%95%E3%82%93&csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let file = location(&headers);
+    // Without consent, no record can be stored.
+    let (status, _, _) = h
+        .post(
+            &format!("{file}/records"),
+            &me,
+            &format!("kind=consultation&note=x&csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let consent = format!("purpose=%E7%9B%B8%E8%AB%87%E6%94%AF%E6%8F%B4&scope=consultation&scope=case&given_by=subject&csrf={csrf}");
+    assert_eq!(
+        h.post(&format!("{file}/consents"), &me, &consent).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, headers, _) = h
+        .post(
+            &format!("{file}/records"),
+            &me,
+            &format!("kind=consultation&note=%E5%88%9D%E5%9B%9E%E7%9B%B8%E8%AB%87&csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let record = location(&headers);
+    let (status, _, body) = h.get(&record, &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("初回相談"));
+
+    // A counsellor of the same organisation reads it; the clinician sees that on the access page.
+    h.advance(Duration::minutes(1));
+    let (other, _) = h.sign_in("sato").await;
+    assert_eq!(h.get(&record, &other).await.0, StatusCode::OK);
+    assert_eq!(
+        h.get(&format!("{record}/access"), &other).await.0,
+        StatusCode::FORBIDDEN,
+        "counsellors do not see the log"
+    );
+    let (status, _, body) = h.get(&format!("{record}/access"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    let rows = body
+        .split("<tr>")
+        .filter(|r| r.contains("<td>"))
+        .collect::<Vec<_>>();
+    assert_eq!(rows.len(), 3, "{body}");
+    assert!(rows[0].contains("kimura") && rows[0].contains("作成"));
+    assert!(rows[1].contains("kimura") && rows[1].contains("閲覧"));
+    assert!(rows[2].contains("sato") && rows[2].contains("閲覧"));
+
+    // Another organisation cannot even see that the file exists.
+    let (theirs, _) = h.sign_in("yamada").await;
+    assert_eq!(h.get(&record, &theirs).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(h.get(&file, &theirs).await.0, StatusCode::NOT_FOUND);
+    assert!(h.store.verify_audit().await.expect("trail").is_ok());
+}
+
+#[tokio::test]
+async fn wrong_passwords_unknown_users_and_wrong_codes_all_get_the_same_answer_and_five_lock() {
+    let h = Harness::new().await;
+    let (s1, c1, b1) = h.password("kimura", "wrong-password-123").await;
+    let (s2, c2, b2) = h.password("nobody", PASSWORD).await;
+    assert_eq!(
+        (s1, s2),
+        (StatusCode::UNAUTHORIZED, StatusCode::UNAUTHORIZED)
+    );
+    assert!(c1.is_none() && c2.is_none());
+    assert!(b1.contains("認証に失敗しました") && b2.contains("認証に失敗しました"));
+    // A wrong second factor counts too: 1 (above) + 3 more passwords + 1 wrong code = 5.
+    for _ in 0..3 {
+        h.password("kimura", "wrong-password-123").await;
+    }
+    let (_, cookie, _) = h.password("kimura", PASSWORD).await;
+    let cookie = cookie.expect("the password was right");
+    let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
+    let (status, headers, _) = h
+        .post(
+            "/staff/login/totp",
+            &cookie,
+            &format!("code=000000&csrf={}", csrf_in(&body)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "locked: back to the start");
+    assert_eq!(location(&headers), "/staff/login");
+    // Locked: even the right password fails, with the same message.
+    let (status, cookie, body) = h.password("kimura", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(cookie.is_none() && body.contains("認証に失敗しました"));
+    h.advance(Duration::minutes(31));
+    h.sign_in("kimura").await;
+}
+
+#[tokio::test]
+async fn a_totp_code_cannot_be_replayed_and_the_second_factor_cannot_be_skipped() {
+    let h = Harness::new().await;
+    let (_, cookie, _) = h.password("kimura", PASSWORD).await;
+    let cookie = cookie.expect("session");
+    // The half-signed-in session does not open staff pages.
+    let (status, headers, _) = h.get("/staff", &cookie).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/staff/login");
+    let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
+    let csrf = csrf_in(&body);
+    let code = h.code();
+    assert_eq!(
+        h.post(
+            "/staff/login/totp",
+            &cookie,
+            &format!("code={code}&csrf={csrf}")
+        )
+        .await
+        .0,
+        StatusCode::SEE_OTHER
+    );
+    let (_, cookie, _) = h.password("kimura", PASSWORD).await;
+    let cookie = cookie.expect("session");
+    let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
+    let (status, _, body) = h
+        .post(
+            "/staff/login/totp",
+            &cookie,
+            &format!("code={code}&csrf={}", csrf_in(&body)),
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "the same code twice");
+    assert!(body.contains("認証に失敗しました"));
+}
+
+#[tokio::test]
+async fn sessions_end_after_30_idle_minutes_and_on_logout() {
+    let h = Harness::new().await;
+    let (me, csrf) = h.sign_in("sato").await;
+    h.advance(Duration::minutes(29));
+    assert_eq!(h.get("/staff", &me).await.0, StatusCode::OK);
+    h.advance(Duration::minutes(29));
+    assert_eq!(
+        h.get("/staff", &me).await.0,
+        StatusCode::OK,
+        "each use restarts the idle clock"
+    );
+    h.advance(Duration::minutes(30));
+    let (status, headers, _) = h.get("/staff", &me).await;
+    assert_eq!(
+        (status, location(&headers)),
+        (StatusCode::SEE_OTHER, "/staff/login".to_owned())
+    );
+
+    let (me, csrf2) = h.sign_in("sato").await;
+    assert_ne!(csrf, csrf2);
+    assert_eq!(
+        h.post("/staff/logout", &me, "csrf=").await.0,
+        StatusCode::FORBIDDEN,
+        "logout needs the token too"
+    );
+    assert_eq!(
+        h.post("/staff/logout", &me, &format!("csrf={csrf2}"))
+            .await
+            .0,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(h.get("/staff", &me).await.0, StatusCode::SEE_OTHER);
+}
+
+#[tokio::test]
+async fn staff_forms_refuse_missing_tokens_other_origins_and_roles_without_the_permission() {
+    let h = Harness::new().await;
+    let (me, csrf) = h.sign_in("sato").await;
+    assert_eq!(
+        h.post("/staff/subjects", &me, "label=x").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let wrong = "b".repeat(64);
+    assert_eq!(
+        h.post("/staff/subjects", &me, &format!("label=x&csrf={wrong}"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    let cross = Request::post("/staff/subjects")
+        .header(header::COOKIE, &me)
+        .header(header::HOST, "localhost:8080")
+        .header(header::ORIGIN, "https://evil.example")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!("label=x&csrf={csrf}")))
+        .expect("request");
+    assert_eq!(send(&h.app, cross).await.0, StatusCode::FORBIDDEN);
+    // A viewer signs in without a second factor but sees no personal data.
+    let (status, cookie, _) = h.password("mori", PASSWORD).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let viewer = cookie.expect("session");
+    let (status, _, body) = h.get("/staff", &viewer).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("個人の記録を扱えません"));
+    let (_, _, body) = h.get("/staff", &viewer).await;
+    let vcsrf = csrf_in(&body);
+    assert_eq!(
+        h.post("/staff/subjects", &viewer, &format!("label=x&csrf={vcsrf}"))
+            .await
+            .0,
+        StatusCode::FORBIDDEN
+    );
+    // Garbage ids and bodies are 4xx, never 5xx.
+    for uri in [
+        "/staff/records/abc",
+        "/staff/records/99999999999999999999",
+        "/staff/subjects/-1",
+    ] {
+        assert!(h.get(uri, &me).await.0.is_client_error(), "{uri}");
+    }
+    let r = h
+        .post(
+            "/staff/subjects/1/consents",
+            &me,
+            &format!("scope=unknown&given_by=subject&purpose=x&csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(r.0, StatusCode::BAD_REQUEST);
+}
