@@ -18,6 +18,7 @@ use tsunagu_search::{
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod bench;
+mod records;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -55,9 +56,39 @@ enum Command {
         /// Token for the maintainers' report pages (HTTP Basic user `maintainer`).
         #[arg(long, env = "TSUNAGU_MAINTAINER_TOKEN")]
         maintainer_token: Option<String>,
+        /// Days each kind of personal record is kept, e.g. `consultation=1825,case=3650`
+        /// (default 1825 for every kind; a policy choice, see the README).
+        #[arg(long, env = "TSUNAGU_RETENTION", default_value = "")]
+        retention: String,
         #[command(flatten)]
         store: StoreArgs,
     },
+    /// Manage staff accounts.
+    User {
+        #[command(subcommand)]
+        action: records::UserAction,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Check the audit trail.
+    Audit {
+        #[command(subcommand)]
+        action: records::AuditCommand,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Delete personal records past retention or under withdrawn consent (run it daily).
+    Purge {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Write an online backup of the SQLite database (the server may keep running).
+    Backup(records::BackupArgs),
+    /// Replace the SQLite database with a checked backup (stop the server first).
+    Restore(records::RestoreArgs),
     /// Apply database migrations.
     Migrate {
         #[command(flatten)]
@@ -270,8 +301,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Serve {
             addr,
             maintainer_token,
+            retention,
             store,
-        } => serve(&addr, maintainer_token, &store).await,
+        } => {
+            let retention = tsunagu_domain::consent::RetentionPolicy::parse(&retention)
+                .map_err(|e| anyhow::anyhow!("--retention: {e}"))?;
+            let config = tsunagu_web::WebConfig {
+                maintainer_token,
+                retention,
+            };
+            serve(&addr, config, &store).await
+        }
+        Command::User { action, store } => records::user(action, &store).await,
+        Command::Audit { action, store } => records::audit(action, &store).await,
+        Command::Purge { json, store } => records::purge(json, &store).await,
+        Command::Backup(a) => records::backup(a).await,
+        Command::Restore(a) => records::restore(a).await,
         Command::Migrate { store } => {
             let s = open_store(&store).await?;
             s.migrate().await?;
@@ -375,20 +420,19 @@ async fn ready_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
 
 async fn serve(
     addr: &str,
-    maintainer_token: Option<String>,
+    config: tsunagu_web::WebConfig,
     args: &StoreArgs,
 ) -> anyhow::Result<ExitCode> {
+    // Held until the server stops, so that `tsunagu restore` cannot swap the database
+    // under a running server.
+    let _lock = records::lock_data_dir(&args.data_dir)?;
     let store = ready_store(args).await?;
     let started = Instant::now();
     let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);
-    let state = tsunagu_web::AppState::load(
-        store.clone(),
-        analyzer_for(&args.data_dir),
-        tsunagu_web::WebConfig { maintainer_token },
-        clock,
-    )
-    .await
-    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let state =
+        tsunagu_web::AppState::load(store.clone(), analyzer_for(&args.data_dir), config, clock)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
     let indexed = state.catalog().index.len();
     let listener = tokio::net::TcpListener::bind(addr)
         .await
@@ -401,9 +445,13 @@ async fn serve(
         "tsunagu listening on http://{}",
         listener.local_addr()?
     );
-    axum::serve(listener, tsunagu_web::app(state))
+    // Connection info gives handlers the client address for the audit trail.
+    let app = tsunagu_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await?;
+    // In-flight requests have finished; close the pool so SQLite checkpoints its WAL.
+    store.close_pool().await;
     tracing::info!("shut down");
     Ok(ExitCode::SUCCESS)
 }

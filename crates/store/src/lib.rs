@@ -256,6 +256,10 @@ pub trait Store: RecordStore + Send + Sync {
     /// Applies pending migrations.
     async fn migrate(&self) -> Result<()>;
 
+    /// Closes the connection pool, waiting for open connections to finish (on SQLite the
+    /// last close checkpoints the WAL into the database file).
+    async fn close_pool(&self);
+
     /// Replaces the whole directory in one transaction (used to load the bundled dataset and
     /// by `import --replace`).
     async fn replace_directory(&self, dir: &Directory) -> Result<WriteSummary>;
@@ -407,6 +411,10 @@ macro_rules! impl_store {
         impl $crate::Store for $store {
             fn backend(&self) -> &'static str {
                 $backend
+            }
+
+            async fn close_pool(&self) {
+                self.pool.close().await;
             }
 
             async fn migrate(&self) -> $crate::Result<()> {

@@ -55,6 +55,52 @@ impl SqliteStore {
         Ok(self.pool.begin_with("begin immediate").await?)
     }
 
+    /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`): readers and
+    /// writers carry on meanwhile, and the copy is a compact single file with no WAL. `dest`
+    /// must not exist.
+    pub async fn backup_to(&self, dest: &Path) -> crate::Result<()> {
+        if dest.exists() {
+            return Err(crate::StoreError::Conflict(format!(
+                "{} already exists",
+                dest.display()
+            )));
+        }
+        let dest = dest
+            .to_str()
+            .ok_or_else(|| crate::StoreError::Invalid("the backup path must be UTF-8".into()))?;
+        sqlx::query("vacuum into $1")
+            .bind(dest.to_owned())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// `PRAGMA integrity_check`: `Ok(())` when SQLite finds nothing wrong, else its report.
+    pub async fn integrity_check(&self) -> crate::Result<std::result::Result<(), String>> {
+        let rows = sqlx::query("pragma integrity_check")
+            .fetch_all(&self.pool)
+            .await?;
+        let lines: Vec<String> = rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(if lines == ["ok"] {
+            Ok(())
+        } else {
+            Err(lines.join("; "))
+        })
+    }
+
+    /// Opens an existing database file read-only (to check a backup before restoring it).
+    pub async fn open_read_only(path: &Path) -> crate::Result<SqliteStore> {
+        let options = SqliteConnectOptions::new().filename(path).read_only(true);
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        Ok(SqliteStore { pool })
+    }
+
     /// Closes the pool, waiting for connections to finish.
     pub async fn close(&self) {
         self.pool.close().await;
