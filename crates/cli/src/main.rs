@@ -60,6 +60,15 @@ enum Command {
         /// (default 1825 for every kind; a policy choice, see the README).
         #[arg(long, env = "TSUNAGU_RETENTION", default_value = "")]
         retention: String,
+        /// Public requests per second per client address (0 turns rate limiting off).
+        #[arg(long, env = "TSUNAGU_RATE_PER_SECOND", default_value_t = 20)]
+        rate_per_second: u32,
+        /// Burst of public requests allowed above the rate.
+        #[arg(long, env = "TSUNAGU_RATE_BURST", default_value_t = 100)]
+        rate_burst: u32,
+        /// Sign-in attempts per minute per client address.
+        #[arg(long, env = "TSUNAGU_LOGINS_PER_MINUTE", default_value_t = 10)]
+        logins_per_minute: u32,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -302,13 +311,22 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             addr,
             maintainer_token,
             retention,
+            rate_per_second,
+            rate_burst,
+            logins_per_minute,
             store,
         } => {
             let retention = tsunagu_domain::consent::RetentionPolicy::parse(&retention)
                 .map_err(|e| anyhow::anyhow!("--retention: {e}"))?;
+            let rate_limit = (rate_per_second > 0).then_some(tsunagu_web::ratelimit::RateLimit {
+                per_second: rate_per_second,
+                burst: rate_burst,
+                logins_per_minute,
+            });
             let config = tsunagu_web::WebConfig {
                 maintainer_token,
                 retention,
+                rate_limit,
             };
             serve(&addr, config, &store).await
         }

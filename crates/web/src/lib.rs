@@ -21,6 +21,7 @@ pub mod api;
 pub mod auth;
 mod error;
 pub mod pages;
+pub mod ratelimit;
 pub mod staff;
 mod views;
 
@@ -37,6 +38,8 @@ pub struct WebConfig {
     pub maintainer_token: Option<String>,
     /// How long each kind of personal record is kept.
     pub retention: tsunagu_domain::consent::RetentionPolicy,
+    /// Per-client rate limits on public endpoints; `None` turns them off (tests).
+    pub rate_limit: Option<ratelimit::RateLimit>,
 }
 
 /// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone
@@ -104,6 +107,8 @@ pub struct AppState {
     pub config: Arc<WebConfig>,
     /// The clock.
     pub clock: Clock,
+    /// Rate limiters, when configured.
+    pub limiters: Option<Arc<ratelimit::Limiters>>,
 }
 
 impl AppState {
@@ -117,7 +122,11 @@ impl AppState {
         let dir = store.directory().await?;
         let catalog = Catalog::build(&dir, analyzer.clone())
             .map_err(|e| AppError::Internal(e.to_string()))?;
+        let limiters = config
+            .rate_limit
+            .map(|r| Arc::new(ratelimit::Limiters::new(r)));
         Ok(AppState {
+            limiters,
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             analyzer,
@@ -152,6 +161,10 @@ pub fn app(state: AppState) -> Router {
         .merge(staff::router())
         .merge(pages::router())
         .merge(api::router())
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            ratelimit::limit,
+        ))
         .layer(axum::extract::DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(SetResponseHeaderLayer::overriding(
             header::CONTENT_SECURITY_POLICY,

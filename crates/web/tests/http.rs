@@ -226,6 +226,56 @@ async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
 }
 
 #[tokio::test]
+async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_after() {
+    let store = SqliteStore::open(
+        &std::env::temp_dir().join(format!("tsunagu-http/rl-{}.db", std::process::id())),
+    )
+    .await
+    .expect("open");
+    store.migrate().await.expect("migrate");
+    let config = WebConfig {
+        rate_limit: Some(tsunagu_web::ratelimit::RateLimit {
+            per_second: 1,
+            burst: 2,
+            logins_per_minute: 1,
+        }),
+        ..WebConfig::default()
+    };
+    let state = AppState::load(
+        Arc::new(store),
+        Arc::new(TinySegmenter),
+        config,
+        fixed_clock(),
+    )
+    .await
+    .expect("state");
+    let app = app(state);
+    assert_eq!(get(&app, "/api/v1/search?q=x").await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/").await.0, StatusCode::OK);
+    let (status, headers, body) = get(&app, "/api/v1/search?q=x").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(headers.contains_key(header::RETRY_AFTER));
+    assert_eq!(json(&body)["error"], "too_many_requests");
+    let (status, _, body) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(body.contains("少し待って"));
+    // Static files and health checks are never limited; sign-in has its own budget.
+    assert_eq!(get(&app, "/static/style.css").await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
+    let login = || {
+        Request::post("/staff/login")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, CSRF_COOKIE)
+            .body(Body::from(format!(
+                "username=nobody&password=x&{CSRF_FIELD}"
+            )))
+            .expect("request")
+    };
+    assert_eq!(send(&app, login()).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(send(&app, login()).await.0, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;
