@@ -13,6 +13,8 @@ use tsunagu_search::TinySegmenter;
 use tsunagu_store::{SqliteStore, Store};
 use tsunagu_web::{app, AppState, WebConfig};
 
+#[path = "http/fuzz.rs"]
+mod fuzz;
 #[path = "http/staff.rs"]
 mod staff;
 
@@ -27,7 +29,7 @@ fn fixed_clock() -> tsunagu_web::Clock {
     })
 }
 
-async fn test_app() -> Router {
+pub(crate) async fn test_app() -> Router {
     let dir = std::env::temp_dir().join("tsunagu-http");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!(
@@ -76,7 +78,7 @@ async fn get(app: &Router, uri: &str) -> (StatusCode, axum::http::HeaderMap, Str
 }
 
 /// A double-submit CSRF pair for forms used without a session.
-const CSRF_COOKIE: &str =
+pub(crate) const CSRF_COOKIE: &str =
     "tsunagu_csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const CSRF_FIELD: &str = "csrf=aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 

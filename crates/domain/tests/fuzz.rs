@@ -1,0 +1,105 @@
+//! Fuzz targets (property tests): every parser and importer that takes outside input must
+//! return a value or a typed error for *any* input, never panic; and the parsers that have an
+//! inverse must round-trip. Run more cases with `PROPTEST_CASES=100000 cargo test --test fuzz`.
+
+use chrono::{Datelike, NaiveDate};
+use proptest::prelude::*;
+use tsunagu_domain::access::{OrgScope, Password, TotpSecret, Username};
+use tsunagu_domain::consent::{ConsentScope, RetentionPolicy};
+use tsunagu_domain::{csvfmt, handbook, hsds, wareki, PhoneNumber, Prefecture, ServiceId};
+
+/// Text that looks like the seeds: Japanese, digits, era names, tabs, newlines, separators.
+fn seedlike() -> impl Strategy<Value = String> {
+    let pieces = prop_oneof![
+        Just("昭".to_owned()),
+        Just("平".to_owned()),
+        Just("令和".to_owned()),
+        Just("元年".to_owned()),
+        Just("年".to_owned()),
+        Just("月".to_owned()),
+        Just("日".to_owned()),
+        Just(".".to_owned()),
+        Just("\t".to_owned()),
+        Just("\n".to_owned()),
+        Just("〒".to_owned()),
+        Just("（".to_owned()),
+        Just("TEL".to_owned()),
+        Just("-".to_owned()),
+        Just("精神保健福祉センター".to_owned()),
+        "[0-9]{1,4}",
+        "\\PC{0,3}",
+    ];
+    proptest::collection::vec(pieces, 0..40).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(512))]
+
+    #[test]
+    fn wareki_parse_never_panics(s in seedlike()) {
+        let _ = wareki::parse(&s);
+    }
+
+    #[test]
+    fn any_heisei_date_round_trips(days in 0i64..11_070) {
+        let d = NaiveDate::from_ymd_opt(1989, 1, 8).expect("valid") + chrono::Duration::days(days);
+        let y = d.year() - 1988;
+        let text = format!("平{y}.{}.{}", d.month(), d.day());
+        prop_assert_eq!(wareki::parse(&text).map(|w| w.iso()), Ok(d.format("%Y-%m-%d").to_string()));
+    }
+
+    #[test]
+    fn small_parsers_never_panic(s in "\\PC{0,60}") {
+        let _ = PhoneNumber::parse(&s);
+        let _ = Prefecture::parse(&s);
+        let _ = ServiceId::parse(s.clone());
+        let _ = Username::parse(&s);
+        let _ = Password::parse(&s);
+        let _ = OrgScope::parse(&s);
+        let _ = TotpSecret::from_base32(&s);
+        let _ = ConsentScope::from_codes(&s);
+        let _ = RetentionPolicy::parse(&s);
+    }
+
+    #[test]
+    fn the_handbook_importer_never_panics(s in seedlike()) {
+        let _ = handbook::import("fuzz.txt", &s);
+    }
+
+    #[test]
+    fn the_hsds_importer_never_panics(s in "\\PC{0,200}") {
+        let _ = hsds::import(&s);
+    }
+
+    #[test]
+    fn the_csv_importer_never_panics(bytes in proptest::collection::vec(any::<u8>(), 0..400)) {
+        let _ = csvfmt::read(&bytes);
+    }
+}
+
+/// HSDS-shaped JSON with random values in the fields the importer reads.
+fn hsds_doc() -> impl Strategy<Value = String> {
+    let value = prop_oneof![
+        Just("null".to_owned()),
+        Just("[]".to_owned()),
+        Just("{}".to_owned()),
+        Just("\"\"".to_owned()),
+        "-?[0-9]{1,20}",
+        "\"\\PC{0,12}\""
+            .prop_map(|s| serde_json::to_string(&s[1..s.len() - 1]).unwrap_or_default()),
+    ];
+    (value.clone(), value.clone(), value).prop_map(|(a, b, c)| {
+        format!(
+            r#"{{"organizations":[{{"id":{a},"name":{b},"services":[{{"id":{c},"name":{b},"phones":{a}}}]}}]}}"#
+        )
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn hsds_shaped_documents_with_bad_values_get_typed_errors(doc in hsds_doc()) {
+        let _ = hsds::import(&doc);
+    }
+}
