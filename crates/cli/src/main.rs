@@ -18,6 +18,7 @@ use tsunagu_search::{
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod bench;
+mod bench_writes;
 mod records;
 
 #[derive(Parser, Debug)]
@@ -133,6 +134,8 @@ enum Command {
     },
     /// Measure search latency and precision against SQLite FTS5 (trigram).
     Bench(bench::BenchArgs),
+    /// Measure personal-record writes with SQLite synchronous FULL (used) against NORMAL.
+    BenchWrites(bench_writes::BenchWritesArgs),
     /// Build the lindera + IPADIC dictionary (from Debian's mecab-ipadic) into the data
     /// directory; `serve` and `search` use it from then on.
     Dict {
@@ -365,6 +368,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Bench(args) => bench::run(args).await,
+        Command::BenchWrites(args) => bench_writes::run(args).await,
         Command::Dict {
             action: DictAction::Build { source, data_dir },
         } => {

@@ -1,9 +1,10 @@
 //! The SQLite backend: an embedded database file, the default.
 //!
 //! WAL mode lets the web server read while an import writes. `synchronous = FULL` makes every
-//! commit durable across power loss, not only across a crash of the process; the directory is
-//! written rarely, so the cost does not matter here (the records issue measures it for
-//! personal data).
+//! commit durable across power loss, not only across a crash of the process. For personal
+//! records that is the rule: a consultation a counsellor saw saved must stay saved.
+//! `tsunagu bench-writes` measures what it costs against NORMAL (figures in the README), and
+//! `scripts/crash-test` proves acknowledged writes survive SIGKILL.
 
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
@@ -32,11 +33,26 @@ impl SqliteStore {
         Self::connect_with(options).await
     }
 
+    /// Opens `path` with `synchronous = NORMAL` instead of FULL. Only for measuring the
+    /// difference (`tsunagu bench-writes`): in WAL mode NORMAL can lose the last commits on
+    /// power loss, which personal records must not.
+    pub async fn open_relaxed_for_benchmark(path: &Path) -> crate::Result<SqliteStore> {
+        let options = SqliteConnectOptions::new().filename(path);
+        Self::connect_sync(options, SqliteSynchronous::Normal).await
+    }
+
     async fn connect_with(options: SqliteConnectOptions) -> crate::Result<SqliteStore> {
+        Self::connect_sync(options, SqliteSynchronous::Full).await
+    }
+
+    async fn connect_sync(
+        options: SqliteConnectOptions,
+        synchronous: SqliteSynchronous,
+    ) -> crate::Result<SqliteStore> {
         let options = options
             .create_if_missing(true)
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(synchronous)
             .foreign_keys(true)
             .busy_timeout(Duration::from_secs(5));
         let pool = SqlitePoolOptions::new()
