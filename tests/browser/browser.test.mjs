@@ -5,7 +5,8 @@
 //
 //   TSUNAGU_BIN=target/release/tsunagu node tests/browser/browser.test.mjs
 import { chromium } from "playwright-core";
-import { spawn } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
+import { createHmac } from "node:crypto";
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -22,6 +23,25 @@ const port = await new Promise((resolve) => {
 });
 const dataDir = mkdtempSync(join(tmpdir(), "tsunagu-browser-"));
 const base = `http://127.0.0.1:${port}`;
+// A clinician account, made with the CLI as an admin would, before the server starts.
+const password = "browser-test-passphrase";
+const added = spawnSync(bin, ["user", "add", "kimura", "--role", "clinician", "--organization", "A市保健所", "--password-stdin", "--json", "--data-dir", dataDir], { input: `${password}\n` });
+if (added.status !== 0) throw new Error(`user add failed: ${added.stderr}`);
+const totpSecret = JSON.parse(added.stdout.toString()).totp_secret;
+
+/** RFC 6238 code for a base32 secret (what an authenticator app shows). */
+function totp(secretB32, atMs = Date.now()) {
+  const alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
+  let bits = "";
+  for (const ch of secretB32.replace(/=+$/, "")) bits += alphabet.indexOf(ch).toString(2).padStart(5, "0");
+  const key = Buffer.from(bits.match(/.{8}/g).map((b) => parseInt(b, 2)));
+  const counter = Buffer.alloc(8);
+  counter.writeBigUInt64BE(BigInt(Math.floor(atMs / 1000 / 30)));
+  const mac = createHmac("sha1", key).update(counter).digest();
+  const o = mac[mac.length - 1] & 0x0f;
+  return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, "0");
+}
+
 const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data-dir", dataDir], { stdio: ["ignore", "inherit", "inherit"] });
 let failures = 0;
 let browser;
@@ -111,6 +131,46 @@ try {
     await page.getByRole("button", { name: "送信する" }).click();
     await page.waitForURL(/reported=1/);
     assert.ok(await page.getByRole("status").isVisible());
+  });
+
+  await check("a clinician signs in with password and TOTP, records consent and a record, and sees who viewed it", async () => {
+    await page.goto(`${base}/staff`);
+    await page.waitForURL(/\/staff\/login$/);
+    await page.getByLabel("ユーザー名").fill("kimura");
+    await page.getByLabel("パスワード").fill(password);
+    await page.getByRole("button", { name: "次へ" }).click();
+    await page.waitForURL(/\/staff\/login\/totp$/);
+    await page.getByLabel("確認コード（6桁）").fill(totp(totpSecret));
+    await page.getByRole("button", { name: "ログイン" }).click();
+    await page.waitForURL(/\/staff$/);
+    assert.ok(await page.getByRole("heading", { name: "対象者ファイル" }).isVisible());
+    const cookie = (await context.cookies()).find((c) => c.name === "tsunagu_session");
+    assert.ok(cookie, "session cookie set");
+    assert.deepEqual([cookie.httpOnly, cookie.secure, cookie.sameSite], [true, true, "Strict"]);
+
+    await page.getByLabel(/新しいファイルの呼び名/).fill("Aさん（妻からの相談）");
+    await page.getByRole("button", { name: "ファイルを作る" }).click();
+    await page.waitForURL(/\/staff\/subjects\/\d+$/);
+    assert.ok(await page.getByText("有効な同意がありません").isVisible());
+    await page.getByText("同意を記録する", { exact: true }).first().click();
+    await page.getByLabel("利用目的（500文字まで）").fill("相談支援と関係機関への紹介のため");
+    await page.getByLabel("相談記録", { exact: true }).check();
+    await page.getByRole("button", { name: "同意を記録する" }).click();
+    await page.getByLabel("内容（5000文字まで）").fill("夫の仮釈放を来月に控えた妻からの相談。");
+    await page.getByRole("button", { name: "記録を保存する" }).click();
+    await page.waitForURL(/\/staff\/records\/\d+$/);
+    assert.ok((await page.locator(".record-body").textContent()).includes("仮釈放"));
+    await page.getByRole("link", { name: "この記録を閲覧・操作した人を見る" }).click();
+    const rows = page.locator("#access-log tbody tr");
+    assert.equal(await rows.count(), 2);
+    assert.ok((await rows.nth(0).textContent()).includes("作成"));
+    assert.ok((await rows.nth(1).textContent()).includes("閲覧"));
+    assert.ok((await rows.nth(1).textContent()).includes("127.0.0.1"), "the client address is logged");
+    await page.screenshot({ path: `${outDir}/staff-access.png`, fullPage: true });
+    await page.getByRole("button", { name: "ログアウト" }).click();
+    await page.waitForURL(/\/staff\/login$/);
+    await page.goto(`${base}/staff`);
+    await page.waitForURL(/\/staff\/login$/);
   });
 
   await check("no console errors (CSP violations would show here)", async () => {
