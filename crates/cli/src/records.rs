@@ -49,6 +49,14 @@ pub enum UserAction {
         #[arg(long)]
         json: bool,
     },
+    /// Change an account's role (its sessions end).
+    SetRole {
+        /// Username.
+        username: String,
+        /// New role: admin, clinician, counsellor or viewer.
+        #[arg(long)]
+        role: String,
+    },
     /// Lift a lock-out before it runs out.
     Unlock {
         /// Username.
@@ -217,6 +225,16 @@ pub async fn user(action: UserAction, args: &StoreArgs) -> anyhow::Result<ExitCo
                 );
                 println!("{uri}");
             }
+        }
+        UserAction::SetRole {
+            username: name,
+            role,
+        } => {
+            let role: Role = role
+                .parse()
+                .map_err(|e| anyhow::anyhow!("{e}: use admin, clinician, counsellor or viewer"))?;
+            let s = store.set_role(&username(&name)?, role, &by, now).await?;
+            println!("{} is now {}; its sessions have ended", s.username, s.role);
         }
         UserAction::Unlock { username: name } => {
             let s = store.unlock_staff(&username(&name)?, &by, now).await?;

@@ -372,6 +372,15 @@ pub trait RecordStore: Send + Sync {
         by: &Actor,
         now: DateTime<Utc>,
     ) -> Result<Staff>;
+    /// Changes an account's role and ends its sessions (audited with the old and new role).
+    /// A role that sees personal data needs an enrolled TOTP secret first.
+    async fn set_role(
+        &self,
+        username: &Username,
+        role: Role,
+        by: &Actor,
+        now: DateTime<Utc>,
+    ) -> Result<Staff>;
     /// Clears a lock and the failure count (audited).
     async fn unlock_staff(
         &self,
@@ -929,6 +938,32 @@ macro_rules! impl_record_store {
                 .await
             }
 
+            async fn set_role(
+                &self,
+                username: &tsunagu_domain::access::Username,
+                role: tsunagu_domain::access::Role,
+                by: &$crate::records::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::records::Staff> {
+                let mut tx = self.begin_write().await?;
+                let staff = Self::staff_in(&mut tx, username).await?;
+                if role.needs_totp() && staff.totp_secret.is_none() {
+                    return Err($crate::StoreError::Invalid(format!(
+                        "the {} role sees personal data: enrol a TOTP secret first (user reset-totp)", role.code()
+                    )));
+                }
+                sqlx::query("update staff set role = $1 where id = $2").bind(role.code()).bind(staff.id.0).execute(&mut *tx).await?;
+                sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
+                let ev = $crate::records::actor_event(
+                    by, tsunagu_domain::audit::AuditAction::RoleChanged, tsunagu_domain::audit::AuditTarget::Account,
+                    Some(username.to_string()), format!("{} -> {}", staff.role.code(), role.code()), now,
+                );
+                Self::append_in(&mut tx, ev).await?;
+                let staff = Self::staff_by_id_in(&mut tx, staff.id).await?;
+                tx.commit().await?;
+                Ok(staff)
+            }
+
             async fn unlock_staff(
                 &self,
                 username: &tsunagu_domain::access::Username,
@@ -1311,11 +1346,12 @@ macro_rules! impl_record_store {
                     Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
-                let record = Self::records_in(&mut tx, subject)
-                    .await?
-                    .into_iter()
-                    .find(|r| r.id.0 == id)
-                    .ok_or_else(|| $crate::StoreError::Backend("record vanished after insert".into()))?;
+                let sql = format!(
+                    "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
+                    $crate::records::RECORD_COLS
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *tx).await?;
+                let record = $crate::records::record_of(&row)?;
                 tx.commit().await?;
                 Ok(record)
             }

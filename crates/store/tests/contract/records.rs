@@ -233,6 +233,43 @@ pub async fn disabling_an_account_or_resetting_its_totp_ends_its_sessions(store:
             .await,
         Err(StoreError::NotFound(_))
     ));
+    // A role change ends sessions too, and is audited with both roles.
+    let v = staff(store, "ito", "A市保健所", Role::Viewer).await;
+    let ito = Username::parse("ito").expect("valid");
+    let r = store.set_role(&ito, Role::Counsellor, &admin(), t0()).await;
+    assert!(
+        matches!(r, Err(StoreError::Invalid(_))),
+        "a counsellor needs TOTP first: {r:?}"
+    );
+    store
+        .reset_totp(
+            &ito,
+            Some("JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+            &admin(),
+            t0(),
+        )
+        .await
+        .expect("enrol");
+    store
+        .create_session("h4", v.id, "csrf4", SessionStage::Active, "127.0.0.1", t0())
+        .await
+        .expect("session");
+    let s = store
+        .set_role(&ito, Role::Counsellor, &admin(), t0())
+        .await
+        .expect("role");
+    assert_eq!(s.role, Role::Counsellor);
+    assert_eq!(
+        store.session("h4").await.expect("read"),
+        None,
+        "a role change ends sessions"
+    );
+    let trail = store.audit_page(0, 100).await.expect("trail");
+    let last = trail.last().expect("entries");
+    assert_eq!(
+        (last.event.action, last.event.detail.as_str()),
+        (AuditAction::RoleChanged, "viewer -> counsellor")
+    );
     verify(store).await;
 }
 
