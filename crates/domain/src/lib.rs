@@ -11,6 +11,7 @@
 #![deny(missing_docs)]
 
 pub mod access;
+pub mod alcohol;
 pub mod audit;
 pub mod codes;
 pub mod consent;

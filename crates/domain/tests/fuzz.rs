@@ -103,3 +103,66 @@ proptest! {
         let _ = hsds::import(&doc);
     }
 }
+
+// --- alcohol: scoring and grams ------------------------------------------------------------
+
+mod alcohol_properties {
+    use proptest::prelude::*;
+    use tsunagu_domain::alcohol::*;
+
+    fn valid_answers() -> impl Strategy<Value = Vec<u8>> {
+        (
+            proptest::collection::vec(0u8..=4, 8),
+            prop_oneof![Just(0u8), Just(2), Just(4)],
+            prop_oneof![Just(0u8), Just(2), Just(4)],
+        )
+            .prop_map(|(mut v, a, b)| {
+                v.push(a);
+                v.push(b);
+                v
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn valid_answers_score_their_sum_within_0_to_40_in_the_right_band(v in valid_answers()) {
+            let a = AuditAnswers::parse(&v).expect("valid");
+            let sum: u32 = v.iter().map(|x| u32::from(*x)).sum();
+            prop_assert_eq!(u32::from(a.total()), sum);
+            prop_assert!(a.total() <= 40 && a.audit_c() <= 12);
+            let b = a.band();
+            prop_assert!(b.min <= a.total() && a.total() <= b.max);
+            prop_assert_eq!(a.audit_c_positive(Sex::Male), a.audit_c() >= 5);
+        }
+
+        #[test]
+        fn any_other_answer_list_is_refused_with_a_named_field(v in proptest::collection::vec(any::<u8>(), 0..14)) {
+            let valid = v.len() == 10
+                && v[..8].iter().all(|x| *x <= 4)
+                && v[8..].iter().all(|x| matches!(x, 0 | 2 | 4));
+            let r = AuditAnswers::parse(&v);
+            prop_assert_eq!(r.is_ok(), valid);
+            if let Err(e) = r {
+                prop_assert!(e.to_string().starts_with("answers:"));
+            }
+        }
+
+        #[test]
+        fn grams_are_linear_in_volume_and_strength(ml in 0.1f64..5000.0, abv in 0.0f64..100.0, k in 1u32..10) {
+            let g = pure_alcohol_grams(ml, abv);
+            prop_assert!(g >= 0.0);
+            let scaled = pure_alcohol_grams(ml * f64::from(k), abv);
+            prop_assert!((scaled - g * f64::from(k)).abs() <= 1e-9 * scaled.max(1.0));
+            prop_assert!(pure_alcohol_grams(ml, abv.min(99.0) + 1.0) > g);
+        }
+
+        #[test]
+        fn risk_levels_never_go_down_as_grams_go_up(a in 0.0f64..300.0, b in 0.0f64..300.0) {
+            let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+            for sex in [Sex::Male, Sex::Female] {
+                prop_assert!(drinking_risk_level(lo, sex) <= drinking_risk_level(hi, sex));
+            }
+            prop_assert!(drinking_risk_level(a, Sex::Female) >= drinking_risk_level(a, Sex::Male));
+        }
+    }
+}

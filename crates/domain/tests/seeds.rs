@@ -130,3 +130,149 @@ fn the_bundled_handbook_dataset_matches_a_fresh_import() {
             .expect("bundled JSON parses");
     assert!(bundled == im.directory, "data/handbook-tables.json is out of date: run `tsunagu import handbook-tables --emit data/handbook-tables.json ../shared/seeds/{HANDBOOK}`");
 }
+
+// --- the alcohol rules cite the lines that say them ------------------------------------------
+
+mod alcohol_citations {
+    use super::seed;
+    use tsunagu_domain::alcohol::*;
+
+    fn lines(text: &str, c: Cite) -> String {
+        text.lines()
+            .skip(c.from as usize - 1)
+            .take((c.to - c.from + 1) as usize)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Normalises the seed's spacing and wave dashes so that exact labels can be compared.
+    fn squash(s: &str) -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .collect::<String>()
+            .replace('～', "~")
+    }
+
+    #[test]
+    fn every_audit_option_and_unit_example_is_printed_where_it_is_cited() {
+        let Some(text) = seed(MANUAL) else { return };
+        for item in AUDIT_ITEMS {
+            let at = squash(&lines(&text, item.cite));
+            assert!(
+                at.starts_with(&format!("{}.", item.number)),
+                "item {} at {}: {at}",
+                item.number,
+                item.cite.source()
+            );
+            for (score, label) in item.options {
+                let printed = format!("{score}.{}", squash(label));
+                assert!(
+                    at.contains(&printed),
+                    "item {}: {printed:?} not at {}",
+                    item.number,
+                    item.cite.source()
+                );
+            }
+        }
+        let units = squash(&lines(
+            &text,
+            Cite {
+                section: "",
+                from: 112,
+                to: 114,
+            },
+        ));
+        for u in UNIT_EXAMPLES {
+            assert!(units.contains(&squash(u)), "{u}");
+        }
+    }
+
+    #[test]
+    fn bands_thresholds_and_the_risk_table_match_the_cited_lines() {
+        let Some(text) = seed(MANUAL) else { return };
+        let bands = squash(&lines(
+            &text,
+            Cite {
+                section: "",
+                from: 144,
+                to: 146,
+            },
+        ));
+        for b in AUDIT_BANDS {
+            assert!(
+                bands.contains(&format!("{}~{}点", b.min, b.max)),
+                "band {}-{}",
+                b.min,
+                b.max
+            );
+        }
+        let c = lines(&text, AUDIT_C_CITE);
+        assert!(c.contains("男性で 5 点以上、女性で 4 点以上"), "{c}");
+        assert!(lines(&text, ICD10_RULE_CITE).contains("3 項目以上が同時に 1 カ月以上"));
+        assert!(lines(&text, GRAMS_CITE).contains("×0.8"));
+        let drl = squash(&lines(&text, DRL_CITE));
+        for row in [
+            "VeryHigh100g超60g超",
+            "High60g超~100g以下40g超~60g以下",
+            "Medium40g超~60g以下20g~40g以下",
+            "Low1g以上~40g以下1g以上~20g以下",
+        ] {
+            assert!(drl.contains(row), "{row} not in {drl}");
+        }
+        let table = squash(&lines(&text, PRESETS_CITE));
+        for p in PRESETS {
+            assert!(table.contains(&squash(p.serving)), "{}", p.serving);
+            assert!(table.contains(&format!("{}%", p.abv)), "{}", p.abv);
+        }
+        let success = lines(&text, SUCCESS_CITE);
+        assert!(
+            success.contains("40g/日以下")
+                && success.contains("20g/日以下")
+                && success.contains("3か月間")
+        );
+    }
+
+    #[test]
+    fn the_pathway_and_goal_citations_point_at_their_rules() {
+        let Some(text) = seed(MANUAL) else { return };
+        let schedule = pathway_schedule(
+            chrono::NaiveDate::from_ymd_opt(2026, 1, 1).expect("date"),
+            chrono::NaiveDate::from_ymd_opt(2027, 1, 1),
+        );
+        let expect = [
+            ("effect_review_3m", "3か月ごと"),
+            ("effect_review_6m", "6か月目"),
+            ("stop_review_12m", "12か月"),
+            ("follow_up_6m_after_stop", "60g/日"),
+        ];
+        for (code, needle) in expect {
+            let m = schedule.iter().find(|m| m.code == code).expect("milestone");
+            assert!(
+                lines(&text, m.cite).contains(needle),
+                "{code}: {needle} not at {}",
+                m.cite.source()
+            );
+        }
+        let goal = lines(&text, GOAL_CITES[0]);
+        for c in [
+            "入院による治療",
+            "社会・家庭生活が困難",
+            "生命に危機",
+            "離脱症状",
+            "断酒を希望",
+        ] {
+            assert!(goal.contains(c), "{c}");
+        }
+        assert!(lines(&text, GOAL_CITES[1]).contains("断酒治療への同意取得"));
+        assert!(lines(&text, ABSTINENCE_PROMPTS[1].1).contains("来院ごとに"));
+        for c in ICD10_CRITERIA {
+            let l = lines(&text, c.cite);
+            assert!(
+                l.starts_with(&c.number.to_string()),
+                "criterion {} at {}",
+                c.number,
+                c.cite.source()
+            );
+        }
+    }
+}

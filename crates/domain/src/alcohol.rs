@@ -1,0 +1,961 @@
+//! Alcohol: AUDIT screening, the ICD-10 dependence checklist, the choice of treatment goal,
+//! pure-alcohol grams, the WHO drinking-risk levels, diary summaries and the reduction
+//! pathway's schedule, as the 飲酒量低減治療マニュアル ポケット版 (seed `003_44ecc7f7098cb87f.txt`)
+//! describes them.
+//!
+//! # Brief overview
+//! Every rule here is data with its source ([`Cite`]: manual section and seed lines). The AUDIT
+//! questions are reworded in our own Japanese keeping each question's meaning; the answer
+//! options, their scores and the 単位 examples are exactly the manual's. Guidance is written in
+//! our own words. Nothing reads a clock: "today" is passed in.
+
+use chrono::{Months, NaiveDate};
+use serde::Serialize;
+
+/// The manual's file name in the seed set.
+pub const MANUAL: &str = "003_44ecc7f7098cb87f.txt";
+
+/// Where a rule comes from: the manual's section and the seed's lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cite {
+    /// Section of the manual, as it numbers them.
+    pub section: &'static str,
+    /// First line in the seed.
+    pub from: u32,
+    /// Last line in the seed.
+    pub to: u32,
+}
+
+impl Cite {
+    const fn new(section: &'static str, from: u32, to: u32) -> Cite {
+        Cite { section, from, to }
+    }
+    /// `003_44ecc7f7098cb87f.txt:from-to`.
+    pub fn source(&self) -> String {
+        if self.from == self.to {
+            format!("{MANUAL}:{}", self.from)
+        } else {
+            format!("{MANUAL}:{}-{}", self.from, self.to)
+        }
+    }
+}
+
+/// Sex, for the thresholds that differ (AUDIT-C, success, heavy days, risk levels).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Sex {
+    /// 男性.
+    Male,
+    /// 女性.
+    Female,
+}
+
+impl std::str::FromStr for Sex {
+    type Err = AlcoholError;
+    fn from_str(s: &str) -> Result<Sex, AlcoholError> {
+        match s.trim() {
+            "male" | "m" | "男性" | "男" => Ok(Sex::Male),
+            "female" | "f" | "女性" | "女" => Ok(Sex::Female),
+            other => Err(AlcoholError::Field {
+                field: "sex",
+                problem: format!("{other:?} is not male or female"),
+            }),
+        }
+    }
+}
+
+/// Bad input, naming the field.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AlcoholError {
+    /// A field is wrong.
+    #[error("{field}: {problem}")]
+    Field {
+        /// Which field (`answers`, `item 9`, `ml`, `abv`, `date` …).
+        field: &'static str,
+        /// What is wrong.
+        problem: String,
+    },
+}
+
+fn field(field: &'static str, problem: impl Into<String>) -> AlcoholError {
+    AlcoholError::Field {
+        field,
+        problem: problem.into(),
+    }
+}
+
+// --- AUDIT ----------------------------------------------------------------------------------
+
+/// One AUDIT question.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AuditItem {
+    /// 1-10.
+    pub number: u8,
+    /// The question in our own words (same meaning as the manual's).
+    pub question: &'static str,
+    /// Answer options exactly as the manual prints them, with their scores.
+    pub options: &'static [(u8, &'static str)],
+    /// Where the manual has it.
+    pub cite: Cite,
+}
+
+const FREQUENCY: &[(u8, &str)] = &[
+    (0, "飲まない"),
+    (1, "1ヶ月に1回以下"),
+    (2, "1ヶ月に2~4回"),
+    (3, "1週間に2~3回"),
+    (4, "1週間に4回以上"),
+];
+const QUANTITY: &[(u8, &str)] = &[
+    (0, "1~2単位"),
+    (1, "3~4単位"),
+    (2, "5~6単位"),
+    (3, "7~9単位"),
+    (4, "10単位以上"),
+];
+const HOW_OFTEN: &[(u8, &str)] = &[
+    (0, "ない"),
+    (1, "1ヶ月に1回未満"),
+    (2, "1ヶ月に1回"),
+    (3, "1週間に1回"),
+    (4, "毎日あるいはほとんど毎日"),
+];
+const EVER: &[(u8, &str)] = &[
+    (0, "ない"),
+    (2, "あるが、過去1年にはない"),
+    (4, "過去1年間にある"),
+];
+
+/// The manual's 単位 examples for item 2, exactly as printed (003:112-114).
+pub const UNIT_EXAMPLES: [&str; 6] = [
+    "日本酒1合=2単位",
+    "ビール大瓶1本=2.5単位",
+    "ウイスキー水割りダブル1杯=2単位",
+    "焼酎お湯割り1杯=1単位",
+    "ワイングラス1杯=1.5単位",
+    "梅酒小コップ1杯=1単位",
+];
+
+/// The ten AUDIT questions (図3, 003:108-140).
+pub const AUDIT_ITEMS: [AuditItem; 10] = [
+    AuditItem { number: 1, question: "お酒（アルコールを含む飲み物）を飲むのは、どのくらいの頻度ですか。", options: FREQUENCY, cite: Cite::new("2.1(1) 図3", 108, 110) },
+    AuditItem { number: 2, question: "お酒を飲むとき、ふだん1回にどのくらいの量を飲みますか（下の単位の例を参考にしてください）。", options: QUANTITY, cite: Cite::new("2.1(1) 図3", 111, 116) },
+    AuditItem { number: 3, question: "一度に6単位以上飲むことは、どのくらいの頻度でありますか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 117, 119) },
+    AuditItem { number: 4, question: "この1年間に、飲み始めたら途中でやめられなくなったことは、どのくらいの頻度でありましたか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 120, 122) },
+    AuditItem { number: 5, question: "この1年間に、お酒のせいで、ふだんならできることができなかったことは、どのくらいの頻度でありましたか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 123, 125) },
+    AuditItem { number: 6, question: "この1年間に、深酒をした翌朝、体調を立て直すために迎え酒が必要になったことは、どのくらいの頻度でありましたか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 126, 128) },
+    AuditItem { number: 7, question: "この1年間に、飲んだ後で罪悪感を持ったり自分を責めたりしたことは、どのくらいの頻度でありましたか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 129, 131) },
+    AuditItem { number: 8, question: "この1年間に、飲酒のせいで前の晩の出来事を思い出せなかったことは、どのくらいの頻度でありましたか。", options: HOW_OFTEN, cite: Cite::new("2.1(1) 図3", 132, 134) },
+    AuditItem { number: 9, question: "あなたの飲酒が原因で、あなた自身やほかの人がけがをしたことがありますか。", options: EVER, cite: Cite::new("2.1(1) 図3", 135, 137) },
+    AuditItem { number: 10, question: "家族や親戚、友人、医師やほかの医療・保健の専門職から、飲酒について心配されたり、量を減らすよう勧められたりしたことがありますか。", options: EVER, cite: Cite::new("2.1(1) 図3", 138, 140) },
+];
+
+/// Ten valid AUDIT answers (scores), checked by [`AuditAnswers::parse`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AuditAnswers([u8; 10]);
+
+impl AuditAnswers {
+    /// Checks ten scores: items 1-8 take 0-4, items 9-10 only 0, 2 or 4 (003:135-140).
+    pub fn parse(scores: &[u8]) -> Result<AuditAnswers, AlcoholError> {
+        if scores.len() != 10 {
+            return Err(field(
+                "answers",
+                format!("give 10 answers, one per question (got {})", scores.len()),
+            ));
+        }
+        let mut out = [0u8; 10];
+        for (i, (&s, item)) in scores.iter().zip(AUDIT_ITEMS.iter()).enumerate() {
+            if !item.options.iter().any(|(score, _)| *score == s) {
+                let allowed: Vec<String> =
+                    item.options.iter().map(|(v, _)| v.to_string()).collect();
+                return Err(field(
+                    "answers",
+                    format!(
+                        "item {}: {s} is not one of {}",
+                        item.number,
+                        allowed.join(", ")
+                    ),
+                ));
+            }
+            out[i] = s;
+        }
+        Ok(AuditAnswers(out))
+    }
+
+    /// Parses `4,4,4,3,2,1,0,0,2,4`.
+    pub fn parse_list(s: &str) -> Result<AuditAnswers, AlcoholError> {
+        let scores: Result<Vec<u8>, _> = s.split(',').map(|p| p.trim().parse::<u8>()).collect();
+        let scores =
+            scores.map_err(|_| field("answers", "write 10 whole numbers separated by commas"))?;
+        Self::parse(&scores)
+    }
+
+    /// The scores.
+    pub fn scores(&self) -> [u8; 10] {
+        self.0
+    }
+
+    /// Total, 0-40.
+    pub fn total(&self) -> u8 {
+        self.0.iter().sum()
+    }
+
+    /// AUDIT-C: items 1-3 (003:154).
+    pub fn audit_c(&self) -> u8 {
+        self.0[..3].iter().sum()
+    }
+
+    /// The band of the total.
+    pub fn band(&self) -> &'static AuditBand {
+        let t = self.total();
+        AUDIT_BANDS
+            .iter()
+            .find(|b| (b.min..=b.max).contains(&t))
+            .unwrap_or(&AUDIT_BANDS[2])
+    }
+
+    /// Whether AUDIT-C is positive: 男性 5 点以上, 女性 4 点以上 (003:154).
+    pub fn audit_c_positive(&self, sex: Sex) -> bool {
+        self.audit_c() >= audit_c_threshold(sex)
+    }
+}
+
+/// The AUDIT-C threshold for `sex` (003:154).
+pub fn audit_c_threshold(sex: Sex) -> u8 {
+    match sex {
+        Sex::Male => 5,
+        Sex::Female => 4,
+    }
+}
+
+/// Where AUDIT-C is defined.
+pub const AUDIT_C_CITE: Cite = Cite::new("2.1(1) 【参考】AUDIT-C", 152, 154);
+
+/// One AUDIT band with its guidance.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct AuditBand {
+    /// Stable code.
+    pub code: &'static str,
+    /// Lowest total.
+    pub min: u8,
+    /// Highest total.
+    pub max: u8,
+    /// Short label (our words).
+    pub label: &'static str,
+    /// What to do (our words).
+    pub guidance: &'static [&'static str],
+    /// Sources.
+    pub cite: Cite,
+}
+
+/// The three bands (003:143-146) with the manual's advice around them (003:102).
+pub const AUDIT_BANDS: [AuditBand; 3] = [
+    AuditBand {
+        code: "low_risk",
+        min: 0,
+        max: 7,
+        label: "問題のある飲み方ではないと考えられます",
+        guidance: &[
+            "点数は低くても、家族や周りの人から飲酒による心身や生活の問題が伝えられている場合は、ICD-10 などの基準に沿った診断を検討します。",
+        ],
+        cite: Cite::new("2.1(1) 図3・本文", 102, 146),
+    },
+    AuditBand {
+        code: "problem_drinking",
+        min: 8,
+        max: 14,
+        label: "問題のある飲み方ですが、依存症の水準には至っていないと考えられます",
+        guidance: &[
+            "14点以下でも、家族や関係者の話から飲酒による身体・精神・社会的な問題が起きているときは、ICD-10 などの基準に沿った診断を検討します。",
+        ],
+        cite: Cite::new("2.1(1) 図3・本文", 102, 146),
+    },
+    AuditBand {
+        code: "suspected_dependence",
+        min: 15,
+        max: 40,
+        label: "アルコール依存症が疑われます",
+        guidance: &[
+            "ICD-10 の診断基準で依存症かどうかを確かめます（15点以上で、この基準による診断の感度・特異度がともに最も高いと報告されています）。",
+            "15点以上でも依存症と診断されない場合は経過を見続け、飲酒に関わる問題が進んだら改めて診断を考えます。",
+        ],
+        cite: Cite::new("2.1(1) 図3・本文", 102, 146),
+    },
+];
+
+// --- ICD-10 ---------------------------------------------------------------------------------
+
+/// One ICD-10 dependence criterion with examples to help the clinician (表1, 003:164-171).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Icd10Criterion {
+    /// 1-6.
+    pub number: u8,
+    /// Short name.
+    pub name: &'static str,
+    /// What it means (our words).
+    pub meaning: &'static str,
+    /// Examples of what patients say or do (our words, after the manual's list).
+    pub examples: &'static [&'static str],
+    /// Source.
+    pub cite: Cite,
+}
+
+/// The six criteria.
+pub const ICD10_CRITERIA: [Icd10Criterion; 6] = [
+    Icd10Criterion { number: 1, name: "渇望", meaning: "飲みたいという強い欲求や、飲まずにいられない切迫感がある", examples: &["人に隠れてでも飲む", "手元に酒がないと落ち着かない", "酒のためなら面倒がらずに出かける", "仕事中も酒のことばかり考える・仕事中でも飲んでしまう", "仕事の後は一人でも必ず飲みに行く"], cite: Cite::new("2.1(1) 表1", 166, 166) },
+    Icd10Criterion { number: 2, name: "飲酒のコントロールの障害", meaning: "飲み始め・やめ時・量を自分で調節することが難しい", examples: &["いつも泥酔するまで飲む", "休肝日を決めても飲んでしまう", "飲み始めると止まらない", "決めた量（例: 2杯）を超えてしばしば飲んでしまう"], cite: Cite::new("2.1(1) 表1", 167, 167) },
+    Icd10Criterion { number: 3, name: "離脱症状", meaning: "やめたり減らしたりすると離脱症状が出る、またはそれを和らげるために飲む", examples: &["いらいら・不眠・倦怠感", "頭痛・吐き気・嘔吐", "脈が速い・発汗・手のふるえ・高血圧", "迎え酒", "一過性の幻覚・幻聴", "大発作（けいれん）"], cite: Cite::new("2.1(1) 表1", 168, 168) },
+    Icd10Criterion { number: 4, name: "耐性の増大", meaning: "以前と同じように酔うために、より多くの量が必要になった", examples: &["飲む量が増えた（純アルコールで男性60g超・女性40g超、かつ習慣的に飲むようになってから50%以上増えた）", "たくさん飲まないと酔えない"], cite: Cite::new("2.1(1) 表1", 169, 169) },
+    Icd10Criterion { number: 5, name: "飲酒中心の生活", meaning: "飲むことや酔いからの回復に時間を取られ、本来の生活が犠牲になっている", examples: &["一日中飲んでいる", "酔いが一日中続く、醒めるのに長くかかる", "趣味・仕事・学業より酒を優先する"], cite: Cite::new("2.1(1) 表1", 170, 170) },
+    Icd10Criterion { number: 6, name: "有害な結果があっても飲み続ける", meaning: "心身に問題が出ているのに飲酒を続ける", examples: &["健診や受診で酒による健康問題を指摘されても飲む", "うつが悪くなるからと医師に止められても飲む"], cite: Cite::new("2.1(1) 表1", 171, 171) },
+];
+
+/// Where the ICD-10 rule (3 or more, together for a month or repeatedly, in the past year) is.
+pub const ICD10_RULE_CITE: Cite = Cite::new("2.1(1) ICD-10", 162, 162);
+
+/// What the clinician found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Icd10Assessment {
+    /// Criteria met (1-6).
+    pub met: u8,
+    /// Whether dependence is diagnosed: 3 or more criteria that occurred together for at least
+    /// a month, or repeatedly, in the past year (003:162).
+    pub dependence: bool,
+}
+
+/// Applies the ICD-10 rule. `together_or_repeated`: the criteria met were present together for
+/// a month or more, or appeared repeatedly, within the past year.
+pub fn icd10_assess(met: [bool; 6], together_or_repeated: bool) -> Icd10Assessment {
+    let n = u8::try_from(met.iter().filter(|m| **m).count()).unwrap_or(6);
+    Icd10Assessment {
+        met: n,
+        dependence: n >= 3 && together_or_repeated,
+    }
+}
+
+// --- goal -----------------------------------------------------------------------------------
+
+/// The five 断酒を選択すべき患者 criteria (003:177-183, repeated at 003:300-306).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AbstinenceCriterion {
+    /// Needs inpatient treatment.
+    NeedsInpatientCare,
+    /// Problems from drinking are so serious that social or family life is hard.
+    SevereSocialProblems,
+    /// Organ damage so serious that drinking threatens life.
+    LifeThreateningOrganDamage,
+    /// Withdrawal needing urgent treatment now (hallucinations, seizures, delirium tremens …).
+    UrgentWithdrawal,
+    /// The patient wants abstinence.
+    WantsAbstinence,
+}
+
+impl AbstinenceCriterion {
+    /// All five, in the manual's order.
+    pub const ALL: [AbstinenceCriterion; 5] = [
+        Self::NeedsInpatientCare,
+        Self::SevereSocialProblems,
+        Self::LifeThreateningOrganDamage,
+        Self::UrgentWithdrawal,
+        Self::WantsAbstinence,
+    ];
+    /// Stable code.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::NeedsInpatientCare => "needs_inpatient_care",
+            Self::SevereSocialProblems => "severe_social_problems",
+            Self::LifeThreateningOrganDamage => "life_threatening_organ_damage",
+            Self::UrgentWithdrawal => "urgent_withdrawal",
+            Self::WantsAbstinence => "wants_abstinence",
+        }
+    }
+    /// Label (our words).
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            Self::NeedsInpatientCare => "入院での治療が必要",
+            Self::SevereSocialProblems => {
+                "飲酒による問題が重く、社会生活や家庭生活が難しくなっている"
+            }
+            Self::LifeThreateningOrganDamage => "臓器の障害が重く、飲酒が命に関わる",
+            Self::UrgentWithdrawal => {
+                "今すぐ治療が必要な離脱症状（幻覚、けいれん、振戦せん妄など）がある"
+            }
+            Self::WantsAbstinence => "本人が断酒を望んでいる",
+        }
+    }
+    /// Parses a code.
+    pub fn parse(s: &str) -> Result<AbstinenceCriterion, AlcoholError> {
+        Self::ALL
+            .into_iter()
+            .find(|c| c.code() == s.trim())
+            .ok_or_else(|| field("abstinence_criteria", format!("unknown criterion {s:?}")))
+    }
+}
+
+/// The treatment goal the rules allow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "goal", rename_all = "snake_case")]
+pub enum GoalDecision {
+    /// Abstinence: ask for consent to it; without consent, refer to a specialist (003:313).
+    Abstinence {
+        /// The criteria that apply.
+        because: Vec<AbstinenceCriterion>,
+    },
+    /// Reduction may be chosen (003:175), while consent to abstinence is always sought (003:189).
+    ReductionPossible,
+}
+
+/// Where the goal rules are.
+pub const GOAL_CITES: [Cite; 3] = [
+    Cite::new("2.1(2) 断酒を選択すべき患者", 173, 183),
+    Cite::new("2.2 常に断酒治療への同意取得", 189, 189),
+    Cite::new("2.3 断酒を選択すべき患者への対応", 313, 313),
+];
+
+/// Chooses the goal from the criteria that apply.
+pub fn choose_goal(applies: &[AbstinenceCriterion]) -> GoalDecision {
+    if applies.is_empty() {
+        GoalDecision::ReductionPossible
+    } else {
+        let mut because: Vec<_> = AbstinenceCriterion::ALL
+            .into_iter()
+            .filter(|c| applies.contains(c))
+            .collect();
+        because.dedup();
+        GoalDecision::Abstinence { because }
+    }
+}
+
+// --- grams and risk levels ------------------------------------------------------------------
+
+/// Pure alcohol in grams: ml × ABV% / 100 × 0.8 (the specific gravity), as the manual defines
+/// 飲酒量 (003:220).
+pub fn pure_alcohol_grams(ml: f64, abv_percent: f64) -> f64 {
+    ml * abv_percent / 100.0 * 0.8
+}
+
+/// Where the formula is.
+pub const GRAMS_CITE: Cite = Cite::new("2.2(3) 純アルコール量", 220, 220);
+
+/// A drink as entered: volume and strength, checked.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Drink {
+    ml: f64,
+    abv: f64,
+}
+
+impl Drink {
+    /// Largest volume accepted for one entry (10 litres).
+    pub const MAX_ML: f64 = 10_000.0;
+
+    /// Checks volume (more than 0, at most 10 L) and ABV (0-100 %).
+    pub fn parse(ml: f64, abv: f64) -> Result<Drink, AlcoholError> {
+        if !ml.is_finite() || ml <= 0.0 || ml > Self::MAX_ML {
+            return Err(field(
+                "ml",
+                format!(
+                    "the volume must be more than 0 and at most {} ml",
+                    Self::MAX_ML
+                ),
+            ));
+        }
+        if !abv.is_finite() || !(0.0..=100.0).contains(&abv) {
+            return Err(field("abv", "the strength must be 0-100 %"));
+        }
+        Ok(Drink { ml, abv })
+    }
+    /// Volume.
+    pub fn ml(&self) -> f64 {
+        self.ml
+    }
+    /// Strength.
+    pub fn abv(&self) -> f64 {
+        self.abv
+    }
+    /// Pure alcohol.
+    pub fn grams(&self) -> f64 {
+        pure_alcohol_grams(self.ml, self.abv)
+    }
+}
+
+/// A preset drink from the manual's "20 g" table (003:288-292).
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Preset {
+    /// Stable code.
+    pub code: &'static str,
+    /// Name.
+    pub name: &'static str,
+    /// Strength as the table gives it.
+    pub abv: f64,
+    /// Volume of the serving.
+    pub ml: f64,
+    /// The serving as the table describes it.
+    pub serving: &'static str,
+}
+
+/// The six presets. Decision: the table gives each drink's strength and a serving described
+/// in words (中ビン・ロング缶1本, 約1合 …) that holds about 20 g; the volume here is the one that
+/// holds 20 g by the manual's own formula (20 ÷ (ABV × 0.008)), rounded to the millilitre,
+/// except チューハイ, whose 350 mL is printed.
+pub const PRESETS: [Preset; 6] = [
+    Preset {
+        code: "beer",
+        name: "ビール・発泡酒",
+        abv: 5.0,
+        ml: 500.0,
+        serving: "中ビン・ロング缶 1 本",
+    },
+    Preset {
+        code: "chuhai",
+        name: "チューハイ",
+        abv: 7.0,
+        ml: 350.0,
+        serving: "350mL 缶 1 本",
+    },
+    Preset {
+        code: "shochu",
+        name: "焼酎",
+        abv: 25.0,
+        ml: 100.0,
+        serving: "0.5 合強",
+    },
+    Preset {
+        code: "sake",
+        name: "日本酒",
+        abv: 15.0,
+        ml: 167.0,
+        serving: "約 1 合",
+    },
+    Preset {
+        code: "whisky",
+        name: "ウイスキー・ジン",
+        abv: 40.0,
+        ml: 63.0,
+        serving: "ダブル 1 杯",
+    },
+    Preset {
+        code: "wine",
+        name: "ワイン",
+        abv: 12.0,
+        ml: 208.0,
+        serving: "ワイングラス 2 杯弱",
+    },
+];
+
+/// Where the presets come from.
+pub const PRESETS_CITE: Cite = Cite::new("2.2(6) 参考 飲酒量20gの目安", 288, 292);
+
+/// A WHO drinking-risk level for one day (or a period's daily average).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RiskLevel {
+    /// Under 1 g: no drinking to speak of (the table starts at 1 g).
+    None,
+    /// Low.
+    Low,
+    /// Medium.
+    Medium,
+    /// High.
+    High,
+    /// Very high.
+    VeryHigh,
+}
+
+impl RiskLevel {
+    /// Stable code (also the CLI output).
+    pub fn code(self) -> &'static str {
+        match self {
+            RiskLevel::None => "none",
+            RiskLevel::Low => "low",
+            RiskLevel::Medium => "medium",
+            RiskLevel::High => "high",
+            RiskLevel::VeryHigh => "very_high",
+        }
+    }
+    /// Japanese label.
+    pub fn label_ja(self) -> &'static str {
+        match self {
+            RiskLevel::None => "飲酒なし",
+            RiskLevel::Low => "低リスク",
+            RiskLevel::Medium => "中リスク",
+            RiskLevel::High => "高リスク",
+            RiskLevel::VeryHigh => "非常に高いリスク",
+        }
+    }
+}
+
+/// Where the risk table is.
+pub const DRL_CITE: Cite = Cite::new("2.2(6) 参考 WHO 飲酒量のリスク分類", 277, 284);
+
+/// The upper bounds (inclusive) of Low, Medium and High for `sex`, in grams per day.
+///
+/// Decision on the table's shared boundary: for women the manual prints Medium as 「20g～40g
+/// 以下」 and Low as 「1g 以上～20g 以下」 (003:283-284), so 20 g falls in both. We put 20 g in
+/// Low, as the men's column does with its own boundary (Low up to 40 g 以下, Medium from 40 g
+/// 超), and as the success target (女性 20g/日以下, 003:214) reads. Under 1 g is [`RiskLevel::None`].
+pub fn drl_bounds(sex: Sex) -> [f64; 3] {
+    match sex {
+        Sex::Male => [40.0, 60.0, 100.0],
+        Sex::Female => [20.0, 40.0, 60.0],
+    }
+}
+
+/// The risk level of `grams` in one day.
+pub fn drinking_risk_level(grams: f64, sex: Sex) -> RiskLevel {
+    let [low, medium, high] = drl_bounds(sex);
+    if grams < 1.0 {
+        RiskLevel::None
+    } else if grams <= low {
+        RiskLevel::Low
+    } else if grams <= medium {
+        RiskLevel::Medium
+    } else if grams <= high {
+        RiskLevel::High
+    } else {
+        RiskLevel::VeryHigh
+    }
+}
+
+/// A heavy-drinking day: more than 60 g (men) or 40 g (women), the manual's line for heavy
+/// drinking in the tolerance criterion (003:169) and the start of the High level (003:282).
+pub fn heavy_day(grams: f64, sex: Sex) -> bool {
+    grams
+        > match sex {
+            Sex::Male => 60.0,
+            Sex::Female => 40.0,
+        }
+}
+
+/// The success target for a 3-month average: 40 g/day (men) or 20 g/day (women) or less
+/// (003:212-214).
+pub fn success_target(sex: Sex) -> f64 {
+    match sex {
+        Sex::Male => 40.0,
+        Sex::Female => 20.0,
+    }
+}
+
+/// Where the success rule is.
+pub const SUCCESS_CITE: Cite = Cite::new("2.2(3) 治療成功の判定", 208, 216);
+
+// --- diary ----------------------------------------------------------------------------------
+
+/// One diary line: a day and a drink (preset or custom), how many.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DiaryEntry {
+    /// The day.
+    pub date: NaiveDate,
+    /// The drink.
+    pub drink: Drink,
+    /// How many servings (1-50).
+    pub count: u32,
+}
+
+impl DiaryEntry {
+    /// Checks the day (not after `today`) and the count.
+    pub fn parse(
+        date: NaiveDate,
+        drink: Drink,
+        count: u32,
+        today: NaiveDate,
+    ) -> Result<DiaryEntry, AlcoholError> {
+        if date > today {
+            return Err(field("date", format!("{date} is in the future")));
+        }
+        if !(1..=50).contains(&count) {
+            return Err(field("count", "the number of servings must be 1-50"));
+        }
+        Ok(DiaryEntry { date, drink, count })
+    }
+    /// Grams of this line.
+    pub fn grams(&self) -> f64 {
+        self.drink.grams() * f64::from(self.count)
+    }
+}
+
+/// One day of the diary.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct DayTotal {
+    /// The day.
+    pub date: NaiveDate,
+    /// Pure alcohol.
+    pub grams: f64,
+    /// Its risk level.
+    pub risk: RiskLevel,
+    /// Over the heavy-drinking line.
+    pub heavy: bool,
+}
+
+/// A period of the diary.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DiarySummary {
+    /// First day.
+    pub from: NaiveDate,
+    /// Last day.
+    pub to: NaiveDate,
+    /// Every day of the period, with 0 g on days without entries.
+    pub days: Vec<DayTotal>,
+    /// Total pure alcohol (TAC).
+    pub total_grams: f64,
+    /// Average per day over the whole period.
+    pub average_grams_per_day: f64,
+    /// Heavy-drinking days.
+    pub heavy_days: u32,
+    /// Alcohol-free days (under 1 g).
+    pub alcohol_free_days: u32,
+    /// The risk level of the daily average.
+    pub risk: RiskLevel,
+    /// Whether the average meets the success target (which must hold for 3 months).
+    pub within_success_target: bool,
+}
+
+/// Summarises `entries` over `from..=to` (at most 366 days).
+pub fn summarise(
+    entries: &[DiaryEntry],
+    from: NaiveDate,
+    to: NaiveDate,
+    sex: Sex,
+) -> Result<DiarySummary, AlcoholError> {
+    if to < from {
+        return Err(field("to", "the period ends before it starts"));
+    }
+    let n = (to - from).num_days() + 1;
+    if n > 366 {
+        return Err(field("to", "a summary covers at most 366 days"));
+    }
+    let days: Vec<DayTotal> = from
+        .iter_days()
+        .take(usize::try_from(n).unwrap_or(0))
+        .map(|date| {
+            let grams: f64 = entries
+                .iter()
+                .filter(|e| e.date == date)
+                .map(DiaryEntry::grams)
+                .sum();
+            DayTotal {
+                date,
+                grams,
+                risk: drinking_risk_level(grams, sex),
+                heavy: heavy_day(grams, sex),
+            }
+        })
+        .collect();
+    let total: f64 = days.iter().map(|d| d.grams).sum();
+    let average = total / days.len().max(1) as f64;
+    Ok(DiarySummary {
+        from,
+        to,
+        total_grams: total,
+        average_grams_per_day: average,
+        heavy_days: u32::try_from(days.iter().filter(|d| d.heavy).count()).unwrap_or(u32::MAX),
+        alcohol_free_days: u32::try_from(days.iter().filter(|d| d.grams < 1.0).count())
+            .unwrap_or(u32::MAX),
+        risk: drinking_risk_level(average, sex),
+        within_success_target: average <= success_target(sex),
+        days,
+    })
+}
+
+// --- pathway schedule -----------------------------------------------------------------------
+
+/// One dated step of the reduction pathway.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Milestone {
+    /// Stable code.
+    pub code: &'static str,
+    /// When.
+    pub due: NaiveDate,
+    /// What to do (our words).
+    pub what: &'static str,
+    /// Source.
+    pub cite: Cite,
+}
+
+/// The schedule from the start of treatment: effect reviews every 3 months, the 6-month
+/// referral check, the 12-month stop review, and — once the drug is stopped on `stopped` —
+/// the follow-up 6 months later. Month arithmetic keeps the day, or takes the month's last day
+/// when the month is shorter (a start on 31 August is reviewed on 30 November).
+pub fn pathway_schedule(start: NaiveDate, stopped: Option<NaiveDate>) -> Vec<Milestone> {
+    let at = |m: u32| start.checked_add_months(Months::new(m)).unwrap_or(start);
+    let mut out = vec![
+        Milestone { code: "effect_review_3m", due: at(3), what: "治療効果を判定する。効果がなければ増量を検討し、迷うときは専門医療機関に相談する。", cite: Cite::new("2.2(2) 治療効果の判定", 202, 202) },
+        Milestone { code: "effect_review_6m", due: at(6), what: "治療効果を判定する。6か月たっても減酒の効果がなければ専門医療機関への紹介を検討する。", cite: Cite::new("2.2(2) 治療効果の判定", 202, 204) },
+        Milestone { code: "effect_review_9m", due: at(9), what: "治療効果を判定する（3か月ごと）。", cite: Cite::new("2.2(2) 治療効果の判定", 202, 202) },
+        Milestone { code: "stop_review_12m", due: at(12), what: "薬の投与をやめ、(1) 断酒治療へ移る (2) 飲酒日記で減酒を続ける (3) 通院しながら中止後6か月まで様子を見る、のどれかを検討する。漫然と続けない。", cite: Cite::new("2.2(4) 薬剤投与の中止", 222, 236) },
+    ];
+    if let Some(s) = stopped {
+        out.push(Milestone {
+            code: "follow_up_6m_after_stop",
+            due: s.checked_add_months(Months::new(6)).unwrap_or(s),
+            what: "中止後6か月の経過を見る。60g/日以下を保てていれば治療終了。60g/日を超えていれば理由を確かめ、再投与の前に専門医療機関に相談する。",
+            cite: Cite::new("2.2(5) 中止後6か月の経過観察", 238, 249),
+        });
+    }
+    out
+}
+
+/// The prompt for every visit when reduction was chosen as an intermediate goal because the
+/// patient refused referral (003:317-321), and the standing prompt to seek consent to
+/// abstinence (003:189).
+pub const ABSTINENCE_PROMPTS: [(&str, Cite); 2] = [
+    ("減酒を選んでいても、断酒への同意を得るよう努める。", Cite::new("2.2 常に断酒治療への同意取得", 189, 189)),
+    ("専門医療機関への紹介を拒まれて減酒を中間目標にした場合は、受診のたびに身体症状や検査値をもとに断酒の必要性を説明し、断酒や紹介を勧める。", Cite::new("2.4 紹介を拒む患者への対応", 317, 321)),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).expect("valid date")
+    }
+
+    #[test]
+    fn the_issue_example_scores_24_and_suspects_dependence() {
+        let a = AuditAnswers::parse_list("4,4,4,3,2,1,0,0,2,4").expect("valid");
+        assert_eq!(a.total(), 24);
+        assert_eq!(a.band().code, "suspected_dependence");
+        assert_eq!(a.audit_c(), 12);
+        assert!(a.audit_c_positive(Sex::Female) && a.audit_c_positive(Sex::Male));
+    }
+
+    #[test]
+    fn bands_change_at_8_and_15() {
+        // Items 1-8 take up to 4 each; items 9 and 10 add 4 each for totals above 32.
+        let with_total = |t: u8| {
+            let mut s = [0u8; 10];
+            let mut left = t;
+            for slot in s.iter_mut() {
+                let v = left.min(4);
+                *slot = v;
+                left -= v;
+            }
+            AuditAnswers::parse(&s).expect("valid")
+        };
+        assert_eq!(with_total(7).band().code, "low_risk");
+        assert_eq!(with_total(8).band().code, "problem_drinking");
+        assert_eq!(with_total(14).band().code, "problem_drinking");
+        assert_eq!(with_total(15).band().code, "suspected_dependence");
+        assert_eq!(with_total(40).band().code, "suspected_dependence");
+    }
+
+    #[test]
+    fn item_9_and_10_take_only_0_2_or_4_and_ten_answers_are_needed() {
+        let e = AuditAnswers::parse(&[0, 0, 0, 0, 0, 0, 0, 0, 3, 0]).expect_err("3 on item 9");
+        assert!(e.to_string().contains("item 9"), "{e}");
+        assert!(AuditAnswers::parse(&[0; 11]).is_err());
+        assert!(AuditAnswers::parse(&[5, 0, 0, 0, 0, 0, 0, 0, 0, 0]).is_err());
+        assert!(AuditAnswers::parse_list("1,2,x").is_err());
+    }
+
+    #[test]
+    fn audit_c_thresholds_differ_by_sex() {
+        let a = AuditAnswers::parse(&[2, 1, 1, 0, 0, 0, 0, 0, 0, 0]).expect("valid");
+        assert_eq!(a.audit_c(), 4);
+        assert!(a.audit_c_positive(Sex::Female));
+        assert!(!a.audit_c_positive(Sex::Male));
+    }
+
+    #[test]
+    fn icd10_needs_three_criteria_together_or_repeated() {
+        assert!(icd10_assess([true, true, true, false, false, false], true).dependence);
+        assert!(!icd10_assess([true, true, true, false, false, false], false).dependence);
+        assert!(!icd10_assess([true, true, false, false, false, false], true).dependence);
+    }
+
+    #[test]
+    fn any_abstinence_criterion_chooses_abstinence() {
+        assert_eq!(choose_goal(&[]), GoalDecision::ReductionPossible);
+        for c in AbstinenceCriterion::ALL {
+            assert_eq!(
+                choose_goal(&[c]),
+                GoalDecision::Abstinence { because: vec![c] }
+            );
+            assert_eq!(AbstinenceCriterion::parse(c.code()), Ok(c));
+        }
+    }
+
+    #[test]
+    fn grams_follow_the_manuals_formula_and_presets_hold_about_20_g() {
+        assert!((pure_alcohol_grams(500.0, 5.0) - 20.0).abs() < 1e-9);
+        for p in PRESETS {
+            let g = pure_alcohol_grams(p.ml, p.abv);
+            assert!((19.0..=21.0).contains(&g), "{} holds {g} g", p.code);
+        }
+        assert!(Drink::parse(-1.0, 5.0).is_err());
+        assert!(Drink::parse(100.0, 101.0).is_err());
+        assert!(Drink::parse(f64::NAN, 5.0).is_err());
+    }
+
+    #[test]
+    fn risk_levels_follow_the_table_with_20_g_for_women_in_low() {
+        use RiskLevel::*;
+        let m = |g| drinking_risk_level(g, Sex::Male);
+        let f = |g| drinking_risk_level(g, Sex::Female);
+        assert_eq!(
+            [
+                m(0.0),
+                m(1.0),
+                m(40.0),
+                m(40.1),
+                m(60.0),
+                m(60.1),
+                m(100.0),
+                m(100.1)
+            ],
+            [None, Low, Low, Medium, Medium, High, High, VeryHigh]
+        );
+        assert_eq!(
+            [
+                f(0.5),
+                f(1.0),
+                f(20.0),
+                f(20.1),
+                f(40.0),
+                f(40.1),
+                f(60.0),
+                f(60.1)
+            ],
+            [None, Low, Low, Medium, Medium, High, High, VeryHigh]
+        );
+        assert_eq!(drinking_risk_level(70.0, Sex::Male).code(), "high");
+    }
+
+    #[test]
+    fn a_week_of_diary_is_summarised_with_heavy_and_free_days() {
+        let today = d(2026, 11, 21);
+        let beer = Drink::parse(500.0, 5.0).expect("valid");
+        let entries = [
+            DiaryEntry::parse(d(2026, 11, 15), beer, 4, today).expect("valid"),
+            DiaryEntry::parse(d(2026, 11, 16), beer, 1, today).expect("valid"),
+        ];
+        let s = summarise(&entries, d(2026, 11, 15), d(2026, 11, 21), Sex::Male).expect("valid");
+        assert_eq!(s.days.len(), 7);
+        assert!((s.total_grams - 100.0).abs() < 1e-9);
+        assert_eq!((s.heavy_days, s.alcohol_free_days), (1, 5));
+        assert!(s.within_success_target, "100 g over 7 days is 14.3 g/day");
+        assert!(
+            DiaryEntry::parse(d(2026, 11, 22), beer, 1, today).is_err(),
+            "future"
+        );
+        assert!(summarise(&entries, d(2026, 11, 21), d(2026, 11, 15), Sex::Male).is_err());
+    }
+
+    #[test]
+    fn the_schedule_reviews_every_three_months_and_follows_up_six_months_after_stopping() {
+        let s = pathway_schedule(d(2026, 8, 31), Some(d(2027, 8, 31)));
+        let due: Vec<(&str, NaiveDate)> = s.iter().map(|m| (m.code, m.due)).collect();
+        assert_eq!(
+            due,
+            [
+                ("effect_review_3m", d(2026, 11, 30)),
+                ("effect_review_6m", d(2027, 2, 28)),
+                ("effect_review_9m", d(2027, 5, 31)),
+                ("stop_review_12m", d(2027, 8, 31)),
+                ("follow_up_6m_after_stop", d(2028, 2, 29)),
+            ]
+        );
+        assert!(s.iter().all(|m| m.cite.source().starts_with(MANUAL)));
+    }
+}
