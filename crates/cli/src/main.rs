@@ -17,6 +17,7 @@ use tsunagu_search::{
 };
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
+mod alcohol;
 mod bench;
 mod bench_writes;
 mod records;
@@ -80,12 +81,27 @@ enum Command {
         #[command(flatten)]
         store: StoreArgs,
     },
-    /// Check the audit trail.
+    /// AUDIT alcohol screening (`--answers`), or `verify` the audit trail.
+    #[command(args_conflicts_with_subcommands = true)]
     Audit {
         #[command(subcommand)]
-        action: records::AuditCommand,
+        action: Option<records::AuditCommand>,
+        /// The ten AUDIT answers as scores, e.g. 4,4,4,3,2,1,0,0,2,4 (stores nothing).
+        #[arg(long)]
+        answers: Option<String>,
+        /// male or female, for the AUDIT-C threshold.
+        #[arg(long)]
+        sex: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Alcohol self-check tools: grams, risk level, pathway schedule, presets.
+    Alcohol {
+        #[command(subcommand)]
+        action: alcohol::AlcoholAction,
     },
     /// Delete personal records past retention or under withdrawn consent (run it daily).
     Purge {
@@ -334,7 +350,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             serve(&addr, config, &store).await
         }
         Command::User { action, store } => records::user(action, &store).await,
-        Command::Audit { action, store } => records::audit(action, &store).await,
+        Command::Audit {
+            action,
+            answers,
+            sex,
+            json,
+            store,
+        } => match (action, answers) {
+            (Some(action), _) => records::audit(action, &store).await,
+            (None, Some(answers)) => alcohol::audit(&answers, sex.as_deref(), json),
+            (None, None) => {
+                bail!("give --answers for AUDIT screening, or `verify` to check the audit trail")
+            }
+        },
+        Command::Alcohol { action } => alcohol::alcohol(action),
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(a) => records::backup(a).await,
         Command::Restore(a) => records::restore(a).await,
