@@ -17,6 +17,7 @@ use tsunagu_domain::{Directory, ResourceKind};
 use tsunagu_search::{Analyzer, SearchIndex};
 use tsunagu_store::Store;
 
+pub mod alcohol;
 pub mod api;
 pub mod auth;
 mod error;
@@ -159,6 +160,7 @@ pub fn app(state: AppState) -> Router {
                frame-ancestors 'none'; base-uri 'none'";
     Router::new()
         .merge(staff::router())
+        .merge(alcohol::router())
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(

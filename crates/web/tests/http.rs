@@ -278,6 +278,77 @@ async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_
 }
 
 #[tokio::test]
+async fn the_audit_self_check_scores_answers_and_stores_nothing() {
+    let app = test_app().await;
+    let (status, headers, body) = get(&app, "/alcohol/audit").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers.contains_key(header::SET_COOKIE));
+    assert!(
+        body.contains("日本酒1合=2単位")
+            && body.contains("1週間に4回以上")
+            && body.contains("あるが、過去1年にはない")
+    );
+    let answers = "q1=4&q2=4&q3=4&q4=3&q5=2&q6=1&q7=0&q8=0&q9=2&q10=4&sex=male";
+    let post = |form: String| {
+        Request::post("/alcohol/audit")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, CSRF_COOKIE)
+            .body(Body::from(form))
+            .expect("request")
+    };
+    let (status, _, body) = send(&app, post(format!("{answers}&{CSRF_FIELD}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("結果: 24 点") && body.contains("アルコール依存症が疑われます"),
+        "{body}"
+    );
+    assert!(body.contains("AUDIT-C（質問1〜3の合計）: 12 点 — 陽性"));
+    assert!(body.contains("003_44ecc7f7098cb87f.txt:"));
+    // Missing and impossible answers are named; nothing is computed.
+    let (status, _, body) = send(&app, post(format!("q1=1&{CSRF_FIELD}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("質問 2・3・4・5・6・7・8・9・10 に答えてください"));
+    let bad9 = answers.replace("q9=2", "q9=3");
+    let (status, _, body) = send(&app, post(format!("{bad9}&{CSRF_FIELD}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("item 9"));
+    assert_eq!(
+        send(&app, post(answers.to_owned())).await.0,
+        StatusCode::FORBIDDEN,
+        "no CSRF token"
+    );
+}
+
+#[tokio::test]
+async fn the_drink_calculator_turns_drinks_into_grams_and_a_risk_level() {
+    let app = test_app().await;
+    let post = |form: &str| {
+        Request::post("/alcohol/drinks")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, CSRF_COOKIE)
+            .body(Body::from(format!("{form}&{CSRF_FIELD}")))
+            .expect("request")
+    };
+    let (status, _, body) = send(&app, post("beer=3&custom_ml=100&custom_abv=40&sex=male")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("純アルコール 92.0 g"), "{body}");
+    assert!(body.contains("高リスク") && body.contains("多量飲酒の日"));
+    let (status, _, body) = send(&app, post("beer=1&sex=female")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("純アルコール 20.0 g") && body.contains("低リスク"));
+    for bad in [
+        "beer=99",
+        "custom_ml=-5&custom_abv=5",
+        "custom_ml=100&custom_abv=120",
+        "custom_ml=x&custom_abv=5",
+        "sex=other",
+    ] {
+        let (status, _, _) = send(&app, post(bad)).await;
+        assert!(status.is_client_error(), "{bad}: {status}");
+    }
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;

@@ -116,7 +116,9 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
         Just("/staff/login"),
         Just("/services/mhwc-05/report"),
         Just("/staff/login/totp"),
-        Just("/staff/subjects")
+        Just("/staff/subjects"),
+        Just("/alcohol/audit"),
+        Just("/alcohol/drinks"),
     ];
     let mut runner = TestRunner::new(Config {
         cases: 200,
@@ -199,6 +201,8 @@ async fn the_bad_input_corpus_gets_clear_client_errors_everywhere() {
         ("/staff/login", "application/x-www-form-urlencoded"),
         ("/staff/login/totp", "application/x-www-form-urlencoded"),
         ("/api/v1/services/mhwc-05/reports", "text/plain"),
+        ("/alcohol/audit", "application/x-www-form-urlencoded"),
+        ("/alcohol/drinks", "application/x-www-form-urlencoded"),
     ];
     for (name, body) in &corpus {
         for (path, ctype) in targets {
