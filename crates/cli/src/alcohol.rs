@@ -75,6 +75,18 @@ pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result
     Ok(ExitCode::SUCCESS)
 }
 
+pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
+    let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let form = if form == "audit-c" {
+        tsunagu_domain::fhir::Form::AuditC
+    } else {
+        tsunagu_domain::fhir::Form::Audit
+    };
+    let b = tsunagu_domain::fhir::bundle(form, &a, chrono::Utc::now());
+    println!("{}", serde_json::to_string_pretty(&b)?);
+    Ok(ExitCode::SUCCESS)
+}
+
 #[derive(Subcommand, Debug)]
 pub enum AlcoholAction {
     /// Pure alcohol in grams: ml × ABV% / 100 × 0.8.

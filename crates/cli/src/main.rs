@@ -92,6 +92,10 @@ enum Command {
         /// male or female, for the AUDIT-C threshold.
         #[arg(long)]
         sex: Option<String>,
+        /// Print a FHIR R4 Bundle (Questionnaire, QuestionnaireResponse, Observation) instead:
+        /// `audit` or `audit-c`.
+        #[arg(long, value_parser = ["audit", "audit-c"])]
+        fhir: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -354,11 +358,15 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             action,
             answers,
             sex,
+            fhir,
             json,
             store,
         } => match (action, answers) {
             (Some(action), _) => records::audit(action, &store).await,
-            (None, Some(answers)) => alcohol::audit(&answers, sex.as_deref(), json),
+            (None, Some(answers)) => match fhir.as_deref() {
+                Some(form) => alcohol::audit_fhir(&answers, form),
+                None => alcohol::audit(&answers, sex.as_deref(), json),
+            },
             (None, None) => {
                 bail!("give --answers for AUDIT screening, or `verify` to check the audit trail")
             }
