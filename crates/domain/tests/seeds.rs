@@ -265,6 +265,129 @@ mod alcohol_citations {
         }
         assert!(lines(&text, GOAL_CITES[1]).contains("断酒治療への同意取得"));
         assert!(lines(&text, ABSTINENCE_PROMPTS[1].1).contains("来院ごとに"));
+        // Every prompt the tracker can raise cites lines that carry its rule.
+        let d = |y, m, day| chrono::NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        let needles = [
+            ("diagnose_icd10", "15 点以上"),
+            ("choose_goal", "断酒を選択すべき患者"),
+            ("abstinence_treatment", "同意をとり"),
+            ("refer_specialist", "同意をとり"),
+            ("intermediate_reduction", "来院ごとに"),
+            ("seek_abstinence_consent", "同意取得"),
+            ("success", "3か月間維持"),
+            ("refer_no_effect", "6か月目"),
+            ("consider_dose", "増量"),
+            ("stop_review", "12か月"),
+            ("treatment_end", "60g/日以下"),
+            ("consult_before_represcribing", "60g/日超"),
+        ];
+        let g = |crit: &[&str], consent| PathwayEvent::GoalChosen {
+            date: d(2026, 1, 10),
+            criteria: crit.iter().map(|s| s.to_string()).collect(),
+            abstinence_consent: consent,
+        };
+        let ev = |m, g, eff| PathwayEvent::Evaluation {
+            date: d(2026, m, 15),
+            average_grams_per_day: g,
+            effective: eff,
+            marked_improvement: false,
+        };
+        let scenarios = vec![
+            vec![PathwayEvent::Screening {
+                date: d(2026, 1, 5),
+                answers: vec![4; 8].into_iter().chain([4, 4]).collect(),
+            }],
+            vec![g(&["wants_abstinence"], true)],
+            vec![g(&["wants_abstinence"], false)],
+            vec![
+                g(&[], false),
+                PathwayEvent::ReferralRefused {
+                    date: d(2026, 1, 12),
+                },
+            ],
+            vec![
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+                ev(4, 30.0, true),
+            ],
+            vec![
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+                ev(7, 80.0, false),
+            ],
+            vec![
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+                ev(4, 80.0, false),
+            ],
+            vec![
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+                PathwayEvent::DrugStopped {
+                    date: d(2027, 1, 15),
+                    next: 3,
+                },
+                PathwayEvent::FollowUp {
+                    date: d(2027, 7, 15),
+                    average_grams_per_day: 50.0,
+                },
+            ],
+            vec![
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+                PathwayEvent::DrugStopped {
+                    date: d(2027, 1, 15),
+                    next: 3,
+                },
+                PathwayEvent::FollowUp {
+                    date: d(2027, 7, 15),
+                    average_grams_per_day: 70.0,
+                },
+            ],
+        ];
+        let mut seen = std::collections::BTreeSet::new();
+        for s in &scenarios {
+            for p in pathway_view(s, Sex::Male, d(2027, 7, 20)).prompts {
+                let needle = needles
+                    .iter()
+                    .find(|(c, _)| *c == p.code)
+                    .map(|(_, n)| *n)
+                    .expect("every prompt has a needle");
+                assert!(
+                    lines(&text, p.cite).contains(needle),
+                    "{}: {needle:?} not at {}",
+                    p.code,
+                    p.cite.source()
+                );
+                seen.insert(p.code);
+            }
+        }
+        let open_ended = pathway_view(
+            &[
+                g(&[], false),
+                PathwayEvent::TreatmentStarted {
+                    date: d(2026, 1, 15),
+                },
+            ],
+            Sex::Male,
+            d(2027, 2, 1),
+        );
+        seen.extend(open_ended.prompts.iter().map(|p| p.code));
+        assert_eq!(
+            seen.len(),
+            needles.len(),
+            "every prompt was raised: {seen:?}"
+        );
         for c in ICD10_CRITERIA {
             let l = lines(&text, c.cite);
             assert!(
