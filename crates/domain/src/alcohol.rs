@@ -41,7 +41,7 @@ impl Cite {
 }
 
 /// Sex, for the thresholds that differ (AUDIT-C, success, heavy days, risk levels).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Sex {
     /// 男性.
@@ -1018,6 +1018,20 @@ pub enum PathwayEvent {
         /// Day.
         date: NaiveDate,
     },
+    /// The patient's sex, for the thresholds that differ.
+    SexRecorded {
+        /// Day.
+        date: NaiveDate,
+        /// Sex.
+        sex: Sex,
+    },
+    /// A small-step drinking goal agreed with the patient (003:259), in grams per day.
+    DiaryGoal {
+        /// Day.
+        date: NaiveDate,
+        /// Goal.
+        grams_per_day: f64,
+    },
 }
 
 impl PathwayEvent {
@@ -1030,7 +1044,9 @@ impl PathwayEvent {
             | Self::Evaluation { date, .. }
             | Self::DrugStopped { date, .. }
             | Self::FollowUp { date, .. }
-            | Self::ReferralRefused { date } => *date,
+            | Self::ReferralRefused { date }
+            | Self::SexRecorded { date, .. }
+            | Self::DiaryGoal { date, .. } => *date,
         }
     }
 
@@ -1053,6 +1069,9 @@ impl PathwayEvent {
             | Self::FollowUp {
                 average_grams_per_day: g,
                 ..
+            }
+            | Self::DiaryGoal {
+                grams_per_day: g, ..
             } => {
                 if grams_ok(*g) {
                     Ok(())
@@ -1067,7 +1086,9 @@ impl PathwayEvent {
                     Err(field("next", "choose option 1, 2 or 3"))
                 }
             }
-            Self::TreatmentStarted { .. } | Self::ReferralRefused { .. } => Ok(()),
+            Self::TreatmentStarted { .. }
+            | Self::ReferralRefused { .. }
+            | Self::SexRecorded { .. } => Ok(()),
         }
     }
 }
@@ -1448,3 +1469,33 @@ mod pathway_tests {
         assert!(eval(today, 30.0, true).check(today).is_ok());
     }
 }
+
+/// A diary line as stored (one `drinking_diary` record per line).
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
+pub struct StoredDrink {
+    /// Day.
+    pub date: NaiveDate,
+    /// Volume of one serving.
+    pub ml: f64,
+    /// Strength.
+    pub abv: f64,
+    /// Servings.
+    pub count: u32,
+    /// What it was (a preset's name or 「その他」).
+    pub label: String,
+}
+
+impl StoredDrink {
+    /// Checks it as a diary entry at `today`.
+    pub fn entry(&self, today: NaiveDate) -> Result<DiaryEntry, AlcoholError> {
+        DiaryEntry::parse(
+            self.date,
+            Drink::parse(self.ml, self.abv)?,
+            self.count,
+            today,
+        )
+    }
+}
+
+/// Where the small-step goals are.
+pub const SMALL_STEP_CITE: Cite = Cite::new("2.2(6)① 飲酒量の目標設定", 257, 259);

@@ -472,6 +472,15 @@ pub trait RecordStore: Send + Sync {
     ) -> Result<Record>;
     /// Reads one record; refused once its consent is withdrawn.
     async fn record(&self, ctx: &StaffCtx, id: RecordId, now: DateTime<Utc>) -> Result<Record>;
+    /// The usable records of one kind for a person, oldest first; one audit entry per record
+    /// read, so each record's "who viewed this" stays complete.
+    async fn records_of_kind(
+        &self,
+        ctx: &StaffCtx,
+        subject: SubjectId,
+        kind: RecordKind,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Record>>;
     /// Who read or changed a record ("who viewed this").
     async fn record_access_log(
         &self,
@@ -1388,6 +1397,38 @@ macro_rules! impl_record_store {
                 Self::append_in(&mut tx, ev).await?;
                 tx.commit().await?;
                 Ok(record)
+            }
+
+            async fn records_of_kind(
+                &self,
+                ctx: &$crate::records::StaffCtx,
+                subject: tsunagu_domain::SubjectId,
+                kind: tsunagu_domain::consent::RecordKind,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<Vec<$crate::records::Record>> {
+                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                let mut tx = self.begin_write().await?;
+                Self::subject_in(&mut tx, ctx, subject).await?;
+                let sql = format!(
+                    "select {} from records r join staff st on st.id = r.created_by \
+                     where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
+                    $crate::records::RECORD_COLS
+                );
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+                    .bind(subject.0)
+                    .bind(kind.code())
+                    .fetch_all(&mut *tx)
+                    .await?;
+                let records = rows.iter().map($crate::records::record_of).collect::<$crate::Result<Vec<_>>>()?;
+                for r in &records {
+                    let ev = $crate::records::staff_event(
+                        ctx, tsunagu_domain::audit::AuditAction::Read, tsunagu_domain::audit::AuditTarget::Record,
+                        Some(r.id.to_string()), Some(subject), String::new(), now,
+                    );
+                    Self::append_in(&mut tx, ev).await?;
+                }
+                tx.commit().await?;
+                Ok(records)
             }
 
             async fn record_access_log(

@@ -20,10 +20,12 @@ use tsunagu_store::Store;
 pub mod alcohol;
 pub mod api;
 pub mod auth;
+pub mod chart;
 mod error;
 pub mod pages;
 pub mod ratelimit;
 pub mod staff;
+pub mod staff_alcohol;
 mod views;
 
 pub use error::AppError;
@@ -160,6 +162,7 @@ pub fn app(state: AppState) -> Router {
                frame-ancestors 'none'; base-uri 'none'";
     Router::new()
         .merge(staff::router())
+        .merge(staff_alcohol::router())
         .merge(alcohol::router())
         .merge(pages::router())
         .merge(api::router())

@@ -147,9 +147,9 @@ pub(crate) fn with_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Res
 }
 
 /// A signed-in staff member on this request.
-struct Signed {
-    ctx: StaffCtx,
-    session: Session,
+pub(crate) struct Signed {
+    pub(crate) ctx: StaffCtx,
+    pub(crate) session: Session,
     token_hash: String,
 }
 
@@ -182,7 +182,7 @@ async fn session_at(
 }
 
 /// The signed-in staff member, or [`AppError::LoginRequired`]. Marks the session used.
-async fn signed_in(
+pub(crate) async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     remote: &Remote,
@@ -199,7 +199,7 @@ async fn signed_in(
 }
 
 /// Checks a staff form: same origin and the session's CSRF token.
-fn check_session_csrf(
+pub(crate) fn check_session_csrf(
     headers: &HeaderMap,
     s: &Signed,
     given: Option<&str>,
@@ -211,17 +211,17 @@ fn check_session_csrf(
     }
 }
 
-fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
     form.map(|Form(t)| t)
         .map_err(|e| AppError::rejected(e.status(), e.body_text()))
 }
 
-fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, AppError> {
+pub(crate) fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, AppError> {
     path.map(|Path(id)| id)
         .map_err(|_| AppError::NotFound(what.to_owned()))
 }
 
-fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
+pub(crate) fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
     tsunagu_domain::schedule::jst(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
@@ -468,17 +468,17 @@ async fn logout(
 // --- people and records -------------------------------------------------------------------
 
 /// What the page header shows about the signed-in member.
-struct Me {
-    username: String,
-    role: &'static str,
-    organization: String,
-    csrf: String,
-    idle_minutes: i64,
-    absolute_hours: i64,
+pub(crate) struct Me {
+    pub(crate) username: String,
+    pub(crate) role: &'static str,
+    pub(crate) organization: String,
+    pub(crate) csrf: String,
+    pub(crate) idle_minutes: i64,
+    pub(crate) absolute_hours: i64,
 }
 
 impl Me {
-    fn of(s: &Signed) -> Me {
+    pub(crate) fn of(s: &Signed) -> Me {
         Me {
             username: s.ctx.username.to_string(),
             role: s.ctx.role.label_ja(),

@@ -350,6 +350,22 @@ pub async fn a_record_is_stored_only_under_a_standing_consent_that_covers_its_ki
     ));
     let file = store.subject_file(&c, subj.id, t0()).await.expect("file");
     assert_eq!((file.consents.len(), file.records.len()), (2, 1));
+    // Reading a kind in bulk logs one read per record.
+    let before = store.audit_page(0, 1000).await.expect("trail").len();
+    let all = store
+        .records_of_kind(&c, subj.id, RecordKind::Consultation, t0())
+        .await
+        .expect("bulk");
+    assert_eq!(all.len(), 1);
+    assert!(store
+        .records_of_kind(&c, subj.id, RecordKind::Case, t0())
+        .await
+        .expect("bulk")
+        .is_empty());
+    assert_eq!(
+        store.audit_page(0, 1000).await.expect("trail").len(),
+        before + 1
+    );
     verify(store).await;
 }
 

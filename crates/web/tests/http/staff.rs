@@ -414,3 +414,108 @@ async fn staff_forms_refuse_missing_tokens_other_origins_and_roles_without_the_p
         .await;
     assert_eq!(r.0, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary() {
+    let h = Harness::new().await;
+    let (me, csrf) = h.sign_in("kimura").await;
+    let (_, headers, _) = h
+        .post("/staff/subjects", &me, &format!("label=D&csrf={csrf}"))
+        .await;
+    let file = location(&headers);
+    let alcohol = format!("{file}/alcohol");
+    let event = |form: &str| format!("{form}&csrf={csrf}");
+    // Without a consent for these kinds nothing is stored.
+    let (status, _, _) = h
+        .post(
+            &format!("{alcohol}/events"),
+            &me,
+            &event("event=sex_recorded&date=2026-11-01&sex=male"),
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    let consent = format!("purpose=%E6%B8%9B%E9%85%92%E6%B2%BB%E7%99%82&scope=alcohol_pathway&scope=drinking_diary&given_by=subject&csrf={csrf}");
+    assert_eq!(
+        h.post(&format!("{file}/consents"), &me, &consent).await.0,
+        StatusCode::SEE_OTHER
+    );
+    for form in [
+        "event=sex_recorded&date=2026-11-01&sex=male",
+        "event=screening&date=2026-05-01&q1=4&q2=4&q3=4&q4=3&q5=2&q6=1&q7=0&q8=0&q9=2&q10=4",
+        "event=goal_chosen&date=2026-05-08&abstinence_consent=no",
+        "event=treatment_started&date=2026-05-15",
+        "event=evaluation&date=2026-08-15&grams=70&effective=yes",
+        "event=diary_goal&date=2026-11-01&grams=40",
+    ] {
+        let (status, _, body) = h
+            .post(&format!("{alcohol}/events"), &me, &event(form))
+            .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{form}: {body}");
+    }
+    for form in [
+        "date=2026-11-19&drink=beer&count=4",
+        "date=2026-11-18&drink=custom&ml=100&abv=40&count=1",
+        "date=2026-11-17&drink=sake&count=1",
+    ] {
+        let (status, _, body) = h.post(&format!("{alcohol}/diary"), &me, &event(form)).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{form}: {body}");
+    }
+    let (status, headers, body) = h.get(&alcohol, &me).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    // Prompts with their sources; the schedule: 3-month review done, 6-month review overdue.
+    assert!(
+        body.contains("断酒への同意を得るよう努める")
+            && body.contains("003_44ecc7f7098cb87f.txt:189"),
+        "{body}"
+    );
+    assert!(
+        body.contains("2026-08-15")
+            && body.contains("記録済み")
+            && body.contains("2026-11-15")
+            && body.contains("期限超過")
+    );
+    assert!(body.contains("AUDIT 24 点"));
+    // The diary: chart with bars and the goal line, weekly summary, heavy day.
+    assert!(
+        body.contains("<svg") && body.contains("目標 40 g") && body.contains("2026-11-19: 80.0 g")
+    );
+    assert!(body.contains("多量飲酒日"));
+    let (status, headers, csv) = h.get(&format!("{alcohol}/diary.csv"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("text/csv"));
+    assert!(
+        csv.contains("2026-11-19,ビール・発泡酒,500,5,4,80.0"),
+        "{csv}"
+    );
+    // Bad input is named and nothing is stored.
+    for (path, form) in [
+        ("diary", "date=2026-12-01&drink=beer&count=1"),
+        ("diary", "date=2026-11-19&drink=custom&ml=-5&abv=5&count=1"),
+        (
+            "diary",
+            "date=2026-11-19&drink=custom&ml=100&abv=101&count=1",
+        ),
+        (
+            "events",
+            "event=screening&date=2026-11-01&q1=0&q2=0&q3=0&q4=0&q5=0&q6=0&q7=0&q8=0&q9=3&q10=0",
+        ),
+        ("events", "event=evaluation&date=2026-11-01&grams=x"),
+        ("events", "event=nonsense&date=2026-11-01"),
+    ] {
+        let (status, _, body) = h
+            .post(&format!("{alcohol}/{path}"), &me, &event(form))
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{form}: {body}");
+    }
+    let (_, _, csv_after) = h.get(&format!("{alcohol}/diary.csv"), &me).await;
+    assert_eq!(
+        csv_after.lines().count(),
+        csv.lines().count(),
+        "nothing half-written"
+    );
+    assert!(h.store.verify_audit().await.expect("trail").is_ok());
+}

@@ -1,0 +1,559 @@
+//! The clinician's alcohol page for one person: screening, goal, the reduction pathway with
+//! its schedule and sources, and the drinking diary with its chart, weekly and monthly
+//! summaries and CSV export.
+//!
+//! Pathway events are `alcohol_pathway` records and diary lines are `drinking_diary` records,
+//! stored through [`tsunagu_store::RecordStore`]: only under a consent covering that kind,
+//! every read and write audited.
+
+use askama::Template;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Form, Path, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use chrono::{Datelike, Duration, NaiveDate};
+use tsunagu_domain::alcohol::{
+    pathway_view, summarise, AbstinenceCriterion, AuditAnswers, DiaryEntry, DiarySummary,
+    MilestoneState, PathwayEvent, Sex, StoredDrink, PRESETS, SMALL_STEP_CITE,
+};
+use tsunagu_domain::consent::RecordKind;
+use tsunagu_domain::SubjectId;
+
+use crate::pages::{render, respond};
+use crate::staff::{check_session_csrf, form_of, path_id, signed_in, Me, Remote, Signed};
+use crate::views::Layout;
+use crate::{AppError, AppState};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/subjects/{id}/alcohol", get(page))
+        .route("/staff/subjects/{id}/alcohol/events", post(add_event))
+        .route("/staff/subjects/{id}/alcohol/diary", post(add_drink))
+        .route("/staff/subjects/{id}/alcohol/diary.csv", get(diary_csv))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            axum::http::HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// Days shown in the chart.
+const CHART_DAYS: i64 = 28;
+
+fn today(state: &AppState) -> NaiveDate {
+    tsunagu_domain::schedule::jst((state.clock)()).date()
+}
+
+struct Loaded {
+    events: Vec<PathwayEvent>,
+    drinks: Vec<StoredDrink>,
+}
+
+async fn load(state: &AppState, s: &Signed, id: SubjectId) -> Result<Loaded, AppError> {
+    let now = (state.clock)();
+    let events = state
+        .store
+        .records_of_kind(&s.ctx, id, RecordKind::AlcoholPathway, now)
+        .await?
+        .into_iter()
+        .filter_map(|r| serde_json::from_value::<PathwayEvent>(r.body).ok())
+        .collect();
+    let drinks = state
+        .store
+        .records_of_kind(&s.ctx, id, RecordKind::DrinkingDiary, now)
+        .await?
+        .into_iter()
+        .filter_map(|r| serde_json::from_value::<StoredDrink>(r.body).ok())
+        .collect();
+    Ok(Loaded { events, drinks })
+}
+
+fn sex_of(events: &[PathwayEvent]) -> Option<Sex> {
+    events.iter().rev().find_map(|e| match e {
+        PathwayEvent::SexRecorded { sex, .. } => Some(*sex),
+        _ => None,
+    })
+}
+
+fn goal_of(events: &[PathwayEvent]) -> Option<f64> {
+    let mut goals: Vec<(NaiveDate, f64)> = events
+        .iter()
+        .filter_map(|e| match e {
+            PathwayEvent::DiaryGoal {
+                date,
+                grams_per_day,
+            } => Some((*date, *grams_per_day)),
+            _ => None,
+        })
+        .collect();
+    goals.sort_by_key(|(d, _)| *d);
+    goals.last().map(|(_, g)| *g)
+}
+
+fn entries(drinks: &[StoredDrink], today: NaiveDate) -> Vec<DiaryEntry> {
+    drinks.iter().filter_map(|d| d.entry(today).ok()).collect()
+}
+
+struct Row {
+    due: String,
+    what: &'static str,
+    state: &'static str,
+    source: String,
+}
+
+struct PromptRow {
+    text: String,
+    source: String,
+}
+
+struct SummaryRow {
+    label: String,
+    total: String,
+    average: String,
+    heavy: u32,
+    free: u32,
+    risk: &'static str,
+}
+
+fn summary_row(label: String, s: &DiarySummary) -> SummaryRow {
+    SummaryRow {
+        label,
+        total: format!("{:.1}", s.total_grams),
+        average: format!("{:.1}", s.average_grams_per_day),
+        heavy: s.heavy_days,
+        free: s.alcohol_free_days,
+        risk: s.risk.label_ja(),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "staff_alcohol.html")]
+struct AlcoholPage {
+    layout: Layout,
+    me: Me,
+    id: i64,
+    label: String,
+    sex: &'static str,
+    has_sex: bool,
+    goal: String,
+    schedule: Vec<Row>,
+    prompts: Vec<PromptRow>,
+    events: Vec<(String, String)>,
+    chart: String,
+    weeks: Vec<SummaryRow>,
+    months: Vec<SummaryRow>,
+    criteria: Vec<(&'static str, &'static str)>,
+    presets: Vec<(&'static str, String)>,
+    today: String,
+    small_step_source: String,
+    can_write: bool,
+}
+
+fn describe(e: &PathwayEvent) -> String {
+    match e {
+        PathwayEvent::Screening { answers, .. } => match AuditAnswers::parse(answers) {
+            Ok(a) => format!(
+                "AUDIT {} 点（{}）・AUDIT-C {} 点",
+                a.total(),
+                a.band().label,
+                a.audit_c()
+            ),
+            Err(_) => "AUDIT（読み取れない回答）".into(),
+        },
+        PathwayEvent::GoalChosen {
+            criteria,
+            abstinence_consent,
+            ..
+        } => format!(
+            "目標の選択: 断酒の基準 {}／断酒への同意 {}",
+            if criteria.is_empty() {
+                "該当なし".to_owned()
+            } else {
+                criteria
+                    .iter()
+                    .filter_map(|c| AbstinenceCriterion::parse(c).ok())
+                    .map(AbstinenceCriterion::label_ja)
+                    .collect::<Vec<_>>()
+                    .join("・")
+            },
+            if *abstinence_consent {
+                "あり"
+            } else {
+                "なし"
+            }
+        ),
+        PathwayEvent::TreatmentStarted { .. } => "薬剤による減酒治療を開始".into(),
+        PathwayEvent::Evaluation {
+            average_grams_per_day,
+            effective,
+            marked_improvement,
+            ..
+        } => format!(
+            "効果判定: 3か月平均 {average_grams_per_day:.1} g/日・効果{}{}",
+            if *effective { "あり" } else { "なし" },
+            if *marked_improvement {
+                "・問題の顕著な改善あり"
+            } else {
+                ""
+            }
+        ),
+        PathwayEvent::DrugStopped { next, .. } => {
+            format!("薬剤投与を中止（次の治療: 選択肢 {next}）")
+        }
+        PathwayEvent::FollowUp {
+            average_grams_per_day,
+            ..
+        } => format!("中止後の経過: {average_grams_per_day:.1} g/日"),
+        PathwayEvent::ReferralRefused { .. } => "専門医療機関への紹介を拒否".into(),
+        PathwayEvent::SexRecorded { sex, .. } => format!(
+            "性別: {}",
+            if *sex == Sex::Male {
+                "男性"
+            } else {
+                "女性"
+            }
+        ),
+        PathwayEvent::DiaryGoal { grams_per_day, .. } => {
+            format!("飲酒量の目標（スモールステップ）: {grams_per_day:.0} g/日")
+        }
+    }
+}
+
+async fn page(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let s = signed_in(&state, &headers, &remote).await?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let file = state
+            .store
+            .subject_file(&s.ctx, id, (state.clock)())
+            .await?;
+        let loaded = load(&state, &s, id).await?;
+        let today = today(&state);
+        let sex = sex_of(&loaded.events);
+        let view = pathway_view(&loaded.events, sex.unwrap_or(Sex::Female), today);
+        let diary = entries(&loaded.drinks, today);
+        let goal = goal_of(&loaded.events);
+        let (chart, weeks, months) = match sex {
+            Some(sex) => {
+                let from = today - Duration::days(CHART_DAYS - 1);
+                let recent = summarise(&diary, from, today, sex)
+                    .map_err(|e| AppError::Internal(e.to_string()))?;
+                let chart = crate::chart::daily_grams_svg(&recent.days, goal, sex);
+                let mut weeks = Vec::new();
+                for w in 0..4 {
+                    let end = today - Duration::days(7 * w);
+                    let start = end - Duration::days(6);
+                    if let Ok(sum) = summarise(&diary, start, end, sex) {
+                        weeks.push(summary_row(
+                            format!("{} 〜 {}", start.format("%m/%d"), end.format("%m/%d")),
+                            &sum,
+                        ));
+                    }
+                }
+                let mut months = Vec::new();
+                let mut first = today.with_day(1).unwrap_or(today);
+                for _ in 0..3 {
+                    let last = first
+                        .checked_add_months(chrono::Months::new(1))
+                        .map(|n| n - Duration::days(1))
+                        .unwrap_or(first)
+                        .min(today);
+                    if let Ok(sum) = summarise(&diary, first, last, sex) {
+                        months.push(summary_row(first.format("%Y年%m月").to_string(), &sum));
+                    }
+                    first = first
+                        .checked_sub_months(chrono::Months::new(1))
+                        .unwrap_or(first);
+                }
+                (chart, weeks, months)
+            }
+            None => (String::new(), Vec::new(), Vec::new()),
+        };
+        let mut events: Vec<&PathwayEvent> = loaded.events.iter().collect();
+        events.sort_by_key(|e| std::cmp::Reverse(e.date()));
+        let page = AlcoholPage {
+            layout: Layout::of(&state),
+            id: id.0,
+            label: file.subject.label,
+            sex: match sex {
+                Some(Sex::Male) => "男性",
+                Some(Sex::Female) => "女性",
+                None => "未記録",
+            },
+            has_sex: sex.is_some(),
+            goal: goal
+                .map(|g| format!("{g:.0} g/日"))
+                .unwrap_or_else(|| "未設定".into()),
+            schedule: view
+                .schedule
+                .iter()
+                .map(|m| Row {
+                    due: m.milestone.due.to_string(),
+                    what: m.milestone.what,
+                    state: match m.state {
+                        MilestoneState::Done => "記録済み",
+                        MilestoneState::DueSoon => "2週間以内",
+                        MilestoneState::Overdue => "期限超過",
+                        MilestoneState::Upcoming => "予定",
+                    },
+                    source: format!("{} {}", m.milestone.cite.section, m.milestone.cite.source()),
+                })
+                .collect(),
+            prompts: view
+                .prompts
+                .iter()
+                .map(|p| PromptRow {
+                    text: p.text.clone(),
+                    source: format!("{} {}", p.cite.section, p.cite.source()),
+                })
+                .collect(),
+            events: events
+                .into_iter()
+                .map(|e| (e.date().to_string(), describe(e)))
+                .collect(),
+            chart,
+            weeks,
+            months,
+            criteria: AbstinenceCriterion::ALL
+                .iter()
+                .map(|c| (c.code(), c.label_ja()))
+                .collect(),
+            presets: PRESETS
+                .iter()
+                .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
+                .collect(),
+            today: today.to_string(),
+            small_step_source: SMALL_STEP_CITE.source(),
+            can_write: s
+                .ctx
+                .role
+                .allows(tsunagu_domain::access::Permission::WriteRecords),
+            me: Me::of(&s),
+        };
+        Ok(render(&page)?.into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+fn bad(e: impl std::fmt::Display) -> AppError {
+    AppError::BadRequest(e.to_string())
+}
+
+/// Builds an event from the form's pairs.
+fn event_from(pairs: &[(String, String)]) -> Result<PathwayEvent, AppError> {
+    let get = |k: &str| {
+        pairs
+            .iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim())
+            .unwrap_or("")
+    };
+    let date = NaiveDate::parse_from_str(get("date"), "%Y-%m-%d")
+        .map_err(|_| bad("日付を YYYY-MM-DD で入力してください"))?;
+    let grams = |k: &str| {
+        get(k)
+            .parse::<f64>()
+            .map_err(|_| bad("1日あたりの平均量（g）を数字で入力してください"))
+    };
+    Ok(match get("event") {
+        "screening" => PathwayEvent::Screening {
+            date,
+            answers: (1..=10)
+                .map(|i| get(&format!("q{i}")).parse::<u8>())
+                .collect::<Result<Vec<u8>, _>>()
+                .map_err(|_| bad("AUDIT の10問すべてに答えてください"))?,
+        },
+        "goal_chosen" => PathwayEvent::GoalChosen {
+            date,
+            criteria: pairs
+                .iter()
+                .filter(|(n, _)| n == "criteria")
+                .map(|(_, v)| v.clone())
+                .collect(),
+            abstinence_consent: get("abstinence_consent") == "yes",
+        },
+        "treatment_started" => PathwayEvent::TreatmentStarted { date },
+        "evaluation" => PathwayEvent::Evaluation {
+            date,
+            average_grams_per_day: grams("grams")?,
+            effective: get("effective") == "yes",
+            marked_improvement: get("marked_improvement") == "yes",
+        },
+        "drug_stopped" => PathwayEvent::DrugStopped {
+            date,
+            next: get("next")
+                .parse()
+                .map_err(|_| bad("次の治療を選んでください"))?,
+        },
+        "follow_up" => PathwayEvent::FollowUp {
+            date,
+            average_grams_per_day: grams("grams")?,
+        },
+        "referral_refused" => PathwayEvent::ReferralRefused { date },
+        "sex_recorded" => PathwayEvent::SexRecorded {
+            date,
+            sex: get("sex").parse().map_err(bad)?,
+        },
+        "diary_goal" => PathwayEvent::DiaryGoal {
+            date,
+            grams_per_day: grams("grams")?,
+        },
+        other => return Err(bad(format!("unknown event {other:?}"))),
+    })
+}
+
+async fn add_event(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let pairs = form_of(form)?;
+        let s = signed_in(&state, &headers, &remote).await?;
+        let csrf = pairs
+            .iter()
+            .find(|(n, _)| n == "csrf")
+            .map(|(_, v)| v.as_str());
+        check_session_csrf(&headers, &s, csrf)?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let event = event_from(&pairs)?;
+        event.check(today(&state)).map_err(bad)?;
+        let body = serde_json::to_value(&event).map_err(|e| AppError::Internal(e.to_string()))?;
+        state
+            .store
+            .add_record(
+                &s.ctx,
+                id,
+                RecordKind::AlcoholPathway,
+                &body,
+                &state.config.retention,
+                (state.clock)(),
+            )
+            .await?;
+        Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn add_drink(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let pairs = form_of(form)?;
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.trim())
+                .unwrap_or("")
+        };
+        let s = signed_in(&state, &headers, &remote).await?;
+        check_session_csrf(&headers, &s, Some(get("csrf")))?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let date = NaiveDate::parse_from_str(get("date"), "%Y-%m-%d")
+            .map_err(|_| bad("date: 日付を YYYY-MM-DD で入力してください"))?;
+        let count: u32 = get("count")
+            .parse()
+            .map_err(|_| bad("count: 杯数を数字で入力してください"))?;
+        let (ml, abv, label) = match PRESETS.iter().find(|p| p.code == get("drink")) {
+            Some(p) => (p.ml, p.abv, p.name.to_owned()),
+            None if get("drink") == "custom" => (
+                get("ml")
+                    .parse::<f64>()
+                    .map_err(|_| bad("ml: 量を数字で入力してください"))?,
+                get("abv")
+                    .parse::<f64>()
+                    .map_err(|_| bad("abv: 度数を数字で入力してください"))?,
+                "その他".to_owned(),
+            ),
+            None => return Err(bad("drink: お酒の種類を選んでください")),
+        };
+        let stored = StoredDrink {
+            date,
+            ml,
+            abv,
+            count,
+            label,
+        };
+        stored.entry(today(&state)).map_err(bad)?;
+        let body = serde_json::to_value(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
+        state
+            .store
+            .add_record(
+                &s.ctx,
+                id,
+                RecordKind::DrinkingDiary,
+                &body,
+                &state.config.retention,
+                (state.clock)(),
+            )
+            .await?;
+        Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn diary_csv(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let s = signed_in(&state, &headers, &remote).await?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let loaded = load(&state, &s, id).await?;
+        let mut drinks = loaded.drinks.clone();
+        drinks.sort_by_key(|d| d.date);
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let io = |e: csv::Error| AppError::Internal(e.to_string());
+        w.write_record(["date", "drink", "ml", "abv_percent", "count", "grams"])
+            .map_err(io)?;
+        for d in &drinks {
+            let g = tsunagu_domain::alcohol::pure_alcohol_grams(d.ml, d.abv) * f64::from(d.count);
+            w.write_record([
+                d.date.to_string(),
+                d.label.clone(),
+                d.ml.to_string(),
+                d.abv.to_string(),
+                d.count.to_string(),
+                format!("{g:.1}"),
+            ])
+            .map_err(io)?;
+        }
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(
+            w.into_inner()
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+        );
+        Ok((
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"drinking-diary-{id}.csv\""),
+                ),
+            ],
+            bytes,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&state, result)
+}
