@@ -1499,3 +1499,126 @@ impl StoredDrink {
 
 /// Where the small-step goals are.
 pub const SMALL_STEP_CITE: Cite = Cite::new("2.2(6)① 飲酒量の目標設定", 257, 259);
+
+/// The diary's CSV header (the staff export and the self-check use the same file).
+pub const DIARY_CSV_HEADER: [&str; 6] = ["date", "drink", "ml", "abv_percent", "count", "grams"];
+/// Most lines a diary file may have.
+pub const MAX_DIARY_LINES: usize = 2000;
+
+/// Writes diary lines as CSV (UTF-8, with the header; `grams` is computed).
+pub fn diary_csv(drinks: &[StoredDrink]) -> Result<String, AlcoholError> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let e = |e: csv::Error| field("diary", e.to_string());
+    w.write_record(DIARY_CSV_HEADER).map_err(e)?;
+    for d in drinks {
+        let g = pure_alcohol_grams(d.ml, d.abv) * f64::from(d.count);
+        w.write_record([
+            d.date.to_string(),
+            d.label.clone(),
+            d.ml.to_string(),
+            d.abv.to_string(),
+            d.count.to_string(),
+            format!("{g:.1}"),
+        ])
+        .map_err(e)?;
+    }
+    let bytes = w.into_inner().map_err(|x| field("diary", x.to_string()))?;
+    String::from_utf8(bytes).map_err(|x| field("diary", x.to_string()))
+}
+
+/// Reads a diary CSV (as written by [`diary_csv`]; the `grams` column is ignored and
+/// recomputed). Every bad line is reported with its line number; nothing is returned then.
+pub fn read_diary_csv(text: &str, today: NaiveDate) -> Result<Vec<StoredDrink>, Vec<String>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut out = Vec::new();
+    let mut errors = Vec::new();
+    for (i, rec) in r.records().enumerate() {
+        let line = i + 2;
+        if i >= MAX_DIARY_LINES {
+            errors.push(format!("{MAX_DIARY_LINES} 行を超えています"));
+            break;
+        }
+        let rec = match rec {
+            Ok(r) => r,
+            Err(e) => {
+                errors.push(format!("{line}行目: {e}"));
+                continue;
+            }
+        };
+        let col = |k: usize| rec.get(k).unwrap_or("").trim();
+        let parsed = (|| {
+            let date = NaiveDate::parse_from_str(col(0), "%Y-%m-%d")
+                .map_err(|_| field("date", format!("{:?} is not YYYY-MM-DD", col(0))))?;
+            let ml: f64 = col(2).parse().map_err(|_| field("ml", "not a number"))?;
+            let abv: f64 = col(3).parse().map_err(|_| field("abv", "not a number"))?;
+            let count: u32 = col(4)
+                .parse()
+                .map_err(|_| field("count", "not a whole number"))?;
+            let label: String = col(1).chars().take(40).collect();
+            let d = StoredDrink {
+                date,
+                ml,
+                abv,
+                count,
+                label: if label.is_empty() {
+                    "その他".into()
+                } else {
+                    label
+                },
+            };
+            d.entry(today)?;
+            Ok::<_, AlcoholError>(d)
+        })();
+        match parsed {
+            Ok(d) => out.push(d),
+            Err(e) => errors.push(format!("{line}行目: {e}")),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
+#[cfg(test)]
+mod diary_csv_tests {
+    use super::*;
+
+    #[test]
+    fn a_diary_round_trips_through_csv_and_bad_lines_are_named() {
+        let today = NaiveDate::from_ymd_opt(2026, 11, 21).expect("date");
+        let drinks = vec![
+            StoredDrink {
+                date: today,
+                ml: 500.0,
+                abv: 5.0,
+                count: 2,
+                label: "ビール・発泡酒".into(),
+            },
+            StoredDrink {
+                date: today,
+                ml: 100.0,
+                abv: 40.0,
+                count: 1,
+                label: "その他, 強い酒".into(),
+            },
+        ];
+        let text = diary_csv(&drinks).expect("csv");
+        assert!(text.starts_with("date,drink,ml,abv_percent,count,grams\n"));
+        assert_eq!(read_diary_csv(&text, today), Ok(drinks));
+        let bad = "date,drink,ml,abv_percent,count,grams\n2026-11-22,beer,500,5,1,20\n2026-11-20,beer,-1,5,1,0\nx,beer,500,5,1,20\n";
+        let errors = read_diary_csv(bad, today).expect_err("bad lines");
+        assert_eq!(errors.len(), 3);
+        assert!(
+            errors[0].starts_with("2行目: date")
+                && errors[1].starts_with("3行目: ml")
+                && errors[2].starts_with("4行目: date"),
+            "{errors:?}"
+        );
+    }
+}

@@ -26,7 +26,17 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/alcohol/audit", get(audit_form).post(audit_submit))
         .route("/alcohol/drinks", get(drinks_form).post(drinks_submit))
+        .route(
+            "/alcohol/diary",
+            get(diary_form)
+                .post(diary_submit)
+                // A year of diary lines travels in the form; allow more than the default.
+                .layer(axum::extract::DefaultBodyLimit::max(DIARY_BODY_BYTES)),
+        )
 }
+
+/// Largest diary form accepted (about a year of daily lines with Japanese labels).
+pub const DIARY_BODY_BYTES: usize = 256 * 1024;
 
 struct Question {
     number: u8,
@@ -345,6 +355,188 @@ async fn drinks_submit(
             result,
         };
         let status = if page.error.is_empty() {
+            StatusCode::OK
+        } else {
+            StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok((status, render(&page)?).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+// --- self-check diary --------------------------------------------------------------------
+
+#[derive(Template)]
+#[template(path = "alcohol_diary.html")]
+struct DiaryPage {
+    layout: Layout,
+    csrf: String,
+    diary: String,
+    today: String,
+    presets: Vec<(&'static str, String)>,
+    sex_female: bool,
+    goal: String,
+    errors: Vec<String>,
+    chart: String,
+    weeks: Vec<crate::staff_alcohol::SummaryRow>,
+    months: Vec<crate::staff_alcohol::SummaryRow>,
+    lines: usize,
+}
+
+fn diary_page(state: &AppState, csrf: String) -> DiaryPage {
+    DiaryPage {
+        layout: Layout::of(state),
+        csrf,
+        diary: String::new(),
+        today: tsunagu_domain::schedule::jst((state.clock)())
+            .date()
+            .to_string(),
+        presets: PRESETS
+            .iter()
+            .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
+            .collect(),
+        sex_female: false,
+        goal: String::new(),
+        errors: Vec::new(),
+        chart: String::new(),
+        weeks: Vec::new(),
+        months: Vec::new(),
+        lines: 0,
+    }
+}
+
+async fn diary_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result = async {
+        let (csrf, cookie) = anon_csrf(&headers)?;
+        Ok(with_cookie(
+            render(&diary_page(&state, csrf))?.into_response(),
+            cookie,
+        ))
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn diary_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    use tsunagu_domain::alcohol::{diary_csv, read_diary_csv, StoredDrink};
+    let result = async {
+        let pairs = form
+            .map(|Form(p)| p)
+            .map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+        let get = |k: &str| {
+            pairs
+                .iter()
+                .find(|(n, _)| n == k)
+                .map(|(_, v)| v.trim())
+                .unwrap_or("")
+        };
+        check_anon_csrf(&headers, Some(get("csrf")))?;
+        let today = tsunagu_domain::schedule::jst((state.clock)()).date();
+        let mut page = diary_page(&state, get("csrf").to_owned());
+        let sex: Sex = get("sex").parse().unwrap_or(Sex::Male);
+        page.sex_female = sex == Sex::Female;
+        let goal = match get("goal") {
+            "" => None,
+            g => match g
+                .parse::<f64>()
+                .ok()
+                .filter(|g| g.is_finite() && (0.0..=1000.0).contains(g))
+            {
+                Some(g) => Some(g),
+                None => {
+                    page.errors
+                        .push("目標は0〜1000 gの数字で入力してください。".into());
+                    None
+                }
+            },
+        };
+        page.goal = get("goal").chars().take(8).collect();
+        let text = get("diary");
+        let mut drinks = if text.is_empty() {
+            Vec::new()
+        } else {
+            match read_diary_csv(text, today) {
+                Ok(d) => d,
+                Err(errors) => {
+                    page.errors.extend(errors);
+                    Vec::new()
+                }
+            }
+        };
+        if page.errors.is_empty() && get("action") == "add" {
+            let date = chrono::NaiveDate::parse_from_str(get("date"), "%Y-%m-%d");
+            let count = get("count").parse::<u32>();
+            let drink = match PRESETS.iter().find(|p| p.code == get("drink")) {
+                Some(p) => Ok((p.ml, p.abv, p.name.to_owned())),
+                None => match (get("ml").parse::<f64>(), get("abv").parse::<f64>()) {
+                    (Ok(ml), Ok(abv)) => Ok((ml, abv, "その他".to_owned())),
+                    _ => Err(
+                        "その他のお酒は量（mL）と度数（%）を数字で入力してください。".to_owned(),
+                    ),
+                },
+            };
+            match (date, count, drink) {
+                (Ok(date), Ok(count), Ok((ml, abv, label))) => {
+                    let d = StoredDrink {
+                        date,
+                        ml,
+                        abv,
+                        count,
+                        label,
+                    };
+                    match d.entry(today) {
+                        Ok(_) => drinks.push(d),
+                        Err(e) => page.errors.push(format!("追加できません: {e}")),
+                    }
+                }
+                (Err(_), _, _) => page
+                    .errors
+                    .push("日付を YYYY-MM-DD で入力してください。".into()),
+                (_, Err(_), _) => page
+                    .errors
+                    .push("杯数を1〜50の数字で入力してください。".into()),
+                (_, _, Err(e)) => page.errors.push(e),
+            }
+        }
+        drinks.sort_by_key(|d| d.date);
+        let csv_text = if page.errors.is_empty() {
+            diary_csv(&drinks).map_err(|e| AppError::Internal(e.to_string()))?
+        } else {
+            text.to_owned()
+        };
+        if page.errors.is_empty() && get("action") == "csv" {
+            let mut bytes = b"\xEF\xBB\xBF".to_vec();
+            bytes.extend(csv_text.into_bytes());
+            return Ok((
+                [
+                    (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"drinking-diary.csv\"",
+                    ),
+                ],
+                bytes,
+            )
+                .into_response());
+        }
+        page.lines = drinks.len();
+        page.diary = csv_text;
+        if page.errors.is_empty() && !drinks.is_empty() {
+            let entries: Vec<_> = drinks.iter().filter_map(|d| d.entry(today).ok()).collect();
+            // The chart ends at the latest entry, so an older diary pasted back still shows.
+            let end = drinks.iter().map(|d| d.date).max().unwrap_or(today);
+            let (chart, weeks, months) =
+                crate::staff_alcohol::diary_panels(&entries, sex, end, goal)?;
+            page.chart = chart;
+            page.weeks = weeks;
+            page.months = months;
+        }
+        let status = if page.errors.is_empty() {
             StatusCode::OK
         } else {
             StatusCode::UNPROCESSABLE_ENTITY

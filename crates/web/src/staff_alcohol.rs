@@ -108,13 +108,14 @@ struct PromptRow {
     source: String,
 }
 
-struct SummaryRow {
-    label: String,
-    total: String,
-    average: String,
-    heavy: u32,
-    free: u32,
-    risk: &'static str,
+/// One line of a weekly or monthly summary table.
+pub(crate) struct SummaryRow {
+    pub(crate) label: String,
+    pub(crate) total: String,
+    pub(crate) average: String,
+    pub(crate) heavy: u32,
+    pub(crate) free: u32,
+    pub(crate) risk: &'static str,
 }
 
 fn summary_row(label: String, s: &DiarySummary) -> SummaryRow {
@@ -126,6 +127,46 @@ fn summary_row(label: String, s: &DiarySummary) -> SummaryRow {
         free: s.alcohol_free_days,
         risk: s.risk.label_ja(),
     }
+}
+
+/// The chart of the last 28 days up to `end`, and the summaries of the last 4 weeks and 3
+/// calendar months (the current month up to `end`).
+pub(crate) fn diary_panels(
+    diary: &[DiaryEntry],
+    sex: Sex,
+    end: NaiveDate,
+    goal: Option<f64>,
+) -> Result<(String, Vec<SummaryRow>, Vec<SummaryRow>), AppError> {
+    let from = end - Duration::days(CHART_DAYS - 1);
+    let recent = summarise(diary, from, end, sex).map_err(|e| AppError::Internal(e.to_string()))?;
+    let chart = crate::chart::daily_grams_svg(&recent.days, goal, sex);
+    let mut weeks = Vec::new();
+    for w in 0..4 {
+        let last = end - Duration::days(7 * w);
+        let first = last - Duration::days(6);
+        if let Ok(sum) = summarise(diary, first, last, sex) {
+            weeks.push(summary_row(
+                format!("{} 〜 {}", first.format("%m/%d"), last.format("%m/%d")),
+                &sum,
+            ));
+        }
+    }
+    let mut months = Vec::new();
+    let mut first = end.with_day(1).unwrap_or(end);
+    for _ in 0..3 {
+        let last = first
+            .checked_add_months(chrono::Months::new(1))
+            .map(|n| n - Duration::days(1))
+            .unwrap_or(first)
+            .min(end);
+        if let Ok(sum) = summarise(diary, first, last, sex) {
+            months.push(summary_row(first.format("%Y年%m月").to_string(), &sum));
+        }
+        first = first
+            .checked_sub_months(chrono::Months::new(1))
+            .unwrap_or(first);
+    }
+    Ok((chart, weeks, months))
 }
 
 #[derive(Template)]
@@ -241,39 +282,7 @@ async fn page(
         let diary = entries(&loaded.drinks, today);
         let goal = goal_of(&loaded.events);
         let (chart, weeks, months) = match sex {
-            Some(sex) => {
-                let from = today - Duration::days(CHART_DAYS - 1);
-                let recent = summarise(&diary, from, today, sex)
-                    .map_err(|e| AppError::Internal(e.to_string()))?;
-                let chart = crate::chart::daily_grams_svg(&recent.days, goal, sex);
-                let mut weeks = Vec::new();
-                for w in 0..4 {
-                    let end = today - Duration::days(7 * w);
-                    let start = end - Duration::days(6);
-                    if let Ok(sum) = summarise(&diary, start, end, sex) {
-                        weeks.push(summary_row(
-                            format!("{} 〜 {}", start.format("%m/%d"), end.format("%m/%d")),
-                            &sum,
-                        ));
-                    }
-                }
-                let mut months = Vec::new();
-                let mut first = today.with_day(1).unwrap_or(today);
-                for _ in 0..3 {
-                    let last = first
-                        .checked_add_months(chrono::Months::new(1))
-                        .map(|n| n - Duration::days(1))
-                        .unwrap_or(first)
-                        .min(today);
-                    if let Ok(sum) = summarise(&diary, first, last, sex) {
-                        months.push(summary_row(first.format("%Y年%m月").to_string(), &sum));
-                    }
-                    first = first
-                        .checked_sub_months(chrono::Months::new(1))
-                        .unwrap_or(first);
-                }
-                (chart, weeks, months)
-            }
+            Some(sex) => diary_panels(&diary, sex, today, goal)?,
             None => (String::new(), Vec::new(), Vec::new()),
         };
         let mut events: Vec<&PathwayEvent> = loaded.events.iter().collect();
@@ -521,27 +530,10 @@ async fn diary_csv(
         let loaded = load(&state, &s, id).await?;
         let mut drinks = loaded.drinks.clone();
         drinks.sort_by_key(|d| d.date);
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let io = |e: csv::Error| AppError::Internal(e.to_string());
-        w.write_record(["date", "drink", "ml", "abv_percent", "count", "grams"])
-            .map_err(io)?;
-        for d in &drinks {
-            let g = tsunagu_domain::alcohol::pure_alcohol_grams(d.ml, d.abv) * f64::from(d.count);
-            w.write_record([
-                d.date.to_string(),
-                d.label.clone(),
-                d.ml.to_string(),
-                d.abv.to_string(),
-                d.count.to_string(),
-                format!("{g:.1}"),
-            ])
-            .map_err(io)?;
-        }
+        let text = tsunagu_domain::alcohol::diary_csv(&drinks)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
         let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend(
-            w.into_inner()
-                .map_err(|e| AppError::Internal(e.to_string()))?,
-        );
+        bytes.extend(text.into_bytes());
         Ok((
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

@@ -349,6 +349,67 @@ async fn the_drink_calculator_turns_drinks_into_grams_and_a_risk_level() {
 }
 
 #[tokio::test]
+async fn the_self_check_diary_keeps_its_lines_in_the_form_and_stores_nothing() {
+    let app = test_app().await;
+    let post = |form: String| {
+        Request::post("/alcohol/diary")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, CSRF_COOKIE)
+            .body(Body::from(format!("{form}&{CSRF_FIELD}")))
+            .expect("request")
+    };
+    // Add a long can of beer ×3 on 2026-11-19 (the test clock is 2026-11-20 JST).
+    let (status, _, body) = send(
+        &app,
+        post("action=add&date=2026-11-19&drink=beer&count=3&sex=male&goal=40&diary=".into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("2026-11-19,ビール・発泡酒,500,5,3,60.0"),
+        "{body}"
+    );
+    assert!(
+        body.contains("<svg") && body.contains("2026-11-19: 60.0 g") && body.contains("目標 40 g")
+    );
+    // Paste the diary back and add another line: both are there.
+    let diary = "date,drink,ml,abv_percent,count,grams%0A2026-11-19,beer,500,5,3,60.0%0A";
+    let (status, _, body) = send(&app, post(format!("action=add&date=2026-11-18&drink=custom&ml=100&abv=40&count=1&sex=female&diary={diary}"))).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(
+        body.contains("2026-11-18,その他,100,40,1,32.0")
+            && body.contains("2026-11-19,beer,500,5,3,60.0")
+    );
+    // Women's bands: 60 g is High (40 < g <= 60), 32 g Medium.
+    assert!(
+        body.contains("2026-11-19: 60.0 g（高リスク）")
+            && body.contains("2026-11-18: 32.0 g（中リスク）"),
+        "{body}"
+    );
+    // The CSV download.
+    let (status, headers, csv) =
+        send(&app, post(format!("action=csv&sex=male&diary={diary}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_DISPOSITION]
+        .to_str()
+        .unwrap_or("")
+        .contains("drinking-diary.csv"));
+    assert!(csv.contains("2026-11-19,beer,500,5,3,60.0"));
+    // Bad lines are named with their line numbers; a future day cannot be added.
+    let bad = "date,drink,ml,abv_percent,count,grams%0A2026-11-19,beer,500,5,3,60%0A2026-13-01,beer,500,5,1,20%0A";
+    let (status, _, body) = send(&app, post(format!("action=show&diary={bad}"))).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("3行目"), "{body}");
+    let (status, _, body) = send(
+        &app,
+        post("action=add&date=2026-11-30&drink=beer&count=1&diary=".into()),
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("future"));
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;
