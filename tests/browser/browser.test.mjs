@@ -173,6 +173,22 @@ try {
     await page.waitForURL(/\/staff\/login$/);
   });
 
+  await check("the AUDIT self-check and the drinking diary work without storing anything", async () => {
+    await page.goto(`${base}/alcohol/audit`);
+    const answers = [4, 4, 4, 3, 2, 1, 0, 0, 2, 4];
+    for (const [i, score] of answers.entries()) await page.locator(`#q${i + 1}-${score}`).check();
+    await page.getByLabel("男性").check();
+    await page.getByRole("button", { name: "結果を見る" }).click();
+    assert.ok(await page.getByRole("heading", { name: "結果: 24 点" }).isVisible());
+    await page.goto(`${base}/alcohol/diary`);
+    await page.getByLabel("杯数").fill("3");
+    await page.getByRole("button", { name: "追加して表示" }).click();
+    const chart = page.locator("svg.chart");
+    assert.ok(await chart.isVisible(), "the chart renders");
+    assert.ok((await page.locator("#diary").inputValue()).includes("ビール・発泡酒,500,5,3,60.0"));
+    await page.screenshot({ path: `${outDir}/diary.png`, fullPage: true });
+  });
+
   await check("no console errors (CSP violations would show here)", async () => {
     assert.deepEqual(consoleErrors, []);
   });

@@ -119,6 +119,7 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
         Just("/staff/subjects"),
         Just("/alcohol/audit"),
         Just("/alcohol/drinks"),
+        Just("/alcohol/diary"),
     ];
     let mut runner = TestRunner::new(Config {
         cases: 200,
@@ -203,6 +204,7 @@ async fn the_bad_input_corpus_gets_clear_client_errors_everywhere() {
         ("/api/v1/services/mhwc-05/reports", "text/plain"),
         ("/alcohol/audit", "application/x-www-form-urlencoded"),
         ("/alcohol/drinks", "application/x-www-form-urlencoded"),
+        ("/alcohol/diary", "application/x-www-form-urlencoded"),
     ];
     for (name, body) in &corpus {
         for (path, ctype) in targets {
