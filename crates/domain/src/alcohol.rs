@@ -728,11 +728,13 @@ pub fn summarise(
         .iter_days()
         .take(usize::try_from(n).unwrap_or(0))
         .map(|date| {
+            // `+ 0.0` turns the empty sum's -0.0 into 0.0, which is what people should read.
             let grams: f64 = entries
                 .iter()
                 .filter(|e| e.date == date)
                 .map(DiaryEntry::grams)
-                .sum();
+                .sum::<f64>()
+                + 0.0;
             DayTotal {
                 date,
                 grams,
@@ -741,7 +743,7 @@ pub fn summarise(
             }
         })
         .collect();
-    let total: f64 = days.iter().map(|d| d.grams).sum();
+    let total: f64 = days.iter().map(|d| d.grams).sum::<f64>() + 0.0;
     let average = total / days.len().max(1) as f64;
     Ok(DiarySummary {
         from,
@@ -940,6 +942,11 @@ mod tests {
             "future"
         );
         assert!(summarise(&entries, d(2026, 11, 21), d(2026, 11, 15), Sex::Male).is_err());
+        let empty = summarise(&[], d(2026, 11, 1), d(2026, 11, 7), Sex::Male).expect("valid");
+        assert!(
+            empty.total_grams.is_sign_positive() && empty.days[0].grams.is_sign_positive(),
+            "no -0.0"
+        );
     }
 
     #[test]
