@@ -1025,6 +1025,23 @@ pub enum PathwayEvent {
         /// Day.
         date: NaiveDate,
     },
+    /// The ICD-10 checklist: which of the six criteria are met, and whether they occurred
+    /// together for a month or more, or repeatedly, in the past year.
+    Icd10Assessed {
+        /// Day.
+        date: NaiveDate,
+        /// Criteria met (1-6).
+        met: Vec<u8>,
+        /// Together for a month or more, or repeatedly, in the past year.
+        together_or_repeated: bool,
+    },
+    /// The drug dose changed (the manual's example: 10 mg, then 20 mg after 3 months).
+    DoseChanged {
+        /// Day.
+        date: NaiveDate,
+        /// New daily dose in mg.
+        mg: u32,
+    },
     /// The patient's sex, for the thresholds that differ.
     SexRecorded {
         /// Day.
@@ -1053,6 +1070,8 @@ impl PathwayEvent {
             | Self::FollowUp { date, .. }
             | Self::ReferralRefused { date }
             | Self::SexRecorded { date, .. }
+            | Self::Icd10Assessed { date, .. }
+            | Self::DoseChanged { date, .. }
             | Self::DiaryGoal { date, .. } => *date,
         }
     }
@@ -1091,6 +1110,24 @@ impl PathwayEvent {
                     Ok(())
                 } else {
                     Err(field("next", "choose option 1, 2 or 3"))
+                }
+            }
+            Self::Icd10Assessed { met, .. } => {
+                let mut seen = [false; 6];
+                for &n in met {
+                    if !(1..=6).contains(&n)
+                        || std::mem::replace(&mut seen[usize::from(n - 1)], true)
+                    {
+                        return Err(field("met", "criteria are numbered 1-6, each at most once"));
+                    }
+                }
+                Ok(())
+            }
+            Self::DoseChanged { mg, .. } => {
+                if (1..=100).contains(mg) {
+                    Ok(())
+                } else {
+                    Err(field("mg", "the dose must be 1-100 mg"))
                 }
             }
             Self::TreatmentStarted { .. }
@@ -1173,7 +1210,27 @@ pub fn pathway_view(events: &[PathwayEvent], sex: Sex, today: NaiveDate) -> Path
     let refused = latest(&|e| matches!(e, PathwayEvent::ReferralRefused { .. })).is_some();
     match &goal {
         None => {
-            if let Some(PathwayEvent::Screening { answers, .. }) =
+            let icd10 = latest(&|e| matches!(e, PathwayEvent::Icd10Assessed { .. }));
+            if let Some(PathwayEvent::Icd10Assessed {
+                met,
+                together_or_repeated,
+                ..
+            }) = icd10
+            {
+                let mut flags = [false; 6];
+                for &n in met {
+                    if (1..=6).contains(&n) {
+                        flags[usize::from(n - 1)] = true;
+                    }
+                }
+                if !icd10_assess(flags, *together_or_repeated).dependence {
+                    prompts.push(Prompt {
+                        code: "not_dependent",
+                        text: "ICD-10 の基準を満たさない: 薬剤による減酒治療は依存症と診断された人が対象。経過を見て、問題が進めば改めて診断を考える。".into(),
+                        cite: Cite::new("2.1①・(1)", 89, 102),
+                    });
+                }
+            } else if let Some(PathwayEvent::Screening { answers, .. }) =
                 latest(&|e| matches!(e, PathwayEvent::Screening { .. }))
             {
                 if let Ok(a) = AuditAnswers::parse(answers) {
@@ -1449,6 +1506,33 @@ mod pathway_tests {
             average_grams_per_day: 60.0,
         });
         assert!(codes(&pathway_view(&e, Sex::Male, d(2027, 7, 15))).contains(&"treatment_end"));
+    }
+
+    #[test]
+    fn an_icd10_assessment_without_dependence_says_so_instead_of_asking_for_a_goal() {
+        let icd = |met: Vec<u8>, together| PathwayEvent::Icd10Assessed {
+            date: d(2026, 1, 6),
+            met,
+            together_or_repeated: together,
+        };
+        let v = pathway_view(&[icd(vec![1, 2], true)], Sex::Male, d(2026, 1, 6));
+        assert_eq!(codes(&v), ["not_dependent", "choose_goal"]);
+        let v = pathway_view(&[icd(vec![1, 2, 3], true)], Sex::Male, d(2026, 1, 6));
+        assert_eq!(codes(&v), ["choose_goal"]);
+        assert!(icd(vec![1, 1], true).check(d(2026, 1, 6)).is_err());
+        assert!(icd(vec![7], true).check(d(2026, 1, 6)).is_err());
+        assert!(PathwayEvent::DoseChanged {
+            date: d(2026, 1, 6),
+            mg: 0
+        }
+        .check(d(2026, 1, 6))
+        .is_err());
+        assert!(PathwayEvent::DoseChanged {
+            date: d(2026, 1, 6),
+            mg: 20
+        }
+        .check(d(2026, 1, 6))
+        .is_ok());
     }
 
     #[test]

@@ -280,6 +280,7 @@ mod alcohol_citations {
             ("stop_review", "12か月"),
             ("treatment_end", "60g/日以下"),
             ("consult_before_represcribing", "60g/日超"),
+            ("not_dependent", "アルコール依存症と診断されること"),
         ];
         let g = |crit: &[&str], consent| PathwayEvent::GoalChosen {
             date: d(2026, 1, 10),
@@ -296,6 +297,11 @@ mod alcohol_citations {
             vec![PathwayEvent::Screening {
                 date: d(2026, 1, 5),
                 answers: vec![4; 8].into_iter().chain([4, 4]).collect(),
+            }],
+            vec![PathwayEvent::Icd10Assessed {
+                date: d(2026, 1, 6),
+                met: vec![1],
+                together_or_repeated: true,
             }],
             vec![g(&["wants_abstinence"], true)],
             vec![g(&["wants_abstinence"], false)],

@@ -186,6 +186,7 @@ struct AlcoholPage {
     weeks: Vec<SummaryRow>,
     months: Vec<SummaryRow>,
     criteria: Vec<(&'static str, &'static str)>,
+    icd10: Vec<(u8, &'static str, &'static str, String, String)>,
     presets: Vec<(&'static str, String)>,
     today: String,
     small_step_source: String,
@@ -256,6 +257,33 @@ fn describe(e: &PathwayEvent) -> String {
                 "女性"
             }
         ),
+        PathwayEvent::Icd10Assessed {
+            met,
+            together_or_repeated,
+            ..
+        } => {
+            let mut flags = [false; 6];
+            for &n in met {
+                if (1..=6).contains(&n) {
+                    flags[usize::from(n - 1)] = true;
+                }
+            }
+            let a = tsunagu_domain::alcohol::icd10_assess(flags, *together_or_repeated);
+            format!(
+                "ICD-10: {} 項目該当（{}）→ {}",
+                a.met,
+                met.iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join("・"),
+                if a.dependence {
+                    "依存症の診断基準を満たす"
+                } else {
+                    "診断基準を満たさない"
+                }
+            )
+        }
+        PathwayEvent::DoseChanged { mg, .. } => format!("薬剤の用量を {mg} mg に変更"),
         PathwayEvent::DiaryGoal { grams_per_day, .. } => {
             format!("飲酒量の目標（スモールステップ）: {grams_per_day:.0} g/日")
         }
@@ -334,6 +362,18 @@ async fn page(
                 .iter()
                 .map(|c| (c.code(), c.label_ja()))
                 .collect(),
+            icd10: tsunagu_domain::alcohol::ICD10_CRITERIA
+                .iter()
+                .map(|c| {
+                    (
+                        c.number,
+                        c.name,
+                        c.meaning,
+                        c.examples.join("、"),
+                        c.cite.source(),
+                    )
+                })
+                .collect(),
             presets: PRESETS
                 .iter()
                 .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
@@ -407,6 +447,22 @@ fn event_from(pairs: &[(String, String)]) -> Result<PathwayEvent, AppError> {
             average_grams_per_day: grams("grams")?,
         },
         "referral_refused" => PathwayEvent::ReferralRefused { date },
+        "icd10_assessed" => PathwayEvent::Icd10Assessed {
+            date,
+            met: pairs
+                .iter()
+                .filter(|(n, _)| n == "met")
+                .map(|(_, v)| v.parse::<u8>())
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|_| bad("met: 基準の番号が正しくありません"))?,
+            together_or_repeated: get("together_or_repeated") == "yes",
+        },
+        "dose_changed" => PathwayEvent::DoseChanged {
+            date,
+            mg: get("mg")
+                .parse()
+                .map_err(|_| bad("mg: 用量を数字で入力してください"))?,
+        },
         "sex_recorded" => PathwayEvent::SexRecorded {
             date,
             sex: get("sex").parse().map_err(bad)?,

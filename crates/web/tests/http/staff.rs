@@ -442,9 +442,11 @@ async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary(
     for form in [
         "event=sex_recorded&date=2026-11-01&sex=male",
         "event=screening&date=2026-05-01&q1=4&q2=4&q3=4&q4=3&q5=2&q6=1&q7=0&q8=0&q9=2&q10=4",
+        "event=icd10_assessed&date=2026-05-02&met=1&met=2&met=3&together_or_repeated=yes",
         "event=goal_chosen&date=2026-05-08&abstinence_consent=no",
         "event=treatment_started&date=2026-05-15",
         "event=evaluation&date=2026-08-15&grams=70&effective=yes",
+        "event=dose_changed&date=2026-08-15&mg=20",
         "event=diary_goal&date=2026-11-01&grams=40",
     ] {
         let (status, _, body) = h
@@ -476,6 +478,8 @@ async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary(
             && body.contains("期限超過")
     );
     assert!(body.contains("AUDIT 24 点"));
+    assert!(body.contains("ICD-10: 3 項目該当") && body.contains("依存症の診断基準を満たす"));
+    assert!(body.contains("用量を 20 mg に変更"));
     // The diary: chart with bars and the goal line, weekly summary, heavy day.
     assert!(
         body.contains("<svg") && body.contains("目標 40 g") && body.contains("2026-11-19: 80.0 g")
@@ -505,6 +509,8 @@ async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary(
         ),
         ("events", "event=evaluation&date=2026-11-01&grams=x"),
         ("events", "event=nonsense&date=2026-11-01"),
+        ("events", "event=icd10_assessed&date=2026-11-01&met=7"),
+        ("events", "event=dose_changed&date=2026-11-01&mg=500"),
     ] {
         let (status, _, body) = h
             .post(&format!("{alcohol}/{path}"), &me, &event(form))
