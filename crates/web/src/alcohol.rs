@@ -16,6 +16,7 @@ use tsunagu_domain::alcohol::{
     AUDIT_ITEMS, DRL_CITE, GRAMS_CITE, PRESETS, PRESETS_CITE, UNIT_EXAMPLES,
 };
 
+use crate::form::Pairs;
 use crate::pages::{render, respond};
 use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
 use crate::views::Layout;
@@ -114,10 +115,8 @@ async fn audit_submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let pairs = form
-            .map(|Form(p)| p)
-            .map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+        let pairs = Pairs::from_form(form)?;
+        let get = |k: &str| pairs.opt(k);
         check_anon_csrf(&headers, get("csrf"))?;
         let chosen: Vec<Option<u8>> = (1..=10)
             .map(|i| get(&format!("q{i}")).and_then(|v| v.trim().parse::<u8>().ok()))
@@ -261,10 +260,8 @@ async fn drinks_submit(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let pairs = form
-            .map(|Form(p)| p)
-            .map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.trim());
+        let pairs = Pairs::from_form(form)?;
+        let get = |k: &str| pairs.opt(k);
         check_anon_csrf(&headers, get("csrf"))?;
         let sex: Sex = get("sex").unwrap_or("male").parse().map_err(
             |e: tsunagu_domain::alcohol::AlcoholError| AppError::BadRequest(e.to_string()),
@@ -389,9 +386,7 @@ fn diary_page(state: &AppState, csrf: String) -> DiaryPage {
         layout: Layout::of(state),
         csrf,
         diary: String::new(),
-        today: tsunagu_domain::schedule::jst((state.clock)())
-            .date()
-            .to_string(),
+        today: state.today_jst().to_string(),
         presets: PRESETS
             .iter()
             .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
@@ -425,18 +420,10 @@ async fn diary_submit(
 ) -> Response {
     use tsunagu_domain::alcohol::{diary_csv, read_diary_csv, StoredDrink};
     let result = async {
-        let pairs = form
-            .map(|Form(p)| p)
-            .map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.trim())
-                .unwrap_or("")
-        };
+        let pairs = Pairs::from_form(form)?;
+        let get = |k: &str| pairs.get(k);
         check_anon_csrf(&headers, Some(get("csrf")))?;
-        let today = tsunagu_domain::schedule::jst((state.clock)()).date();
+        let today = state.today_jst();
         let mut page = diary_page(&state, get("csrf").to_owned());
         let sex: Sex = get("sex").parse().unwrap_or(Sex::Male);
         page.sex_female = sex == Sex::Female;

@@ -22,6 +22,7 @@ pub mod api;
 pub mod auth;
 pub mod chart;
 mod error;
+mod form;
 pub mod pages;
 pub mod ratelimit;
 pub mod staff;
@@ -149,6 +150,11 @@ impl AppState {
     /// Japan Standard Time now, from the injected clock.
     pub fn now_jst(&self) -> NaiveDateTime {
         tsunagu_domain::schedule::jst((self.clock)())
+    }
+
+    /// Today in Japan, from the injected clock.
+    pub fn today_jst(&self) -> chrono::NaiveDate {
+        self.now_jst().date()
     }
 }
 

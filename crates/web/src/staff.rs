@@ -38,6 +38,7 @@ use tsunagu_domain::{ConsentId, RecordId, SubjectId};
 use tsunagu_store::records::{Session, SessionStage, StaffCtx};
 
 use crate::auth::{new_token, same_secret, token_hash, verify_password_blocking};
+use crate::form::Pairs;
 use crate::pages::{render, respond, same_origin};
 use crate::views::Layout;
 use crate::{AppError, AppState};
@@ -674,14 +675,13 @@ async fn subject_page(
 
 /// The consent form. `scope` may repeat, so the form is read as pairs.
 fn consent_from_pairs(
-    pairs: &[(String, String)],
+    pairs: &Pairs,
     now: chrono::DateTime<chrono::Utc>,
 ) -> Result<NewConsent, AppError> {
-    let get = |k: &str| pairs.iter().find(|(n, _)| n == k).map(|(_, v)| v.as_str());
+    let get = |k: &str| pairs.opt(k);
     let kinds = pairs
-        .iter()
-        .filter(|(n, _)| n == "scope")
-        .map(|(_, v)| v.parse::<RecordKind>())
+        .all("scope")
+        .map(|v| v.parse::<RecordKind>())
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let scope = ConsentScope::new(kinds).map_err(|e| AppError::BadRequest(e.to_string()))?;
@@ -718,13 +718,9 @@ async fn add_consent(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let pairs = form_of(form)?;
+        let pairs = Pairs::from_form(form)?;
         let s = signed_in(&state, &headers, &remote).await?;
-        let csrf = pairs
-            .iter()
-            .find(|(n, _)| n == "csrf")
-            .map(|(_, v)| v.as_str());
-        check_session_csrf(&headers, &s, csrf)?;
+        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
         let id = SubjectId(path_id(path, "subject")?);
         let now = (state.clock)();
         let consent = consent_from_pairs(&pairs, now)?;

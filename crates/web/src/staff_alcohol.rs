@@ -21,8 +21,9 @@ use tsunagu_domain::alcohol::{
 use tsunagu_domain::consent::RecordKind;
 use tsunagu_domain::SubjectId;
 
+use crate::form::Pairs;
 use crate::pages::{render, respond};
-use crate::staff::{check_session_csrf, form_of, path_id, signed_in, Me, Remote, Signed};
+use crate::staff::{check_session_csrf, path_id, signed_in, Me, Remote, Signed};
 use crate::views::Layout;
 use crate::{AppError, AppState};
 
@@ -41,10 +42,6 @@ pub fn router() -> Router<AppState> {
 
 /// Days shown in the chart.
 const CHART_DAYS: i64 = 28;
-
-fn today(state: &AppState) -> NaiveDate {
-    tsunagu_domain::schedule::jst((state.clock)()).date()
-}
 
 struct Loaded {
     events: Vec<PathwayEvent>,
@@ -304,7 +301,7 @@ async fn page(
             .subject_file(&s.ctx, id, (state.clock)())
             .await?;
         let loaded = load(&state, &s, id).await?;
-        let today = today(&state);
+        let today = state.today_jst();
         let sex = sex_of(&loaded.events);
         let view = pathway_view(&loaded.events, sex.unwrap_or(Sex::Female), today);
         let diary = entries(&loaded.drinks, today);
@@ -397,14 +394,8 @@ fn bad(e: impl std::fmt::Display) -> AppError {
 }
 
 /// Builds an event from the form's pairs.
-fn event_from(pairs: &[(String, String)]) -> Result<PathwayEvent, AppError> {
-    let get = |k: &str| {
-        pairs
-            .iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim())
-            .unwrap_or("")
-    };
+fn event_from(pairs: &Pairs) -> Result<PathwayEvent, AppError> {
+    let get = |k: &str| pairs.get(k);
     let date = NaiveDate::parse_from_str(get("date"), "%Y-%m-%d")
         .map_err(|_| bad("日付を YYYY-MM-DD で入力してください"))?;
     let grams = |k: &str| {
@@ -422,11 +413,7 @@ fn event_from(pairs: &[(String, String)]) -> Result<PathwayEvent, AppError> {
         },
         "goal_chosen" => PathwayEvent::GoalChosen {
             date,
-            criteria: pairs
-                .iter()
-                .filter(|(n, _)| n == "criteria")
-                .map(|(_, v)| v.clone())
-                .collect(),
+            criteria: pairs.all("criteria").map(str::to_owned).collect(),
             abstinence_consent: get("abstinence_consent") == "yes",
         },
         "treatment_started" => PathwayEvent::TreatmentStarted { date },
@@ -450,9 +437,8 @@ fn event_from(pairs: &[(String, String)]) -> Result<PathwayEvent, AppError> {
         "icd10_assessed" => PathwayEvent::Icd10Assessed {
             date,
             met: pairs
-                .iter()
-                .filter(|(n, _)| n == "met")
-                .map(|(_, v)| v.parse::<u8>())
+                .all("met")
+                .map(|v| v.trim().parse::<u8>())
                 .collect::<Result<Vec<_>, _>>()
                 .map_err(|_| bad("met: 基準の番号が正しくありません"))?,
             together_or_repeated: get("together_or_repeated") == "yes",
@@ -483,16 +469,12 @@ async fn add_event(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let pairs = form_of(form)?;
+        let pairs = Pairs::from_form(form)?;
         let s = signed_in(&state, &headers, &remote).await?;
-        let csrf = pairs
-            .iter()
-            .find(|(n, _)| n == "csrf")
-            .map(|(_, v)| v.as_str());
-        check_session_csrf(&headers, &s, csrf)?;
+        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
         let id = SubjectId(path_id(path, "subject")?);
         let event = event_from(&pairs)?;
-        event.check(today(&state)).map_err(bad)?;
+        event.check(state.today_jst()).map_err(bad)?;
         let body = serde_json::to_value(&event).map_err(|e| AppError::Internal(e.to_string()))?;
         state
             .store
@@ -519,14 +501,8 @@ async fn add_drink(
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
 ) -> Response {
     let result = async {
-        let pairs = form_of(form)?;
-        let get = |k: &str| {
-            pairs
-                .iter()
-                .find(|(n, _)| n == k)
-                .map(|(_, v)| v.trim())
-                .unwrap_or("")
-        };
+        let pairs = Pairs::from_form(form)?;
+        let get = |k: &str| pairs.get(k);
         let s = signed_in(&state, &headers, &remote).await?;
         check_session_csrf(&headers, &s, Some(get("csrf")))?;
         let id = SubjectId(path_id(path, "subject")?);
@@ -555,7 +531,7 @@ async fn add_drink(
             count,
             label,
         };
-        stored.entry(today(&state)).map_err(bad)?;
+        stored.entry(state.today_jst()).map_err(bad)?;
         let body = serde_json::to_value(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
         state
             .store
