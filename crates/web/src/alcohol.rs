@@ -67,6 +67,7 @@ struct AuditResult {
     audit_c_verdict: String,
     band_source: String,
     audit_c_source: String,
+    scores: Vec<(usize, u8)>,
 }
 
 fn questions(chosen: &[Option<u8>]) -> Vec<Question> {
@@ -141,6 +142,31 @@ async fn audit_submit(
         } else {
             Err(format!("質問 {} に答えてください。", missing.join("・")))
         };
+        // The FHIR export of the same answers, as a download.
+        if let (Ok(a), Some(form)) = (&answers, pairs.opt("fhir")) {
+            let form = if form == "audit-c" {
+                tsunagu_domain::fhir::Form::AuditC
+            } else {
+                tsunagu_domain::fhir::Form::Audit
+            };
+            let bundle = tsunagu_domain::fhir::bundle(form, a, (state.clock)());
+            let body = serde_json::to_vec_pretty(&bundle)
+                .map_err(|e| AppError::Internal(e.to_string()))?;
+            return Ok((
+                [
+                    (
+                        axum::http::header::CONTENT_TYPE,
+                        "application/fhir+json; charset=utf-8",
+                    ),
+                    (
+                        axum::http::header::CONTENT_DISPOSITION,
+                        "attachment; filename=\"audit-fhir.json\"",
+                    ),
+                ],
+                body,
+            )
+                .into_response());
+        }
         let (status, error, result) = match answers {
             Ok(a) => {
                 let band = a.band();
@@ -167,6 +193,12 @@ async fn audit_submit(
                     audit_c: a.audit_c(),
                     audit_c_verdict: verdict,
                     band_source: band.cite.source(),
+                    scores: a
+                        .scores()
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| (i + 1, *s))
+                        .collect(),
                     audit_c_source: AUDIT_C_CITE.source(),
                 };
                 (StatusCode::OK, String::new(), Some(r))

@@ -317,6 +317,21 @@ async fn the_audit_self_check_scores_answers_and_stores_nothing() {
         StatusCode::FORBIDDEN,
         "no CSRF token"
     );
+    // The same answers as a FHIR Bundle download.
+    let (status, headers, body) =
+        send(&app, post(format!("{answers}&fhir=audit-c&{CSRF_FIELD}"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("application/fhir+json"));
+    let bundle = json(&body);
+    assert_eq!(bundle["resourceType"], "Bundle");
+    assert_eq!(
+        bundle["entry"][2]["resource"]["code"]["coding"][0]["code"],
+        "75626-2"
+    );
+    assert_eq!(bundle["entry"][2]["resource"]["valueInteger"], 12);
 }
 
 #[tokio::test]
