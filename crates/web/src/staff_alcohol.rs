@@ -34,6 +34,10 @@ pub fn router() -> Router<AppState> {
         .route("/staff/subjects/{id}/alcohol/events", post(add_event))
         .route("/staff/subjects/{id}/alcohol/diary", post(add_drink))
         .route("/staff/subjects/{id}/alcohol/diary.csv", get(diary_csv))
+        .route(
+            "/staff/subjects/{id}/alcohol/audit-fhir.json",
+            get(screening_fhir),
+        )
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             axum::http::HeaderValue::from_static("no-store"),
@@ -175,6 +179,7 @@ struct AlcoholPage {
     label: String,
     sex: &'static str,
     has_sex: bool,
+    has_screening: bool,
     goal: String,
     schedule: Vec<Row>,
     prompts: Vec<PromptRow>,
@@ -322,6 +327,10 @@ async fn page(
                 None => "未記録",
             },
             has_sex: sex.is_some(),
+            has_screening: loaded
+                .events
+                .iter()
+                .any(|e| matches!(e, PathwayEvent::Screening { .. })),
             goal: goal
                 .map(|g| format!("{g:.0} g/日"))
                 .unwrap_or_else(|| "未設定".into()),
@@ -575,6 +584,68 @@ async fn diary_csv(
                 ),
             ],
             bytes,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// The latest stored AUDIT screening as a FHIR R4 Bundle (`?form=audit-c` for AUDIT-C).
+async fn screening_fhir(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+    query: Result<
+        axum::extract::Query<std::collections::HashMap<String, String>>,
+        axum::extract::rejection::QueryRejection,
+    >,
+) -> Response {
+    let result = async {
+        let s = signed_in(&state, &headers, &remote).await?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let form = match query
+            .map(|q| q.0.get("form").cloned())
+            .map_err(|e| bad(e.body_text()))?
+            .as_deref()
+        {
+            None | Some("audit") => tsunagu_domain::fhir::Form::Audit,
+            Some("audit-c") => tsunagu_domain::fhir::Form::AuditC,
+            Some(other) => return Err(bad(format!("form: {other:?} is not audit or audit-c"))),
+        };
+        let loaded = load(&state, &s, id).await?;
+        let latest = loaded
+            .events
+            .iter()
+            .filter_map(|e| match e {
+                PathwayEvent::Screening { date, answers } => Some((*date, answers)),
+                _ => None,
+            })
+            .max_by_key(|(d, _)| *d)
+            .ok_or_else(|| AppError::NotFound("screening".into()))?;
+        let answers = AuditAnswers::parse(latest.1).map_err(bad)?;
+        // The screening day at 0:00 JST.
+        let at = latest
+            .0
+            .and_hms_opt(0, 0, 0)
+            .map(|t| (t - Duration::hours(9)).and_utc())
+            .ok_or_else(|| AppError::Internal("date".into()))?;
+        let bundle = tsunagu_domain::fhir::bundle(form, &answers, at);
+        let body =
+            serde_json::to_vec_pretty(&bundle).map_err(|e| AppError::Internal(e.to_string()))?;
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "application/fhir+json; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"audit-{id}.json\""),
+                ),
+            ],
+            body,
         )
             .into_response())
     }

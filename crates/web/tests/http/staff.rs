@@ -485,6 +485,22 @@ async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary(
         body.contains("<svg") && body.contains("目標 40 g") && body.contains("2026-11-19: 80.0 g")
     );
     assert!(body.contains("多量飲酒日"));
+    let (status, _, fhir) = h
+        .get(&format!("{alcohol}/audit-fhir.json?form=audit-c"), &me)
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let bundle: serde_json::Value = serde_json::from_str(&fhir).expect("JSON");
+    assert_eq!(bundle["entry"][2]["resource"]["valueInteger"], 12);
+    assert_eq!(
+        bundle["entry"][1]["resource"]["authored"],
+        "2026-04-30T15:00:00Z"
+    );
+    assert_eq!(
+        h.get(&format!("{alcohol}/audit-fhir.json?form=x"), &me)
+            .await
+            .0,
+        StatusCode::BAD_REQUEST
+    );
     let (status, headers, csv) = h.get(&format!("{alcohol}/diary.csv"), &me).await;
     assert_eq!(status, StatusCode::OK);
     assert!(headers[header::CONTENT_TYPE]
