@@ -23,6 +23,7 @@ pub mod hsds;
 pub mod ids;
 pub mod model;
 pub mod normalize;
+pub mod period;
 pub mod phone;
 pub mod prefecture;
 pub mod schedule;

@@ -191,3 +191,53 @@ mod tests {
         }
     }
 }
+
+/// Formats a date in 和暦 with the era's full name, 元年 for the first year:
+/// `2019-05-01` → `令和元年5月1日`. `None` before 明治.
+pub fn format(date: NaiveDate) -> Option<String> {
+    use chrono::Datelike;
+    let era = ERAS.iter().rev().find(|e| {
+        NaiveDate::from_ymd_opt(e.first.0, e.first.1, e.first.2).is_some_and(|f| date >= f)
+    })?;
+    let year = date.year() - era.first.0 + 1;
+    let y = if year == 1 {
+        "元".to_owned()
+    } else {
+        year.to_string()
+    };
+    Some(format!(
+        "{}{y}年{}月{}日",
+        era.names[0],
+        date.month(),
+        date.day()
+    ))
+}
+
+#[cfg(test)]
+mod format_tests {
+    use super::*;
+
+    #[test]
+    fn dates_format_in_their_era_with_gannen() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).expect("date");
+        assert_eq!(format(d(2019, 5, 1)).as_deref(), Some("令和元年5月1日"));
+        assert_eq!(format(d(2019, 4, 30)).as_deref(), Some("平成31年4月30日"));
+        assert_eq!(format(d(2026, 11, 21)).as_deref(), Some("令和8年11月21日"));
+        assert_eq!(format(d(1989, 1, 7)).as_deref(), Some("昭和64年1月7日"));
+        assert_eq!(format(d(1926, 12, 25)).as_deref(), Some("昭和元年12月25日"));
+        assert_eq!(format(d(1800, 1, 1)), None);
+        for day in [
+            d(1970, 9, 17),
+            d(1992, 9, 1),
+            d(2019, 5, 1),
+            d(2026, 11, 21),
+        ] {
+            let text = format(day).expect("formats");
+            assert_eq!(
+                parse(&text).map(|w| w.iso()),
+                Ok(day.format("%Y-%m-%d").to_string()),
+                "{text}"
+            );
+        }
+    }
+}

@@ -166,3 +166,50 @@ mod alcohol_properties {
         }
     }
 }
+
+// --- legal periods ---------------------------------------------------------------------------
+
+mod period_properties {
+    use chrono::{Datelike, Duration, NaiveDate};
+    use proptest::prelude::*;
+    use tsunagu_domain::period::*;
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..40_000)
+            .prop_map(|n| NaiveDate::from_ymd_opt(1990, 1, 1).expect("date") + Duration::days(n))
+    }
+
+    proptest! {
+        #[test]
+        fn day_and_week_periods_end_exactly_n_days_after_the_event(e in date(), n in 1u32..400) {
+            prop_assert_eq!(last_day(e, n, Unit::Days, FirstDay::Excluded), Some(e + Duration::days(i64::from(n))));
+            prop_assert_eq!(last_day(e, n, Unit::Days, FirstDay::Included), Some(e + Duration::days(i64::from(n) - 1)));
+            prop_assert_eq!(last_day(e, n, Unit::Weeks, FirstDay::Excluded), Some(e + Duration::weeks(i64::from(n))));
+        }
+
+        #[test]
+        fn month_periods_end_the_day_before_the_corresponding_day_or_at_the_month_end(e in date(), n in 1u32..60) {
+            let d0 = start_day(e, FirstDay::Excluded);
+            let last = last_day(e, n, Unit::Months, FirstDay::Excluded).expect("in range");
+            let next = last + Duration::days(1);
+            prop_assert!(next.day() == d0.day() || (last == end_of_month(last) && d0.day() > last.day()), "{e} +{n}m -> {last}");
+            let months_apart = (last.year() - d0.year()) * 12 + last.month() as i32 - d0.month() as i32;
+            prop_assert!(months_apart == n as i32 || months_apart == n as i32 - 1);
+            let longer = last_day(e, n + 1, Unit::Months, FirstDay::Excluded).expect("in range");
+            prop_assert!(longer > last);
+            prop_assert_eq!(last_day(e, n, Unit::Years, FirstDay::Excluded), last_day(e, n * 12, Unit::Months, FirstDay::Excluded));
+        }
+
+        #[test]
+        fn hour_periods_are_exact(e in date(), minutes in 0u32..1440, h in 1i64..200) {
+            let at = e.and_hms_opt(minutes / 60, minutes % 60, 0).expect("time");
+            prop_assert_eq!(after_hours(at, h).map(|t| t - at), Some(Duration::hours(h)));
+        }
+
+        #[test]
+        fn extended_deadlines_land_on_an_open_day_never_earlier(e in date()) {
+            let x = extend_past_closed_days(e);
+            prop_assert!(x >= e && closed_day(x).is_none() && (x - e).num_days() < 10);
+        }
+    }
+}
