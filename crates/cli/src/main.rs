@@ -20,6 +20,7 @@ use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 mod alcohol;
 mod bench;
 mod bench_writes;
+mod deadlines;
 mod records;
 
 #[derive(Parser, Debug)]
@@ -101,6 +102,16 @@ enum Command {
         json: bool,
         #[command(flatten)]
         store: StoreArgs,
+    },
+    /// Legal deadlines: reads {"events": [...]} on stdin, prints the obligations with their
+    /// basis; an unlawful or impossible event exits 2 naming the rule.
+    Deadlines {
+        /// Read the events from this file instead of standard input.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Alcohol self-check tools: grams, risk level, pathway schedule, presets.
     Alcohol {
@@ -295,7 +306,26 @@ enum Format {
     Csv,
 }
 
+/// A reader that closes the pipe early (`tsunagu search … | head`) makes `println!` panic with
+/// "Broken pipe". That is not an error of ours: stop quietly, as other Unix tools do.
+fn quiet_on_broken_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let text = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if text.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
+}
+
 fn main() -> ExitCode {
+    quiet_on_broken_pipe();
     let cli = Cli::parse();
     let level = if matches!(cli.command, Command::Serve { .. }) {
         "info"
@@ -372,6 +402,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
         },
         Command::Alcohol { action } => alcohol::alcohol(action),
+        Command::Deadlines { file, json } => deadlines::run(file, json),
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(a) => records::backup(a).await,
         Command::Restore(a) => records::restore(a).await,

@@ -683,3 +683,83 @@ fn alcohol_grams_and_risk_level_follow_the_manual() {
     assert_eq!(s["schedule"][0]["due"], "2026-11-30");
     assert_eq!(s["schedule"][3]["step"], "stop_review_12m");
 }
+
+// --- deadlines ------------------------------------------------------------------------------
+
+#[test]
+fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
+    let dir = data_dir();
+    let input = r#"{"events": [
+        {"type": "medical_protection_admission", "at": "2026-11-02", "consent_by": "support_obligor"},
+        {"type": "urgent_admission", "at": "2026-11-20T23:00", "by": "specified_physician"},
+        {"type": "medical_protection_discharge", "at": "2026-11-12"}
+    ]}"#;
+    let v = json(&ok(&tsunagu_stdin(&dir, &["deadlines", "--json"], input)));
+    let got: Vec<(String, String, String)> = v["obligations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|o| {
+            (
+                o["obligation"].as_str().unwrap_or("").to_owned(),
+                o["due"].as_str().unwrap_or("").to_owned(),
+                o["basis"]["source"].as_str().unwrap_or("").to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got[0],
+        (
+            "admission_notice".into(),
+            "2026-11-12".into(),
+            "004_d9518c60032bdf29.txt:4893".into()
+        )
+    );
+    assert_eq!(got[1].0, "guardian_appointment_deadline");
+    assert_eq!(
+        got[3],
+        (
+            "hold_expires".into(),
+            "2026-11-21T11:00:00".into(),
+            "004_d9518c60032bdf29.txt:4906".into()
+        )
+    );
+    assert_eq!(
+        (got[4].0.as_str(), got[4].1.as_str()),
+        ("discharge_notice", "2026-11-24"),
+        "moved past Sunday and 勤労感謝の日"
+    );
+    assert!(v["obligations"][0]["basis"]["law"]
+        .as_str()
+        .is_some_and(|l| l.contains("第33条")));
+    let refusals = [
+        (
+            r#"{"events":[{"type":"involuntary_admission","at":"2026-11-20","examinations":[{"by":"designated_physician","finding":"admission_needed"},{"by":"designated_physician","finding":"not_needed"}]}]}"#,
+            "involuntary_admission_two_designated_physicians",
+        ),
+        (
+            r#"{"events":[{"type":"seclusion","at":"2026-11-20T10:00","ordered_by":"physician","hours":13}]}"#,
+            "seclusion_over_12_hours_needs_designated_physician",
+        ),
+        (
+            r#"{"events":[{"type":"restriction","at":"2026-11-20","kind":"phone","with":"lawyer"}]}"#,
+            "calls_with_lawyer_or_authorities_cannot_be_restricted",
+        ),
+        (
+            r#"{"events":[{"type":"voluntary_admission","at":"2026-02-30"}]}"#,
+            "input",
+        ),
+        (
+            r#"{"events":[{"type":"voluntary_admission","at":"2026-02-01","colour":"blue"}]}"#,
+            "input",
+        ),
+    ];
+    for (input, rule) in refusals {
+        let out = tsunagu_stdin(&dir, &["deadlines", "--json"], input);
+        assert_eq!(out.status.code(), Some(2), "{input}");
+        let v = json(&String::from_utf8_lossy(&out.stdout));
+        assert_eq!(v["error"]["rule"], rule, "{input}");
+    }
+    let out = tsunagu_stdin(&dir, &["deadlines"], "not json");
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not JSON"));
+}

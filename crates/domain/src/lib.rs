@@ -17,6 +17,7 @@ pub mod codes;
 pub mod consent;
 pub mod csvfmt;
 pub mod dataset;
+pub mod deadlines;
 pub mod fhir;
 pub mod handbook;
 pub mod hsds;

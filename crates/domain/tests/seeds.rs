@@ -405,3 +405,120 @@ mod alcohol_citations {
         }
     }
 }
+
+// --- the deadline rules cite the lines that state them -----------------------------------------
+
+mod deadline_citations {
+    use super::seed;
+    use tsunagu_domain::deadlines::{obligations, At, Event, HANDBOOK, RULES};
+
+    fn cited(text: &str, source: &str) -> String {
+        let (file, lines) = source.split_once(':').expect("file:lines");
+        assert_eq!(file, HANDBOOK);
+        let (from, to) = match lines.split_once('-') {
+            Some((a, b)) => (
+                a.parse::<usize>().expect("line"),
+                b.parse::<usize>().expect("line"),
+            ),
+            None => (lines.parse().expect("line"), lines.parse().expect("line")),
+        };
+        text.lines()
+            .skip(from - 1)
+            .take(to - from + 1)
+            .collect::<Vec<_>>()
+            .join("")
+    }
+
+    #[test]
+    fn every_timed_rule_cites_a_line_that_states_its_period() {
+        let Some(text) = seed(HANDBOOK) else { return };
+        for r in RULES {
+            let needle = match (r.obligation, r.length) {
+                ("reconsent_due", _) => "1年経過時及び以後2年ごと",
+                ("admission_notice" | "discharge_notice", _) => "10日以内",
+                ("guardian_appointment_deadline", _) => "4週間を限り",
+                ("notice_deferral_limit", _) => "4週間を経過する日",
+                (_, tsunagu_domain::deadlines::Length::Hours(72)) => "72時間",
+                (_, tsunagu_domain::deadlines::Length::Hours(12)) => "12時間を限り",
+                other => panic!("no needle for {other:?}"),
+            };
+            let at = cited(&text, r.basis.source);
+            assert!(
+                at.contains(needle),
+                "{} ({}): {needle:?} not at {}",
+                r.obligation,
+                r.event,
+                r.basis.source
+            );
+        }
+    }
+
+    #[test]
+    fn every_refusal_cites_a_line_that_states_its_prohibition() {
+        let Some(text) = seed(HANDBOOK) else { return };
+        let e = |kind: &str, fields: &[(&str, &str)], exams: &[(&str, &str)]| Event {
+            kind: kind.into(),
+            at: At::parse("2026-11-20T10:00").expect("valid"),
+            fields: fields
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+            examinations: exams
+                .iter()
+                .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
+                .collect(),
+        };
+        let cases = [
+            (
+                e(
+                    "involuntary_admission",
+                    &[],
+                    &[("designated_physician", "admission_needed")],
+                ),
+                "結果が一致",
+            ),
+            (
+                e(
+                    "seclusion",
+                    &[("ordered_by", "physician"), ("hours", "13")],
+                    &[],
+                ),
+                "12時間を超えるもの",
+            ),
+            (
+                e("restraint", &[("ordered_by", "physician")], &[]),
+                "身体的拘束",
+            ),
+            (
+                e(
+                    "restriction",
+                    &[("kind", "letters"), ("with", "family")],
+                    &[],
+                ),
+                "信書の発受の制限",
+            ),
+            (
+                e("restriction", &[("kind", "phone"), ("with", "lawyer")], &[]),
+                "弁護士との電話の制限",
+            ),
+            (
+                e(
+                    "restriction",
+                    &[("kind", "visit"), ("with", "authorities")],
+                    &[],
+                ),
+                "弁護士及び",
+            ),
+        ];
+        for (event, needle) in cases {
+            let refusal = obligations(&event).expect_err("refused");
+            let basis = refusal.basis.expect("a legal basis");
+            assert!(
+                cited(&text, basis.source).contains(needle),
+                "{}: {needle:?} not at {}",
+                refusal.rule,
+                basis.source
+            );
+        }
+    }
+}
