@@ -439,15 +439,13 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
                 ));
             }
         }
-        "restraint" => {
-            if e.field("ordered_by") != Some("designated_physician") {
-                return Err(refuse(
-                    "restraint_needs_designated_physician",
-                    "身体的拘束は指定医が必要と認めなければ行えない",
-                    "精神保健福祉法第36条第3項・厚生省告示第129号2",
-                    "004_d9518c60032bdf29.txt:8513",
-                ));
-            }
+        "restraint" if e.field("ordered_by") != Some("designated_physician") => {
+            return Err(refuse(
+                "restraint_needs_designated_physician",
+                "身体的拘束は指定医が必要と認めなければ行えない",
+                "精神保健福祉法第36条第3項・厚生省告示第129号2",
+                "004_d9518c60032bdf29.txt:8513",
+            ));
         }
         "restriction" => {
             let kind = e.field("kind").unwrap_or("");
