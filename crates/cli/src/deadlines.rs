@@ -27,10 +27,11 @@ fn event_of(i: usize, v: &serde_json::Value) -> Result<Event, Refusal> {
         .and_then(|t| t.as_str())
         .ok_or_else(|| bad("\"at\" is required".into()))?;
     let at = At::parse(at).map_err(|r| bad(r.message))?;
-    let allowed: &[&str] = EVENT_TYPES
+    let (required, optional): (&[&str], &[&str]) = EVENT_TYPES
         .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or(&[], |(_, f)| *f);
+        .find(|(k, _, _)| *k == kind)
+        .map_or((&[], &[]), |(_, r, o)| (*r, *o));
+    let allowed: Vec<&str> = required.iter().chain(optional).copied().collect();
     let mut fields = Vec::new();
     let mut examinations = Vec::new();
     for (k, v) in obj {
@@ -58,11 +59,12 @@ fn event_of(i: usize, v: &serde_json::Value) -> Result<Event, Refusal> {
                 let text = match v {
                     serde_json::Value::String(s) => s.clone(),
                     serde_json::Value::Number(n) => n.to_string(),
-                    _ => return Err(bad(format!("{name} must be text or a number"))),
+                    serde_json::Value::Bool(b) => b.to_string(),
+                    _ => return Err(bad(format!("{name} must be text, a number or true/false"))),
                 };
                 fields.push((name.to_owned(), text));
             }
-            other if EVENT_TYPES.iter().any(|(k, _)| *k == kind) => {
+            other if EVENT_TYPES.iter().any(|(k, _, _)| *k == kind) => {
                 return Err(bad(format!("unknown field {other:?} for {kind}")));
             }
             _ => {}

@@ -760,6 +760,44 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
         let v = json(&String::from_utf8_lossy(&out.stdout));
         assert_eq!(v["error"]["rule"], rule, "{input}");
     }
+    // 手帳, appeals and 医療観察法 events; booleans are accepted as JSON booleans.
+    let more = r#"{"events": [
+        {"type": "notebook_application_received", "at": "2026-11-20", "route": "pension"},
+        {"type": "notebook_holder_moved", "at": "2026-11-02", "within_prefecture": true},
+        {"type": "decision_notified", "at": "2026-11-20"},
+        {"type": "outpatient_treatment_order", "at": "2026-11-20"}
+    ]}"#;
+    let v = json(&ok(&tsunagu_stdin(&dir, &["deadlines", "--json"], more)));
+    let dues: Vec<(&str, &str)> = v["obligations"]
+        .as_array()
+        .expect("list")
+        .iter()
+        .map(|o| {
+            (
+                o["obligation"].as_str().unwrap_or(""),
+                o["due"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        dues,
+        [
+            ("notebook_expiry", "2028-11-30"),
+            ("notebook_renewal_window_opens", "2028-08-30"),
+            ("notebook_change_notice", "2026-12-02"),
+            ("objection_deadline", "2027-01-19"),
+            ("lawsuit_deadline", "2027-05-20"),
+            ("outpatient_period_end", "2029-11-19"),
+            ("outpatient_period_max_end", "2031-11-19"),
+        ]
+    );
+    let early = r#"{"events":[{"type":"notebook_application_received","at":"2026-11-20","route":"certificate","first_visit":"2026-08-01","certificate_date":"2026-11-01"}]}"#;
+    let out = tsunagu_stdin(&dir, &["deadlines", "--json"], early);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json(&String::from_utf8_lossy(&out.stdout))["error"]["rule"],
+        "certificate_before_six_months"
+    );
     let out = tsunagu_stdin(&dir, &["deadlines"], "not json");
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not JSON"));
 }

@@ -13,8 +13,9 @@
 //! toward an administrative body); limits on holding a patient never move (a patient's liberty
 //! does not wait for Monday). Either way a closed last day is flagged.
 //!
-//! This covers the admission procedures and the restrictions. 手帳, 自立支援医療, appeals,
-//! 医療観察法 and the periodic reports are not in the table yet.
+//! This covers the admission procedures, the restrictions, the 手帳's expiry, renewal window,
+//! grade change and moves, appeals as the handbook's 教示 words them, and the 医療観察法
+//! periods. 自立支援医療, the periodic reports and the 審査会 panel are not in the table yet.
 
 use crate::period::{after_hours, closed_day, extend_past_closed_days, last_day, FirstDay, Unit};
 use chrono::{NaiveDate, NaiveDateTime};
@@ -56,6 +57,24 @@ pub enum Length {
         unit: Unit,
         /// How the first day counts.
         first: FirstDay,
+    },
+    /// The last day of the month in which a calendar period ends (「…が経過する日の属する月の
+    /// 末日」).
+    MonthEnd {
+        /// How many.
+        n: u32,
+        /// Of what.
+        unit: Unit,
+        /// How the first day counts.
+        first: FirstDay,
+    },
+    /// `months` calendar months before another obligation of the same event (listed earlier),
+    /// the day number kept or, when the month is shorter, its last day.
+    MonthsBefore {
+        /// How many months.
+        months: u32,
+        /// The obligation counted back from.
+        of: &'static str,
     },
 }
 
@@ -235,20 +254,160 @@ pub const RULES: &[Rule] = &[
         },
         meaning: "特定医師の診察による応急入院は12時間まで。",
     },
+    // --- 精神障害者保健福祉手帳 ---------------------------------------------------------------
+    Rule {
+        event: "notebook_application_received",
+        when: None,
+        obligation: "notebook_expiry",
+        length: Length::MonthEnd { n: 2, unit: Unit::Years, first: FirstDay::Excluded },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis {
+            law: "精神障害者保健福祉手帳制度実施要領 第二 3(2)（交付日は市町村長の受理日）",
+            source: "004_d9518c60032bdf29.txt:19011",
+        },
+        meaning: "手帳の有効期限は、交付日（市町村長が申請を受理した日）から2年が経過する日の属する月の末日。",
+    },
+    Rule {
+        event: "notebook_application_received",
+        when: None,
+        obligation: "notebook_renewal_window_opens",
+        length: Length::MonthsBefore { months: 3, of: "notebook_expiry" },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "精神保健福祉法施行規則第28条第2項", source: "004_d9518c60032bdf29.txt:6625" },
+        meaning: "更新の申請は、有効期限の3か月前からできる（期限後も申請できる）。",
+    },
+    Rule {
+        event: "notebook_grade_change_decided",
+        when: None,
+        obligation: "notebook_expiry",
+        length: Length::MonthEnd { n: 2, unit: Unit::Years, first: FirstDay::Excluded },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis {
+            law: "精神障害者保健福祉手帳制度実施要領 第三（障害等級の変更）",
+            source: "004_d9518c60032bdf29.txt:19105",
+        },
+        meaning: "等級変更で交付し直す手帳の有効期限は、変更決定の日から2年が経過する日の属する月の末日（番号と交付日は変わらない）。",
+    },
+    Rule {
+        event: "notebook_grade_change_decided",
+        when: None,
+        obligation: "notebook_renewal_window_opens",
+        length: Length::MonthsBefore { months: 3, of: "notebook_expiry" },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "精神保健福祉法施行規則第28条第2項", source: "004_d9518c60032bdf29.txt:6625" },
+        meaning: "更新の申請は、有効期限の3か月前からできる。",
+    },
+    Rule {
+        event: "notebook_holder_moved",
+        when: Some(("within_prefecture", "true")),
+        obligation: "notebook_change_notice",
+        length: days(30),
+        on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        basis: Basis { law: "精神保健福祉法施行令第7条第2項", source: "004_d9518c60032bdf29.txt:5866" },
+        meaning: "同じ都道府県の中で転居（または氏名変更）したら、30日以内に手帳を添えて市町村長経由で届け出る。",
+    },
+    Rule {
+        event: "notebook_holder_moved",
+        when: Some(("within_prefecture", "false")),
+        obligation: "notebook_change_notice",
+        length: days(30),
+        on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        basis: Basis { law: "精神保健福祉法施行令第7条第4項", source: "004_d9518c60032bdf29.txt:5870" },
+        meaning: "他の都道府県に転居したら、30日以内に新しい居住地の市町村長経由で新しい知事に届け出る（新しい手帳と引き換え）。",
+    },
+    // --- 不服申立て（処分の教示のとおり）-----------------------------------------------------
+    Rule {
+        event: "decision_notified",
+        when: None,
+        obligation: "objection_deadline",
+        length: days(60),
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "行政不服審査法による審査請求（処分の教示文）", source: "004_d9518c60032bdf29.txt:15209" },
+        meaning: "処分に不服があれば、通知を受けた日の翌日から起算して60日以内に審査請求できる。",
+    },
+    Rule {
+        event: "decision_notified",
+        when: None,
+        obligation: "lawsuit_deadline",
+        length: Length::Calendar { n: 6, unit: Unit::Months, first: FirstDay::Excluded },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "行政事件訴訟法による取消訴訟（処分の教示文）", source: "004_d9518c60032bdf29.txt:15210" },
+        meaning: "取消しの訴えは通知を受けた日の翌日から起算して6か月以内。ただし処分の日の翌日から起算して1年を経過すると起こせない。",
+    },
+    // --- 医療観察法 ---------------------------------------------------------------------------
+    Rule {
+        event: "assessment_admission_order_executed",
+        when: None,
+        obligation: "assessment_admission_end",
+        length: Length::Calendar { n: 2, unit: Unit::Months, first: FirstDay::Included },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "医療観察法第34条第3項", source: "004_d9518c60032bdf29.txt:9034" },
+        // The seed prints 「2月を超えないことができない」 (004:9034), a garbled double negative;
+        // decision: read as 「2月を超えることができない」, which its proviso (extension of at
+        // most 1 month) only makes sense with.
+        meaning: "鑑定入院は命令が執行された日から起算して2か月まで。",
+    },
+    Rule {
+        event: "assessment_admission_order_executed",
+        when: None,
+        obligation: "assessment_admission_max_end",
+        length: Length::Calendar { n: 3, unit: Unit::Months, first: FirstDay::Included },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "医療観察法第34条第3項ただし書", source: "004_d9518c60032bdf29.txt:9034" },
+        meaning: "裁判所の決定で延長しても、通じて1か月まで（合わせて3か月）。",
+    },
+    Rule {
+        event: "outpatient_treatment_order",
+        when: None,
+        obligation: "outpatient_period_end",
+        length: Length::Calendar { n: 3, unit: Unit::Years, first: FirstDay::Included },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "医療観察法第44条", source: "004_d9518c60032bdf29.txt:9129" },
+        meaning: "入院によらない医療（通院）の期間は決定の日から起算して3年間。",
+    },
+    Rule {
+        event: "outpatient_treatment_order",
+        when: None,
+        obligation: "outpatient_period_max_end",
+        length: Length::Calendar { n: 5, unit: Unit::Years, first: FirstDay::Included },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "医療観察法第44条ただし書", source: "004_d9518c60032bdf29.txt:9129" },
+        meaning: "裁判所は通じて2年を超えない範囲で延長できる（合わせて5年）。",
+    },
+    Rule {
+        event: "inpatient_treatment_order",
+        when: None,
+        obligation: "continuation_application_due",
+        length: Length::Calendar { n: 6, unit: Unit::Months, first: FirstDay::Included },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis { law: "医療観察法第49条第2項", source: "004_d9518c60032bdf29.txt:9178" },
+        meaning: "入院を続ける必要があれば、決定の日から起算して6か月が経過する日までに地方裁判所へ入院継続の確認を申し立てる（無断退去や身柄拘束の間は期間が止まる）。",
+    },
 ];
 
-/// Event types the engine knows, with the fields each needs.
-pub const EVENT_TYPES: &[(&str, &[&str])] = &[
-    ("voluntary_admission", &[]),
-    ("voluntary_discharge_hold", &["by"]),
-    ("involuntary_admission", &["examinations"]),
-    ("emergency_involuntary_admission", &[]),
-    ("medical_protection_admission", &["consent_by"]),
-    ("medical_protection_discharge", &[]),
-    ("urgent_admission", &["by"]),
-    ("seclusion", &["ordered_by", "hours"]),
-    ("restraint", &["ordered_by"]),
-    ("restriction", &["kind", "with"]),
+/// Event types the engine knows: the fields each needs, and those it may have.
+pub const EVENT_TYPES: &[(&str, &[&str], &[&str])] = &[
+    ("voluntary_admission", &[], &[]),
+    ("voluntary_discharge_hold", &["by"], &[]),
+    ("involuntary_admission", &["examinations"], &[]),
+    ("emergency_involuntary_admission", &[], &[]),
+    ("medical_protection_admission", &["consent_by"], &[]),
+    ("medical_protection_discharge", &[], &[]),
+    ("urgent_admission", &["by"], &[]),
+    ("seclusion", &["ordered_by", "hours"], &[]),
+    ("restraint", &["ordered_by"], &[]),
+    ("restriction", &["kind", "with"], &[]),
+    (
+        "notebook_application_received",
+        &["route"],
+        &["first_visit", "certificate_date", "pension_grade"],
+    ),
+    ("notebook_grade_change_decided", &[], &[]),
+    ("notebook_holder_moved", &["within_prefecture"], &[]),
+    ("decision_notified", &[], &["decided"]),
+    ("assessment_admission_order_executed", &[], &[]),
+    ("outpatient_treatment_order", &[], &[]),
+    ("inpatient_treatment_order", &[], &[]),
 ];
 
 /// When an event happened: a day, or a day and time.
@@ -373,8 +532,8 @@ fn field_error(message: String) -> Refusal {
 
 /// Checks an event against the rules that forbid it, and its required fields.
 pub fn check(e: &Event) -> Result<(), Refusal> {
-    let Some((_, required)) = EVENT_TYPES.iter().find(|(k, _)| *k == e.kind) else {
-        let known: Vec<&str> = EVENT_TYPES.iter().map(|(k, _)| *k).collect();
+    let Some((_, required, _)) = EVENT_TYPES.iter().find(|(k, _, _)| *k == e.kind) else {
+        let known: Vec<&str> = EVENT_TYPES.iter().map(|(k, _, _)| *k).collect();
         return Err(field_error(format!(
             "unknown event type {:?}; known: {}",
             e.kind,
@@ -402,6 +561,20 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
     one_of("by", &["designated_physician", "specified_physician"])?;
     one_of("consent_by", &["guardian", "support_obligor"])?;
     one_of("ordered_by", &["designated_physician", "physician"])?;
+    one_of("route", &["certificate", "pension"])?;
+    one_of("within_prefecture", &["true", "false"])?;
+    let date_field = |name: &str| -> Result<Option<NaiveDate>, Refusal> {
+        e.field(name)
+            .map(|v| {
+                NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| {
+                    field_error(format!(
+                        "{}: {name} {v:?} is not a date that exists",
+                        e.kind
+                    ))
+                })
+            })
+            .transpose()
+    };
     match e.kind.as_str() {
         "involuntary_admission" => {
             let agreeing = e
@@ -419,6 +592,32 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
                     "精神保健福祉法第29条第2項",
                     "004_d9518c60032bdf29.txt:4818",
                 ));
+            }
+        }
+        "notebook_application_received" if e.field("route") == Some("certificate") => {
+            let (Some(first_visit), Some(certificate)) =
+                (date_field("first_visit")?, date_field("certificate_date")?)
+            else {
+                return Err(field_error("notebook_application_received: a certificate route needs first_visit and certificate_date".into()));
+            };
+            let valid_from = certificate_valid_from(first_visit)
+                .ok_or_else(|| field_error("date out of range".into()))?;
+            if certificate < valid_from {
+                return Err(refuse(
+                    "certificate_before_six_months",
+                    format!("診断書は初診日（{first_visit}）から起算して6か月を経過した日（{valid_from}）以後のものに限る（この診断書は {certificate}）"),
+                    "精神保健福祉法施行規則第23条第1項第1号",
+                    "004_d9518c60032bdf29.txt:6589",
+                ));
+            }
+        }
+        "decision_notified" => {
+            if let Some(decided) = date_field("decided")? {
+                if decided > e.at.date() {
+                    return Err(field_error(
+                        "decision_notified: the decision cannot come after its notice".into(),
+                    ));
+                }
             }
         }
         "seclusion" => {
@@ -489,6 +688,13 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// The first day a 手帳 certificate may be dated: the day after the 6 months counted from the
+/// first visit (「初めて医師の診療を受けた日から起算して6月を経過した日以後」, 004:6589).
+/// Decision: 「経過した日」 is the day after the period's last day.
+pub fn certificate_valid_from(first_visit: NaiveDate) -> Option<NaiveDate> {
+    last_day(first_visit, 6, Unit::Months, FirstDay::Included).and_then(|d| d.succ_opt())
+}
+
 /// The obligations an event creates, or the rule it breaks.
 pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
     check(e)?;
@@ -518,9 +724,35 @@ pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
                     closed_day: None,
                 }
             }
-            Length::Calendar { n, unit, first } => {
-                let nominal = last_day(e.at.date(), n, unit, first)
-                    .ok_or_else(|| field_error("date out of range".into()))?;
+            Length::Calendar { .. } | Length::MonthEnd { .. } | Length::MonthsBefore { .. } => {
+                let nominal = match r.length {
+                    Length::Calendar { n, unit, first } => last_day(e.at.date(), n, unit, first),
+                    Length::MonthEnd { n, unit, first } => {
+                        last_day(e.at.date(), n, unit, first).map(crate::period::end_of_month)
+                    }
+                    Length::MonthsBefore { months, of } => out
+                        .iter()
+                        .find(|o: &&Obligation| o.obligation == of)
+                        .and_then(|o| match o.due {
+                            Due::Date(d) => d.checked_sub_months(chrono::Months::new(months)),
+                            Due::DateTime(t) => {
+                                t.date().checked_sub_months(chrono::Months::new(months))
+                            }
+                        }),
+                    Length::Hours(_) => None,
+                }
+                .ok_or_else(|| field_error("date out of range".into()))?;
+                // 取消訴訟: never after 1 year from the day after the decision (004:15210).
+                let nominal = if r.obligation == "lawsuit_deadline" {
+                    let decided = e
+                        .field("decided")
+                        .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                        .unwrap_or(e.at.date());
+                    last_day(decided, 1, Unit::Years, FirstDay::Excluded)
+                        .map_or(nominal, |cap| nominal.min(cap))
+                } else {
+                    nominal
+                };
                 let closed = closed_day(nominal);
                 let (due, moved_from) = match (r.on_closed_day, &closed) {
                     (OnClosedDay::MovesToNextOpenDay, Some(_)) => {
@@ -676,6 +908,120 @@ mod tests {
                 ("reconsent_due", "2027-04-01".to_owned()),
                 ("reconsent_due", "2029-04-01".to_owned())
             ]
+        );
+    }
+
+    #[test]
+    fn the_notebook_expires_at_a_month_end_two_years_on_and_renewal_opens_three_months_before() {
+        let e = ev(
+            "notebook_application_received",
+            "2026-11-20",
+            &[("route", "pension")],
+        );
+        assert_eq!(
+            dues(&e),
+            [
+                ("notebook_expiry", "2028-11-30".to_owned()),
+                ("notebook_renewal_window_opens", "2028-08-30".to_owned())
+            ]
+        );
+        let e = ev("notebook_grade_change_decided", "2026-05-31", &[]);
+        assert_eq!(
+            dues(&e),
+            [
+                ("notebook_expiry", "2028-05-31".to_owned()),
+                ("notebook_renewal_window_opens", "2028-02-29".to_owned())
+            ]
+        );
+        let moved = ev(
+            "notebook_holder_moved",
+            "2026-11-02",
+            &[("within_prefecture", "false")],
+        );
+        assert_eq!(
+            dues(&moved),
+            [("notebook_change_notice", "2026-12-02".to_owned())]
+        );
+    }
+
+    #[test]
+    fn the_certificate_must_be_six_months_after_the_first_visit() {
+        let mut e = ev(
+            "notebook_application_received",
+            "2026-11-20",
+            &[
+                ("route", "certificate"),
+                ("first_visit", "2026-05-10"),
+                ("certificate_date", "2026-11-09"),
+            ],
+        );
+        assert_eq!(
+            obligations(&e).map_err(|r| r.rule),
+            Err("certificate_before_six_months")
+        );
+        e.fields[2].1 = "2026-11-10".into();
+        assert!(
+            obligations(&e).is_ok(),
+            "5-10 counted: the 6 months end 11-09, valid from 11-10"
+        );
+        e.fields.truncate(1);
+        assert!(
+            obligations(&e).is_err(),
+            "the certificate route needs its dates"
+        );
+    }
+
+    #[test]
+    fn appeals_run_60_days_and_6_months_capped_at_a_year_from_the_decision() {
+        let e = ev("decision_notified", "2026-11-20", &[]);
+        assert_eq!(
+            dues(&e),
+            [
+                ("objection_deadline", "2027-01-19".to_owned()),
+                ("lawsuit_deadline", "2027-05-20".to_owned())
+            ]
+        );
+        let late = ev(
+            "decision_notified",
+            "2027-10-01",
+            &[("decided", "2026-12-01")],
+        );
+        assert_eq!(
+            dues(&late)[1],
+            ("lawsuit_deadline", "2027-12-01".to_owned()),
+            "a year from the day after the decision"
+        );
+        assert!(obligations(&ev(
+            "decision_notified",
+            "2026-11-20",
+            &[("decided", "2026-12-01")]
+        ))
+        .is_err());
+    }
+
+    #[test]
+    fn forensic_periods_count_from_the_day_of_the_order() {
+        assert_eq!(
+            dues(&ev(
+                "assessment_admission_order_executed",
+                "2026-11-20",
+                &[]
+            )),
+            [
+                ("assessment_admission_end", "2027-01-19".to_owned()),
+                ("assessment_admission_max_end", "2027-02-19".to_owned())
+            ]
+        );
+        assert_eq!(
+            dues(&ev("outpatient_treatment_order", "2026-11-20", &[])),
+            [
+                ("outpatient_period_end", "2029-11-19".to_owned()),
+                ("outpatient_period_max_end", "2031-11-19".to_owned())
+            ]
+        );
+        assert_eq!(
+            dues(&ev("inpatient_treatment_order", "2026-11-20", &[])),
+            [("continuation_application_due", "2027-05-19".to_owned())]
         );
     }
 

@@ -440,6 +440,16 @@ mod deadline_citations {
                 ("notice_deferral_limit", _) => "4週間を経過する日",
                 (_, tsunagu_domain::deadlines::Length::Hours(72)) => "72時間",
                 (_, tsunagu_domain::deadlines::Length::Hours(12)) => "12時間を限り",
+                ("notebook_expiry", _) => "2年が経過する日の属する月の末日",
+                ("notebook_renewal_window_opens", _) => "3月前から",
+                ("notebook_change_notice", _) => "30日以内",
+                ("objection_deadline", _) => "60日以内",
+                ("lawsuit_deadline", _) => "6か月以内",
+                ("assessment_admission_end", _) => "2月を超え",
+                ("assessment_admission_max_end", _) => "1月を超えない範囲",
+                ("outpatient_period_end", _) => "3年間",
+                ("outpatient_period_max_end", _) => "2年を超えない範囲",
+                ("continuation_application_due", _) => "6月が経過する日までに",
                 other => panic!("no needle for {other:?}"),
             };
             let at = cited(&text, r.basis.source);
@@ -508,6 +518,18 @@ mod deadline_citations {
                     &[],
                 ),
                 "弁護士及び",
+            ),
+            (
+                e(
+                    "notebook_application_received",
+                    &[
+                        ("route", "certificate"),
+                        ("first_visit", "2026-05-10"),
+                        ("certificate_date", "2026-06-01"),
+                    ],
+                    &[],
+                ),
+                "6月を経過した日以後",
             ),
         ];
         for (event, needle) in cases {
