@@ -68,6 +68,14 @@ pub enum Length {
         /// How the first day counts.
         first: FirstDay,
     },
+    /// The last month-end day within a period that starts on the event's day
+    /// (「始期から1年以内の日で月の末日たる日」).
+    MonthEndWithin {
+        /// How many.
+        n: u32,
+        /// Of what.
+        unit: Unit,
+    },
     /// `months` calendar months before another obligation of the same event (listed earlier),
     /// the day number kept or, when the month is shorter, its last day.
     MonthsBefore {
@@ -315,6 +323,31 @@ pub const RULES: &[Rule] = &[
         basis: Basis { law: "精神保健福祉法施行令第7条第4項", source: "004_d9518c60032bdf29.txt:5870" },
         meaning: "他の都道府県に転居したら、30日以内に新しい居住地の市町村長経由で新しい知事に届け出る（新しい手帳と引き換え）。",
     },
+    // --- 自立支援医療（精神通院医療）-----------------------------------------------------------
+    Rule {
+        event: "outpatient_support_application_received",
+        when: None,
+        obligation: "support_validity_end",
+        length: Length::MonthEndWithin { n: 1, unit: Unit::Years },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis {
+            law: "自立支援医療（精神通院医療）の支給認定の実施について（受給者証の有効期間）",
+            source: "004_d9518c60032bdf29.txt:20890",
+        },
+        meaning: "新規の支給認定は、市町村が申請を受理した日を始期とし、始期から1年以内の日で月の末日たる日を終期とする。",
+    },
+    Rule {
+        event: "outpatient_support_application_received",
+        when: None,
+        obligation: "support_renewal_window_opens",
+        length: Length::MonthsBefore { months: 3, of: "support_validity_end" },
+        on_closed_day: OnClosedDay::Stays,
+        basis: Basis {
+            law: "自立支援医療（精神通院医療）の支給認定の実施について（継続の申請）",
+            source: "004_d9518c60032bdf29.txt:20864",
+        },
+        meaning: "継続の申請は、有効期間の終わる日の概ね3か月前からできる。",
+    },
     // --- 不服申立て（処分の教示のとおり）-----------------------------------------------------
     Rule {
         event: "decision_notified",
@@ -405,6 +438,7 @@ pub const EVENT_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("notebook_grade_change_decided", &[], &[]),
     ("notebook_holder_moved", &["within_prefecture"], &[]),
     ("decision_notified", &[], &["decided"]),
+    ("outpatient_support_application_received", &[], &[]),
     ("assessment_admission_order_executed", &[], &[]),
     ("outpatient_treatment_order", &[], &[]),
     ("inpatient_treatment_order", &[], &[]),
@@ -724,11 +758,25 @@ pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
                     closed_day: None,
                 }
             }
-            Length::Calendar { .. } | Length::MonthEnd { .. } | Length::MonthsBefore { .. } => {
+            Length::Calendar { .. }
+            | Length::MonthEnd { .. }
+            | Length::MonthEndWithin { .. }
+            | Length::MonthsBefore { .. } => {
                 let nominal = match r.length {
                     Length::Calendar { n, unit, first } => last_day(e.at.date(), n, unit, first),
                     Length::MonthEnd { n, unit, first } => {
                         last_day(e.at.date(), n, unit, first).map(crate::period::end_of_month)
+                    }
+                    // Decision: the latest month end on or before the period's last day (the
+                    // period counts the 始期 itself).
+                    Length::MonthEndWithin { n, unit } => {
+                        last_day(e.at.date(), n, unit, FirstDay::Included).and_then(|last| {
+                            if crate::period::end_of_month(last) == last {
+                                Some(last)
+                            } else {
+                                chrono::Datelike::with_day(&last, 1).and_then(|d| d.pred_opt())
+                            }
+                        })
                     }
                     Length::MonthsBefore { months, of } => out
                         .iter()
@@ -997,6 +1045,31 @@ mod tests {
             &[("decided", "2026-12-01")]
         ))
         .is_err());
+    }
+
+    #[test]
+    fn outpatient_support_ends_at_the_last_month_end_within_a_year() {
+        assert_eq!(
+            dues(&ev(
+                "outpatient_support_application_received",
+                "2026-11-20",
+                &[]
+            )),
+            [
+                ("support_validity_end", "2027-10-31".to_owned()),
+                ("support_renewal_window_opens", "2027-07-31".to_owned())
+            ]
+        );
+        // Received on the 1st: the year ends on a month end, which is within it.
+        assert_eq!(
+            dues(&ev(
+                "outpatient_support_application_received",
+                "2026-11-01",
+                &[]
+            ))[0]
+                .1,
+            "2027-10-31"
+        );
     }
 
     #[test]

@@ -24,6 +24,7 @@ pub mod hsds;
 pub mod ids;
 pub mod model;
 pub mod normalize;
+pub mod outpatient_support;
 pub mod period;
 pub mod phone;
 pub mod prefecture;

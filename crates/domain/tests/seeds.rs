@@ -450,6 +450,8 @@ mod deadline_citations {
                 ("outpatient_period_end", _) => "3年間",
                 ("outpatient_period_max_end", _) => "2年を超えない範囲",
                 ("continuation_application_due", _) => "6月が経過する日までに",
+                ("support_validity_end", _) => "1年以内の日で月の末日たる日",
+                ("support_renewal_window_opens", _) => "概ね3か月前",
                 other => panic!("no needle for {other:?}"),
             };
             let at = cited(&text, r.basis.source);
@@ -461,6 +463,13 @@ mod deadline_citations {
                 r.basis.source
             );
         }
+    }
+
+    #[test]
+    fn the_copayment_rounding_cites_its_line() {
+        let Some(text) = seed(HANDBOOK) else { return };
+        let b = tsunagu_domain::outpatient_support::ROUNDING_BASIS;
+        assert!(cited(&text, b.source).contains("四捨五入"), "{}", b.source);
     }
 
     #[test]
