@@ -25,6 +25,7 @@ mod error;
 mod form;
 pub mod pages;
 pub mod ratelimit;
+pub mod seido;
 pub mod staff;
 pub mod staff_alcohol;
 mod views;
@@ -170,6 +171,7 @@ pub fn app(state: AppState) -> Router {
         .merge(staff::router())
         .merge(staff_alcohol::router())
         .merge(alcohol::router())
+        .merge(seido::router())
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(

@@ -425,6 +425,47 @@ async fn the_self_check_diary_keeps_its_lines_in_the_form_and_stores_nothing() {
 }
 
 #[tokio::test]
+async fn the_seido_navi_lists_the_rules_and_computes_when_notebook_renewal_opens() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/seido").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("精神保健福祉法第33条第7項")
+            && body.contains("004_d9518c60032bdf29.txt:4893")
+    );
+    let (status, _, body) = get(
+        &app,
+        "/seido?event=notebook_application_received&at=2026-11-20",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        body.contains("2028-11-30") && body.contains("令和10年11月30日"),
+        "{body}"
+    );
+    assert!(body.contains("2028-08-30") && body.contains("施行規則第28条第2項"));
+    let (status, _, body) = get(
+        &app,
+        "/seido?event=medical_protection_discharge&at=2026-11-12",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("2026-11-24") && body.contains("翌開庁日"));
+    for bad in [
+        "/seido?event=notebook_application_received&at=2026-02-30",
+        "/seido?event=nope&at=2026-11-20",
+    ] {
+        let (status, _, body) = get(&app, bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(body.contains("class=\"error\""));
+    }
+    assert_eq!(
+        get(&app, "/seido?unknown=1").await.0,
+        StatusCode::BAD_REQUEST
+    );
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;

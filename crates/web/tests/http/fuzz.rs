@@ -35,6 +35,8 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         Just("page"),
         Just("per_page"),
         Just("zzz"),
+        Just("event"),
+        Just("at"),
     ];
     let pairs =
         proptest::collection::vec((keys, proptest::collection::vec(any::<u8>(), 0..24)), 0..4);
@@ -46,7 +48,12 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         .run(
             &(
                 pairs,
-                prop_oneof![Just("/api/v1/search"), Just("/"), Just("/hsds/services")],
+                prop_oneof![
+                    Just("/api/v1/search"),
+                    Just("/"),
+                    Just("/hsds/services"),
+                    Just("/seido")
+                ],
             ),
             |(pairs, path)| {
                 let query: Vec<String> = pairs

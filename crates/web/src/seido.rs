@@ -1,0 +1,241 @@
+//! 制度ナビ: the procedures' periods with their legal basis, and a calculator
+//! (「手帳の更新はいつから？」). Public and stateless: the calculator is a GET form and nothing
+//! is stored.
+
+use askama::Template;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::Router;
+use serde::Deserialize;
+use tsunagu_domain::deadlines::{obligations, At, Due, Event, Length, RULES};
+use tsunagu_domain::period::{FirstDay, Unit};
+
+use crate::pages::{render, respond};
+use crate::views::Layout;
+use crate::{AppError, AppState};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new().route("/seido", get(page))
+}
+
+/// Field values a calculator choice sets.
+type Preset = &'static [(&'static str, &'static str)];
+
+/// The calculator's choices: event code, label, and the extra fields it sets.
+const CHOICES: &[(&str, &str, Preset)] = &[
+    (
+        "notebook_application_received",
+        "手帳の申請が市町村に受理された（交付日）",
+        &[("route", "pension")],
+    ),
+    (
+        "notebook_grade_change_decided",
+        "手帳の等級変更が決定した",
+        &[],
+    ),
+    (
+        "notebook_holder_moved",
+        "手帳を持つ人が同じ都道府県内で転居した",
+        &[("within_prefecture", "true")],
+    ),
+    (
+        "outpatient_support_application_received",
+        "自立支援医療（精神通院）の新規申請が受理された",
+        &[],
+    ),
+    ("decision_notified", "処分の通知を受けた（不服申立て）", &[]),
+    ("voluntary_admission", "任意入院した", &[]),
+    (
+        "medical_protection_admission",
+        "医療保護入院した（保護者の同意）",
+        &[("consent_by", "guardian")],
+    ),
+    (
+        "medical_protection_discharge",
+        "医療保護入院者が退院した（他の入院形態への移行を含む）",
+        &[],
+    ),
+    (
+        "outpatient_treatment_order",
+        "医療観察法の通院決定があった",
+        &[],
+    ),
+    (
+        "assessment_admission_order_executed",
+        "医療観察法の鑑定入院命令が執行された",
+        &[],
+    ),
+    (
+        "inpatient_treatment_order",
+        "医療観察法の入院決定があった",
+        &[],
+    ),
+];
+
+fn period_text(l: Length) -> String {
+    let unit = |u: Unit| match u {
+        Unit::Days => "日",
+        Unit::Weeks => "週間",
+        Unit::Months => "か月",
+        Unit::Years => "年",
+    };
+    let first = |f: FirstDay| match f {
+        FirstDay::Excluded => "翌日から数えて",
+        FirstDay::Included => "その日から起算して",
+    };
+    match l {
+        Length::Hours(h) => format!("その時刻から{h}時間"),
+        Length::Calendar {
+            n,
+            unit: u,
+            first: f,
+        } => format!("{}{n}{}", first(f), unit(u)),
+        Length::MonthEnd {
+            n,
+            unit: u,
+            first: f,
+        } => format!("{}{n}{}が経過する日の属する月の末日", first(f), unit(u)),
+        Length::MonthEndWithin { n, unit: u } => format!("その日から{n}{}以内の月の末日", unit(u)),
+        Length::MonthsBefore { months, .. } => format!("期限の{months}か月前から"),
+    }
+}
+
+struct RuleRow {
+    event: &'static str,
+    obligation: &'static str,
+    period: String,
+    meaning: &'static str,
+    law: &'static str,
+    source: &'static str,
+}
+
+struct ResultRow {
+    obligation: &'static str,
+    due: String,
+    wareki: String,
+    note: String,
+    meaning: &'static str,
+    law: &'static str,
+    source: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "seido.html")]
+struct SeidoPage {
+    layout: Layout,
+    rules: Vec<RuleRow>,
+    choices: Vec<(&'static str, &'static str, bool)>,
+    at: String,
+    results: Vec<ResultRow>,
+    error: String,
+}
+
+/// The calculator's query.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeidoQuery {
+    event: Option<String>,
+    at: Option<String>,
+}
+
+async fn page(
+    State(state): State<AppState>,
+    query: Result<Query<SeidoQuery>, QueryRejection>,
+) -> Response {
+    let result = async {
+        let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+        let chosen = q.event.as_deref().unwrap_or("");
+        let mut results = Vec::new();
+        let mut error = String::new();
+        if let Some(at_text) = q.at.as_deref().filter(|a| !a.trim().is_empty()) {
+            match CHOICES.iter().find(|(code, _, _)| *code == chosen) {
+                None => error = "手続きを選んでください。".into(),
+                Some((code, _, fields)) => match At::parse(at_text) {
+                    Err(_) => {
+                        error = "日付を YYYY-MM-DD で入力してください（存在する日付）。".into()
+                    }
+                    Ok(at) => {
+                        let event = Event {
+                            kind: (*code).to_owned(),
+                            at,
+                            fields: fields
+                                .iter()
+                                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                                .collect(),
+                            examinations: Vec::new(),
+                        };
+                        match obligations(&event) {
+                            Ok(list) => {
+                                results = list
+                                    .into_iter()
+                                    .map(|o| {
+                                        let day = match o.due {
+                                            Due::Date(d) => d,
+                                            Due::DateTime(t) => t.date(),
+                                        };
+                                        ResultRow {
+                                            obligation: o.obligation,
+                                            due: match o.due {
+                                                Due::Date(d) => d.to_string(),
+                                                Due::DateTime(t) => {
+                                                    t.format("%Y-%m-%d %H:%M").to_string()
+                                                }
+                                            },
+                                            wareki: tsunagu_domain::wareki::format(day)
+                                                .unwrap_or_default(),
+                                            note: match (&o.closed_day, o.moved_from) {
+                                                (Some(c), Some(from)) => format!(
+                                                    "{from} が{c}のため、翌開庁日に延びます"
+                                                ),
+                                                (Some(c), None) => {
+                                                    format!("{c}にあたります（延びません）")
+                                                }
+                                                _ => String::new(),
+                                            },
+                                            meaning: o.meaning,
+                                            law: o.basis.law,
+                                            source: o.basis.source,
+                                        }
+                                    })
+                                    .collect();
+                            }
+                            Err(r) => error = r.message,
+                        }
+                    }
+                },
+            }
+        }
+        let page = SeidoPage {
+            layout: Layout::of(&state),
+            rules: RULES
+                .iter()
+                .map(|r| RuleRow {
+                    event: r.event,
+                    obligation: r.obligation,
+                    period: period_text(r.length),
+                    meaning: r.meaning,
+                    law: r.basis.law,
+                    source: r.basis.source,
+                })
+                .collect(),
+            choices: CHOICES
+                .iter()
+                .map(|(code, label, _)| (*code, *label, *code == chosen))
+                .collect(),
+            at: q.at.unwrap_or_default().chars().take(16).collect(),
+            results,
+            error,
+        };
+        let status = if page.error.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok((status, render(&page)?).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
