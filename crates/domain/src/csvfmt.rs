@@ -9,7 +9,8 @@
 use crate::model::{Directory, Organization, Service};
 use serde::{Deserialize, Serialize};
 
-const BOM: &str = "\u{feff}";
+/// The byte-order mark that lets Excel read UTF-8 CSV.
+pub const BOM: &str = "\u{feff}";
 
 #[derive(Debug, Serialize, Deserialize)]
 struct Row {

@@ -23,6 +23,14 @@ pub enum Form {
 }
 
 impl Form {
+    /// Parses `audit` or `audit-c`.
+    pub fn parse(s: &str) -> Option<Form> {
+        match s {
+            "audit" => Some(Form::Audit),
+            "audit-c" => Some(Form::AuditC),
+            _ => None,
+        }
+    }
     fn id(self) -> &'static str {
         match self {
             Form::Audit => "tsunagu-audit",

@@ -250,6 +250,11 @@ pub fn jst(utc: chrono::DateTime<chrono::Utc>) -> NaiveDateTime {
     (utc + Duration::hours(9)).naive_utc()
 }
 
+/// The instant a day begins in Japan (0:00 JST), for dates typed as Japanese days.
+pub fn jst_day_start(date: NaiveDate) -> chrono::DateTime<chrono::Utc> {
+    (date.and_time(chrono::NaiveTime::MIN) - Duration::hours(9)).and_utc()
+}
+
 /// The national holiday on `date`, if any, by the `jpholiday` crate.
 pub fn national_holiday(date: NaiveDate) -> Option<String> {
     jpholiday::jpholiday::JPHoliday::new().is_holiday_name(&date)

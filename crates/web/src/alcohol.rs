@@ -17,7 +17,10 @@ use tsunagu_domain::alcohol::{
 };
 
 use crate::form::Pairs;
-use crate::pages::{render, respond};
+use crate::pages::{csv_download, json_download, render, respond};
+
+/// The media type of FHIR JSON.
+pub(crate) const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
 use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
 use crate::views::Layout;
 use crate::{AppError, AppState};
@@ -144,28 +147,10 @@ async fn audit_submit(
         };
         // The FHIR export of the same answers, as a download.
         if let (Ok(a), Some(form)) = (&answers, pairs.opt("fhir")) {
-            let form = if form == "audit-c" {
-                tsunagu_domain::fhir::Form::AuditC
-            } else {
-                tsunagu_domain::fhir::Form::Audit
-            };
+            let form = tsunagu_domain::fhir::Form::parse(form)
+                .unwrap_or(tsunagu_domain::fhir::Form::Audit);
             let bundle = tsunagu_domain::fhir::bundle(form, a, (state.clock)());
-            let body = serde_json::to_vec_pretty(&bundle)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            return Ok((
-                [
-                    (
-                        axum::http::header::CONTENT_TYPE,
-                        "application/fhir+json; charset=utf-8",
-                    ),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"audit-fhir.json\"",
-                    ),
-                ],
-                body,
-            )
-                .into_response());
+            return json_download(FHIR_JSON, "audit-fhir.json", &bundle);
         }
         let (status, error, result) = match answers {
             Ok(a) => {
@@ -529,19 +514,7 @@ async fn diary_submit(
             text.to_owned()
         };
         if page.errors.is_empty() && get("action") == "csv" {
-            let mut bytes = b"\xEF\xBB\xBF".to_vec();
-            bytes.extend(csv_text.into_bytes());
-            return Ok((
-                [
-                    (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8"),
-                    (
-                        axum::http::header::CONTENT_DISPOSITION,
-                        "attachment; filename=\"drinking-diary.csv\"",
-                    ),
-                ],
-                bytes,
-            )
-                .into_response());
+            return Ok(csv_download("drinking-diary.csv", &csv_text));
         }
         page.lines = drinks.len();
         page.diary = csv_text;

@@ -52,6 +52,37 @@ pub(crate) fn render<T: Template>(t: &T) -> Result<Html<String>, AppError> {
         .map_err(|e| AppError::Internal(format!("template: {e}")))
 }
 
+/// A file to download: its type, an attachment name (ASCII) and the bytes.
+pub(crate) fn download(content_type: &'static str, filename: &str, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// A value as pretty JSON to download.
+pub(crate) fn json_download(
+    content_type: &'static str,
+    filename: &str,
+    value: &impl serde::Serialize,
+) -> Result<Response, AppError> {
+    let body = serde_json::to_vec_pretty(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(download(content_type, filename, body))
+}
+
+/// CSV text to download, with the BOM Excel needs to read UTF-8.
+pub(crate) fn csv_download(filename: &str, text: &str) -> Response {
+    let body = [tsunagu_domain::csvfmt::BOM, text].concat().into_bytes();
+    download("text/csv; charset=utf-8", filename, body)
+}
+
 /// Renders an error as a page with the site frame.
 pub(crate) fn error_page(state: &AppState, err: AppError) -> Response {
     if matches!(err, AppError::LoginRequired) {

@@ -39,7 +39,7 @@ use tsunagu_store::records::{Session, SessionStage, StaffCtx};
 
 use crate::auth::{new_token, same_secret, token_hash, verify_password_blocking};
 use crate::form::Pairs;
-use crate::pages::{render, respond, same_origin};
+use crate::pages::{json_download, render, respond, same_origin};
 use crate::views::Layout;
 use crate::{AppError, AppState};
 
@@ -692,11 +692,8 @@ fn consent_from_pairs(
     let given_at = match get("given_on").map(str::trim).filter(|s| !s.is_empty()) {
         // A date typed in the form is a day in Japan; its start (0:00 JST) is stored.
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map_err(|_| AppError::BadRequest("同意日は YYYY-MM-DD で入力してください".into()))?
-            .and_hms_opt(0, 0, 0)
-            .map(|t| t - chrono::Duration::hours(9))
-            .map(|t| t.and_utc())
-            .ok_or_else(|| AppError::BadRequest("同意日が正しくありません".into()))?,
+            .map(tsunagu_domain::schedule::jst_day_start)
+            .map_err(|_| AppError::BadRequest("同意日は YYYY-MM-DD で入力してください".into()))?,
         None => now,
     };
     NewConsent::parse(
@@ -917,22 +914,11 @@ async fn export_subject(
             .store
             .export_subject(&s.ctx, id, (state.clock)())
             .await?;
-        let json =
-            serde_json::to_vec_pretty(&export).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/json; charset=utf-8".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"tsunagu-subject-{id}.json\""),
-                ),
-            ],
-            json,
+        json_download(
+            "application/json; charset=utf-8",
+            &format!("tsunagu-subject-{id}.json"),
+            &export,
         )
-            .into_response())
     }
     .await;
     respond(&state, result)

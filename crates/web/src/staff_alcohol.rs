@@ -21,8 +21,9 @@ use tsunagu_domain::alcohol::{
 use tsunagu_domain::consent::RecordKind;
 use tsunagu_domain::SubjectId;
 
+use crate::alcohol::FHIR_JSON;
 use crate::form::Pairs;
-use crate::pages::{render, respond};
+use crate::pages::{csv_download, json_download, render, respond};
 use crate::staff::{check_session_csrf, path_id, signed_in, Me, Remote, Signed};
 use crate::views::Layout;
 use crate::{AppError, AppState};
@@ -573,19 +574,7 @@ async fn diary_csv(
         drinks.sort_by_key(|d| d.date);
         let text = tsunagu_domain::alcohol::diary_csv(&drinks)
             .map_err(|e| AppError::Internal(e.to_string()))?;
-        let mut bytes = b"\xEF\xBB\xBF".to_vec();
-        bytes.extend(text.into_bytes());
-        Ok((
-            [
-                (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"drinking-diary-{id}.csv\""),
-                ),
-            ],
-            bytes,
-        )
-            .into_response())
+        Ok(csv_download(&format!("drinking-diary-{id}.csv"), &text))
     }
     .await;
     respond(&state, result)
@@ -605,14 +594,13 @@ async fn screening_fhir(
     let result = async {
         let s = signed_in(&state, &headers, &remote).await?;
         let id = SubjectId(path_id(path, "subject")?);
-        let form = match query
+        let requested = query
             .map(|q| q.0.get("form").cloned())
-            .map_err(|e| bad(e.body_text()))?
-            .as_deref()
-        {
-            None | Some("audit") => tsunagu_domain::fhir::Form::Audit,
-            Some("audit-c") => tsunagu_domain::fhir::Form::AuditC,
-            Some(other) => return Err(bad(format!("form: {other:?} is not audit or audit-c"))),
+            .map_err(|e| bad(e.body_text()))?;
+        let form = match requested.as_deref() {
+            None => tsunagu_domain::fhir::Form::Audit,
+            Some(other) => tsunagu_domain::fhir::Form::parse(other)
+                .ok_or_else(|| bad(format!("form: {other:?} is not audit or audit-c")))?,
         };
         let loaded = load(&state, &s, id).await?;
         let latest = loaded
@@ -626,28 +614,9 @@ async fn screening_fhir(
             .ok_or_else(|| AppError::NotFound("screening".into()))?;
         let answers = AuditAnswers::parse(latest.1).map_err(bad)?;
         // The screening day at 0:00 JST.
-        let at = latest
-            .0
-            .and_hms_opt(0, 0, 0)
-            .map(|t| (t - Duration::hours(9)).and_utc())
-            .ok_or_else(|| AppError::Internal("date".into()))?;
+        let at = tsunagu_domain::schedule::jst_day_start(latest.0);
         let bundle = tsunagu_domain::fhir::bundle(form, &answers, at);
-        let body =
-            serde_json::to_vec_pretty(&bundle).map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "application/fhir+json; charset=utf-8".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"audit-{id}.json\""),
-                ),
-            ],
-            body,
-        )
-            .into_response())
+        json_download(FHIR_JSON, &format!("audit-{id}.json"), &bundle)
     }
     .await;
     respond(&state, result)
