@@ -86,6 +86,20 @@ pub enum Length {
     },
 }
 
+/// An outer limit: the due date is never later than the end of this period, counted from the
+/// date in `from_field` (or the event's own date when the field is absent).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct Cap {
+    /// The event field holding the date the limit counts from.
+    pub from_field: &'static str,
+    /// How many.
+    pub n: u32,
+    /// Of what.
+    pub unit: Unit,
+    /// How the first day counts.
+    pub first: FirstDay,
+}
+
 /// One timed rule.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Rule {
@@ -99,6 +113,8 @@ pub struct Rule {
     pub length: Length,
     /// Closed last day.
     pub on_closed_day: OnClosedDay,
+    /// A later limit the due date may not pass, if any.
+    pub cap: Option<Cap>,
     /// Basis.
     pub basis: Basis,
     /// What it means (our words).
@@ -135,6 +151,7 @@ pub const RULES: &[Rule] = &[
         obligation: "reconsent_due",
         length: years(1),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "任意入院の同意の再確認（入院後1年経過時）",
             source: "004_d9518c60032bdf29.txt:2171",
@@ -147,6 +164,7 @@ pub const RULES: &[Rule] = &[
         obligation: "reconsent_due",
         length: years(3),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "任意入院の同意の再確認（以後2年ごと）",
             source: "004_d9518c60032bdf29.txt:2171",
@@ -159,6 +177,7 @@ pub const RULES: &[Rule] = &[
         obligation: "hold_expires",
         length: Length::Hours(72),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第22条の4第3項",
             source: "004_d9518c60032bdf29.txt:4738",
@@ -171,6 +190,7 @@ pub const RULES: &[Rule] = &[
         obligation: "hold_expires",
         length: Length::Hours(12),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第22条の4第4項",
             source: "004_d9518c60032bdf29.txt:4740-4742",
@@ -183,6 +203,7 @@ pub const RULES: &[Rule] = &[
         obligation: "hold_expires",
         length: Length::Hours(72),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第29条の2第3項",
             source: "004_d9518c60032bdf29.txt:4827",
@@ -195,6 +216,7 @@ pub const RULES: &[Rule] = &[
         obligation: "admission_notice",
         length: days(10),
         on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条第7項",
             source: "004_d9518c60032bdf29.txt:4893",
@@ -207,6 +229,7 @@ pub const RULES: &[Rule] = &[
         obligation: "guardian_appointment_deadline",
         length: weeks(4),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条第2項",
             source: "004_d9518c60032bdf29.txt:4883",
@@ -219,6 +242,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notice_deferral_limit",
         length: weeks(4),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条の3",
             source: "004_d9518c60032bdf29.txt:4899",
@@ -232,6 +256,7 @@ pub const RULES: &[Rule] = &[
         obligation: "discharge_notice",
         length: days(10),
         on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条の2",
             source: "004_d9518c60032bdf29.txt:4895",
@@ -244,6 +269,7 @@ pub const RULES: &[Rule] = &[
         obligation: "hold_expires",
         length: Length::Hours(72),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条の4第1項",
             source: "004_d9518c60032bdf29.txt:4902",
@@ -256,6 +282,7 @@ pub const RULES: &[Rule] = &[
         obligation: "hold_expires",
         length: Length::Hours(12),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神保健福祉法第33条の4第2項",
             source: "004_d9518c60032bdf29.txt:4906",
@@ -269,6 +296,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_expiry",
         length: Length::MonthEnd { n: 2, unit: Unit::Years, first: FirstDay::Excluded },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神障害者保健福祉手帳制度実施要領 第二 3(2)（交付日は市町村長の受理日）",
             source: "004_d9518c60032bdf29.txt:19011",
@@ -281,6 +309,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_renewal_window_opens",
         length: Length::MonthsBefore { months: 3, of: "notebook_expiry" },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "精神保健福祉法施行規則第28条第2項", source: "004_d9518c60032bdf29.txt:6625" },
         meaning: "更新の申請は、有効期限の3か月前からできる（期限後も申請できる）。",
     },
@@ -290,6 +319,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_expiry",
         length: Length::MonthEnd { n: 2, unit: Unit::Years, first: FirstDay::Excluded },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "精神障害者保健福祉手帳制度実施要領 第三（障害等級の変更）",
             source: "004_d9518c60032bdf29.txt:19105",
@@ -302,6 +332,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_renewal_window_opens",
         length: Length::MonthsBefore { months: 3, of: "notebook_expiry" },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "精神保健福祉法施行規則第28条第2項", source: "004_d9518c60032bdf29.txt:6625" },
         meaning: "更新の申請は、有効期限の3か月前からできる。",
     },
@@ -311,6 +342,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_change_notice",
         length: days(30),
         on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        cap: None,
         basis: Basis { law: "精神保健福祉法施行令第7条第2項", source: "004_d9518c60032bdf29.txt:5866" },
         meaning: "同じ都道府県の中で転居（または氏名変更）したら、30日以内に手帳を添えて市町村長経由で届け出る。",
     },
@@ -320,6 +352,7 @@ pub const RULES: &[Rule] = &[
         obligation: "notebook_change_notice",
         length: days(30),
         on_closed_day: OnClosedDay::MovesToNextOpenDay,
+        cap: None,
         basis: Basis { law: "精神保健福祉法施行令第7条第4項", source: "004_d9518c60032bdf29.txt:5870" },
         meaning: "他の都道府県に転居したら、30日以内に新しい居住地の市町村長経由で新しい知事に届け出る（新しい手帳と引き換え）。",
     },
@@ -330,6 +363,7 @@ pub const RULES: &[Rule] = &[
         obligation: "support_validity_end",
         length: Length::MonthEndWithin { n: 1, unit: Unit::Years },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "自立支援医療（精神通院医療）の支給認定の実施について（受給者証の有効期間）",
             source: "004_d9518c60032bdf29.txt:20890",
@@ -342,6 +376,7 @@ pub const RULES: &[Rule] = &[
         obligation: "support_renewal_window_opens",
         length: Length::MonthsBefore { months: 3, of: "support_validity_end" },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis {
             law: "自立支援医療（精神通院医療）の支給認定の実施について（継続の申請）",
             source: "004_d9518c60032bdf29.txt:20864",
@@ -355,6 +390,7 @@ pub const RULES: &[Rule] = &[
         obligation: "objection_deadline",
         length: days(60),
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "行政不服審査法による審査請求（処分の教示文）", source: "004_d9518c60032bdf29.txt:15209" },
         meaning: "処分に不服があれば、通知を受けた日の翌日から起算して60日以内に審査請求できる。",
     },
@@ -364,6 +400,13 @@ pub const RULES: &[Rule] = &[
         obligation: "lawsuit_deadline",
         length: Length::Calendar { n: 6, unit: Unit::Months, first: FirstDay::Excluded },
         on_closed_day: OnClosedDay::Stays,
+        // Never after 1 year from the day after the decision (004:15210).
+        cap: Some(Cap {
+            from_field: "decided",
+            n: 1,
+            unit: Unit::Years,
+            first: FirstDay::Excluded,
+        }),
         basis: Basis { law: "行政事件訴訟法による取消訴訟（処分の教示文）", source: "004_d9518c60032bdf29.txt:15210" },
         meaning: "取消しの訴えは通知を受けた日の翌日から起算して6か月以内。ただし処分の日の翌日から起算して1年を経過すると起こせない。",
     },
@@ -374,6 +417,7 @@ pub const RULES: &[Rule] = &[
         obligation: "assessment_admission_end",
         length: Length::Calendar { n: 2, unit: Unit::Months, first: FirstDay::Included },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "医療観察法第34条第3項", source: "004_d9518c60032bdf29.txt:9034" },
         // The seed prints 「2月を超えないことができない」 (004:9034), a garbled double negative;
         // decision: read as 「2月を超えることができない」, which its proviso (extension of at
@@ -386,6 +430,7 @@ pub const RULES: &[Rule] = &[
         obligation: "assessment_admission_max_end",
         length: Length::Calendar { n: 3, unit: Unit::Months, first: FirstDay::Included },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "医療観察法第34条第3項ただし書", source: "004_d9518c60032bdf29.txt:9034" },
         meaning: "裁判所の決定で延長しても、通じて1か月まで（合わせて3か月）。",
     },
@@ -395,6 +440,7 @@ pub const RULES: &[Rule] = &[
         obligation: "outpatient_period_end",
         length: Length::Calendar { n: 3, unit: Unit::Years, first: FirstDay::Included },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "医療観察法第44条", source: "004_d9518c60032bdf29.txt:9129" },
         meaning: "入院によらない医療（通院）の期間は決定の日から起算して3年間。",
     },
@@ -404,6 +450,7 @@ pub const RULES: &[Rule] = &[
         obligation: "outpatient_period_max_end",
         length: Length::Calendar { n: 5, unit: Unit::Years, first: FirstDay::Included },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "医療観察法第44条ただし書", source: "004_d9518c60032bdf29.txt:9129" },
         meaning: "裁判所は通じて2年を超えない範囲で延長できる（合わせて5年）。",
     },
@@ -413,6 +460,7 @@ pub const RULES: &[Rule] = &[
         obligation: "continuation_application_due",
         length: Length::Calendar { n: 6, unit: Unit::Months, first: FirstDay::Included },
         on_closed_day: OnClosedDay::Stays,
+        cap: None,
         basis: Basis { law: "医療観察法第49条第2項", source: "004_d9518c60032bdf29.txt:9178" },
         meaning: "入院を続ける必要があれば、決定の日から起算して6か月が経過する日までに地方裁判所へ入院継続の確認を申し立てる（無断退去や身柄拘束の間は期間が止まる）。",
     },
@@ -790,16 +838,16 @@ pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
                     Length::Hours(_) => None,
                 }
                 .ok_or_else(|| field_error("date out of range".into()))?;
-                // 取消訴訟: never after 1 year from the day after the decision (004:15210).
-                let nominal = if r.obligation == "lawsuit_deadline" {
-                    let decided = e
-                        .field("decided")
-                        .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-                        .unwrap_or(e.at.date());
-                    last_day(decided, 1, Unit::Years, FirstDay::Excluded)
-                        .map_or(nominal, |cap| nominal.min(cap))
-                } else {
-                    nominal
+                let nominal = match r.cap {
+                    Some(cap) => {
+                        let from = e
+                            .field(cap.from_field)
+                            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+                            .unwrap_or(e.at.date());
+                        last_day(from, cap.n, cap.unit, cap.first)
+                            .map_or(nominal, |limit| nominal.min(limit))
+                    }
+                    None => nominal,
                 };
                 let closed = closed_day(nominal);
                 let (due, moved_from) = match (r.on_closed_day, &closed) {
