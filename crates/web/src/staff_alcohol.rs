@@ -471,6 +471,29 @@ fn event_from(pairs: &Pairs) -> Result<PathwayEvent, AppError> {
     })
 }
 
+/// Stores one pathway event or diary line as a record of `kind` and returns to the page.
+async fn store_and_return(
+    state: &AppState,
+    s: &Signed,
+    id: SubjectId,
+    kind: RecordKind,
+    value: &impl serde::Serialize,
+) -> Result<Response, AppError> {
+    let body = serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))?;
+    state
+        .store
+        .add_record(
+            &s.ctx,
+            id,
+            kind,
+            &body,
+            &state.config.retention,
+            (state.clock)(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
+}
+
 async fn add_event(
     State(state): State<AppState>,
     remote: Remote,
@@ -485,19 +508,7 @@ async fn add_event(
         let id = SubjectId(path_id(path, "subject")?);
         let event = event_from(&pairs)?;
         event.check(state.today_jst()).map_err(bad)?;
-        let body = serde_json::to_value(&event).map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .store
-            .add_record(
-                &s.ctx,
-                id,
-                RecordKind::AlcoholPathway,
-                &body,
-                &state.config.retention,
-                (state.clock)(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
+        store_and_return(&state, &s, id, RecordKind::AlcoholPathway, &event).await
     }
     .await;
     respond(&state, result)
@@ -542,19 +553,7 @@ async fn add_drink(
             label,
         };
         stored.entry(state.today_jst()).map_err(bad)?;
-        let body = serde_json::to_value(&stored).map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .store
-            .add_record(
-                &s.ctx,
-                id,
-                RecordKind::DrinkingDiary,
-                &body,
-                &state.config.retention,
-                (state.clock)(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
+        store_and_return(&state, &s, id, RecordKind::DrinkingDiary, &stored).await
     }
     .await;
     respond(&state, result)
