@@ -28,6 +28,7 @@ pub mod outpatient_support;
 pub mod period;
 pub mod phone;
 pub mod prefecture;
+pub mod review_board;
 pub mod schedule;
 pub mod wareki;
 

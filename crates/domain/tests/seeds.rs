@@ -435,6 +435,14 @@ mod deadline_citations {
         for r in RULES {
             let needle = match (r.obligation, r.length) {
                 ("reconsent_due", _) => "1年経過時及び以後2年ごと",
+                ("periodic_report_due", _) if r.event == "involuntary_admission" => {
+                    "入院後6月(入院後6月を経過するまでの間は3月)ごと"
+                }
+                ("periodic_report_due", _) => "12月ごとの各月",
+                ("notebook_expiry", _) if r.event == "notebook_renewal_application_received" => {
+                    "更新前の有効期限の2年後"
+                }
+                ("support_category_change_effective", _) => "翌月の初日",
                 ("admission_notice" | "discharge_notice", _) => "10日以内",
                 ("guardian_appointment_deadline", _) => "4週間を限り",
                 ("notice_deferral_limit", _) => "4週間を経過する日",
@@ -486,6 +494,29 @@ mod deadline_citations {
                 .iter()
                 .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
                 .collect(),
+            members: Vec::new(),
+        };
+        use tsunagu_domain::review_board::{Category, Conflict, Member};
+        let member = |category: Category, present: bool| Member {
+            category,
+            designated_physician: category == Category::Medical,
+            present,
+            conflict: None,
+            vote: None,
+        };
+        let panel = |edit: &dyn Fn(&mut Vec<Member>)| {
+            let mut members = vec![
+                member(Category::Medical, true),
+                member(Category::Medical, true),
+                member(Category::Legal, true),
+                member(Category::Other, true),
+                member(Category::Other, true),
+            ];
+            edit(&mut members);
+            Event {
+                members,
+                ..e("review_board_session", &[], &[])
+            }
         };
         let cases = [
             (
@@ -540,6 +571,27 @@ mod deadline_citations {
                 ),
                 "6月を経過した日以後",
             ),
+            (
+                e(
+                    "notebook_renewal_application_received",
+                    &[("previous_expiry", "2027-03-31")],
+                    &[],
+                ),
+                "3月前から",
+            ),
+            (panel(&|m| m.truncate(4)), "委員5人"),
+            (
+                panel(&|m| m[0].designated_physician = false),
+                "精神保健指定医である者に限る",
+            ),
+            (
+                panel(&|m| m[0].conflict = Some(Conflict::HospitalStaff)),
+                "議事に加わることができない",
+            ),
+            (
+                panel(&|m| m[2].present = false),
+                "それぞれ1人出席しなければ",
+            ),
         ];
         for (event, needle) in cases {
             let refusal = obligations(&event).expect_err("refused");
@@ -549,6 +601,54 @@ mod deadline_citations {
                 "{}: {needle:?} not at {}",
                 refusal.rule,
                 basis.source
+            );
+        }
+    }
+
+    #[test]
+    fn every_finding_cites_a_line_that_states_it() {
+        use tsunagu_domain::deadlines::findings;
+        let Some(text) = seed(HANDBOOK) else { return };
+        let v = |j: serde_json::Value| Event::from_json(&j).expect("valid");
+        let member = |c: &str, vote: &str| serde_json::json!({"category": c, "designated_physician": c == "medical", "present": true, "vote": vote});
+        let cases = [
+            (
+                v(
+                    serde_json::json!({"type": "notebook_application_received", "at": "2026-11-20", "route": "pension", "pension_grade": 1}),
+                ),
+                "年金1級であれば手帳1級",
+            ),
+            (
+                v(
+                    serde_json::json!({"type": "notebook_renewal_application_received", "at": "2026-11-20", "previous_expiry": "2026-10-31"}),
+                ),
+                "有効期限の経過後であっても",
+            ),
+            (
+                v(
+                    serde_json::json!({"type": "review_board_session", "at": "2026-11-20", "members": [
+                    member("medical", "for"), member("medical", "for"), member("legal", "for"),
+                    member("other", "against"), member("other", "against")]}),
+                ),
+                "出席した委員の過半数",
+            ),
+            (
+                v(
+                    serde_json::json!({"type": "review_board_session", "at": "2026-11-20", "members": [
+                    member("medical", "for"), member("medical", "for"), member("legal", "against"),
+                    member("other", "against"), {"category": "other", "present": false}]}),
+                ),
+                "可否同数",
+            ),
+        ];
+        for (event, needle) in cases {
+            let f = findings(&event).expect("lawful");
+            assert_eq!(f.len(), 1, "{}", event.kind);
+            assert!(
+                cited(&text, f[0].basis.source).contains(needle),
+                "{}: {needle:?} not at {}",
+                f[0].finding,
+                f[0].basis.source
             );
         }
     }

@@ -29,7 +29,7 @@ const CHOICES: &[(&str, &str, Preset)] = &[
     (
         "notebook_application_received",
         "手帳の申請が市町村に受理された（交付日）",
-        &[("route", "pension")],
+        &[],
     ),
     (
         "notebook_grade_change_decided",
@@ -100,6 +100,14 @@ fn period_text(l: Length) -> String {
         } => format!("{}{n}{}が経過する日の属する月の末日", first(f), unit(u)),
         Length::MonthEndWithin { n, unit: u } => format!("その日から{n}{}以内の月の末日", unit(u)),
         Length::MonthsBefore { months, .. } => format!("期限の{months}か月前から"),
+        Length::ReportMonths { first, every, .. } => {
+            let early: String = first.iter().map(|m| format!("{m}か月目、")).collect();
+            format!("翌月を1か月目として{early}{every}か月ごとの月の末日まで")
+        }
+        Length::MonthEndAfterField { months, .. } => {
+            format!("前の有効期限の{}年後の月末", months / 12)
+        }
+        Length::FirstOfNextMonth => "翌月の初日から".into(),
     }
 }
 
@@ -158,15 +166,7 @@ async fn page(
                         error = "日付を YYYY-MM-DD で入力してください（存在する日付）。".into()
                     }
                     Ok(at) => {
-                        let event = Event {
-                            kind: (*code).to_owned(),
-                            at,
-                            fields: fields
-                                .iter()
-                                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                                .collect(),
-                            examinations: Vec::new(),
-                        };
+                        let event = Event::new(code, at, fields);
                         match obligations(&event) {
                             Ok(list) => {
                                 results = list
