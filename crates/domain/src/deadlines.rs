@@ -960,10 +960,13 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
                 ));
             }
         }
-        "notebook_application_received" if e.field("route") == Some("pension") => {
-            if e.field("pension_grade").is_none() {
-                return Err(field_error("notebook_application_received: the pension route needs pension_grade (1, 2 or 3)".into()));
-            }
+        "notebook_application_received"
+            if e.field("route") == Some("pension") && e.field("pension_grade").is_none() =>
+        {
+            return Err(field_error(
+                "notebook_application_received: the pension route needs pension_grade (1, 2 or 3)"
+                    .into(),
+            ));
         }
         "notebook_renewal_application_received" => {
             let previous = date_field("previous_expiry")?
