@@ -1,14 +1,17 @@
 //! `tsunagu deadlines`: reads `{"events": [{"type", "at", …}]}` on standard input (or
 //! `--file`) and prints the obligations with their legal basis, or refuses an unlawful or
-//! impossible event naming the rule (exit code 2).
+//! impossible event naming the rule (exit code 2). `tsunagu copay` gives the 自立支援医療
+//! income category, its cap and the cap ledger.
 
 use anyhow::Context;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use tsunagu_domain::deadlines::{findings, obligations, Event, Finding, Obligation, Refusal};
+use tsunagu_domain::outpatient_support::{categorise, ledger, Household, Visit, ROUNDING_BASIS};
 
-pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+/// Reads the JSON input from a file or standard input.
+fn read_input(file: Option<PathBuf>) -> anyhow::Result<serde_json::Value> {
     let mut text = String::new();
     match &file {
         Some(p) => {
@@ -21,7 +24,78 @@ pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
                 .context("standard input is not UTF-8 text")?;
         }
     }
-    let doc: serde_json::Value = serde_json::from_str(&text).context("the input is not JSON")?;
+    serde_json::from_str(&text).context("the input is not JSON")
+}
+
+/// The copay input.
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CopayInput {
+    household: Household,
+    #[serde(default)]
+    visits: Vec<Visit>,
+}
+
+/// `tsunagu copay`: the 自立支援医療 income category, cap and ledger.
+pub fn copay(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+    let input: CopayInput = match serde_json::from_value(read_input(file)?) {
+        Ok(i) => i,
+        Err(e) => {
+            eprintln!(
+                "error: the input must be {{\"household\": {{...}}, \"visits\": [...]}}: {e}"
+            );
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let result = categorise(&input.household).and_then(|a| {
+        let lines = if input.visits.is_empty() {
+            Vec::new()
+        } else {
+            ledger(a.cap, &input.visits)?
+        };
+        Ok((a, lines))
+    });
+    let (a, lines) = match result {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "category": a.category,
+                "category_label": a.category.label_ja(),
+                "cap": a.cap,
+                "reasons": a.reasons,
+                "ledger": lines,
+                "rounding": ROUNDING_BASIS,
+            }))?
+        );
+    } else {
+        println!("所得区分: {}（{}）", a.category.label_ja(), a.category);
+        for r in &a.reasons {
+            println!("  - {}  [{} {}]", r.text, r.basis.law, r.basis.source);
+        }
+        for l in &lines {
+            println!(
+                "{}  医療費 {:>8} 円  1割 {:>6} 円  自己負担 {:>6} 円  月累計 {:>6} 円{}",
+                l.date,
+                l.cost,
+                l.tenth,
+                l.copay,
+                l.month_total,
+                if l.cap_reached { "  上限到達" } else { "" }
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+    let doc = read_input(file)?;
     let events = doc
         .get("events")
         .and_then(|e| e.as_array())

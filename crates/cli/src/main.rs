@@ -113,6 +113,17 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 自立支援医療（精神通院）: reads {"household": {...}, "visits": [...]} on stdin, prints the
+    /// income category, its monthly cap with the reasons, and the cap ledger; exit 2 on a bad
+    /// household.
+    Copay {
+        /// Read the input from this file instead of standard input.
+        #[arg(long)]
+        file: Option<PathBuf>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Alcohol self-check tools: grams, risk level, pathway schedule, presets.
     Alcohol {
         #[command(subcommand)]
@@ -403,6 +414,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         },
         Command::Alcohol { action } => alcohol::alcohol(action),
         Command::Deadlines { file, json } => deadlines::run(file, json),
+        Command::Copay { file, json } => deadlines::copay(file, json),
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(a) => records::backup(a).await,
         Command::Restore(a) => records::restore(a).await,

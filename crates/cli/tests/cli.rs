@@ -716,6 +716,19 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
         )
     );
     assert_eq!(got[1].0, "guardian_appointment_deadline");
+    let reports: Vec<&str> = got
+        .iter()
+        .filter(|o| o.0 == "periodic_report_due")
+        .map(|o| o.1.as_str())
+        .collect();
+    assert_eq!(
+        reports[0], "2027-11-30",
+        "month 12 counting December as the 1st"
+    );
+    let got: Vec<_> = got
+        .into_iter()
+        .filter(|o| o.0 != "periodic_report_due")
+        .collect();
     assert_eq!(
         got[3],
         (
@@ -747,7 +760,7 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
         ),
         (
             r#"{"events":[{"type":"voluntary_admission","at":"2026-02-30"}]}"#,
-            "input",
+            "date",
         ),
         (
             r#"{"events":[{"type":"voluntary_admission","at":"2026-02-01","colour":"blue"}]}"#,
@@ -762,7 +775,7 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
     }
     // 手帳, appeals and 医療観察法 events; booleans are accepted as JSON booleans.
     let more = r#"{"events": [
-        {"type": "notebook_application_received", "at": "2026-11-20", "route": "pension"},
+        {"type": "notebook_application_received", "at": "2026-11-20", "route": "pension", "pension_grade": 2},
         {"type": "notebook_holder_moved", "at": "2026-11-02", "within_prefecture": true},
         {"type": "decision_notified", "at": "2026-11-20"},
         {"type": "outpatient_treatment_order", "at": "2026-11-20"}
@@ -791,6 +804,8 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
             ("outpatient_period_max_end", "2031-11-19"),
         ]
     );
+    assert_eq!(v["findings"][0]["finding"], "notebook_grade");
+    assert_eq!(v["findings"][0]["value"], "2");
     let early = r#"{"events":[{"type":"notebook_application_received","at":"2026-11-20","route":"certificate","first_visit":"2026-08-01","certificate_date":"2026-11-01"}]}"#;
     let out = tsunagu_stdin(&dir, &["deadlines", "--json"], early);
     assert_eq!(out.status.code(), Some(2));
@@ -800,4 +815,49 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
     );
     let out = tsunagu_stdin(&dir, &["deadlines"], "not json");
     assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("not JSON"));
+    // A 審査会 session without a legal member present cannot sit.
+    let panel = r#"{"events":[{"type":"review_board_session","at":"2026-11-20","members":[
+        {"category":"medical","designated_physician":true,"present":true,"vote":"for"},
+        {"category":"medical","designated_physician":true,"present":true,"vote":"for"},
+        {"category":"legal","present":false},
+        {"category":"other","present":true,"vote":"against"},
+        {"category":"other","present":true,"vote":"for"}]}]}"#;
+    let out = tsunagu_stdin(&dir, &["deadlines", "--json"], panel);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        json(&String::from_utf8_lossy(&out.stdout))["error"]["rule"],
+        "review_board_quorum"
+    );
+    let seated = panel.replace(
+        r#"{"category":"legal","present":false}"#,
+        r#"{"category":"legal","present":true,"vote":"against"}"#,
+    );
+    let v = json(&ok(&tsunagu_stdin(&dir, &["deadlines", "--json"], &seated)));
+    assert_eq!(v["findings"][0]["value"], "adopted");
+}
+
+#[test]
+fn copay_gives_the_income_category_its_cap_and_the_ledger() {
+    let dir = data_dir();
+    let input = r#"{"household": {"tax": "non_taxable", "total_income": -100000, "public_pension": 780000},
+        "visits": [{"date": "2026-11-05", "cost": 20000}, {"date": "2026-11-19", "cost": 12345}]}"#;
+    let v = json(&ok(&tsunagu_stdin(&dir, &["copay", "--json"], input)));
+    assert_eq!(v["category"], "low_1");
+    assert_eq!(v["cap"], serde_json::json!({"kind": "yen", "yen": 2500}));
+    assert_eq!(v["ledger"][0]["copay"], 2000);
+    assert_eq!(v["ledger"][1]["copay"], 500);
+    assert_eq!(v["ledger"][1]["cap_reached"], true);
+    assert!(v["reasons"][0]["basis"]["source"]
+        .as_str()
+        .is_some_and(|s| s.ends_with(":20426")));
+    for bad in [
+        r#"{"household": {"tax": "unknown"}, "visits": [{"date": "2026-11-05", "cost": 1}]}"#,
+        r#"{"household": {"tax": "maybe"}}"#,
+        r#"{"household": {"tax": "taxed"}, "visits": [{"date": "2026-02-30", "cost": 1}]}"#,
+        "[]",
+    ] {
+        let out = tsunagu_stdin(&dir, &["copay", "--json"], bad);
+        assert_eq!(out.status.code(), Some(2), "{bad}");
+        assert!(!String::from_utf8_lossy(&out.stderr).is_empty());
+    }
 }

@@ -652,4 +652,119 @@ mod deadline_citations {
             );
         }
     }
+
+    #[test]
+    fn every_income_category_and_its_reasons_cite_the_lines_that_state_them() {
+        use tsunagu_domain::outpatient_support::{
+            categorise, Category, Household, Tax, LEDGER_BASIS, RATE_BASIS,
+        };
+        let Some(text) = seed(HANDBOOK) else { return };
+        for (c, needle) in [
+            (Category::Welfare, "負担上限月額0円"),
+            (Category::Low1, "負担上限月額2,500円"),
+            (Category::Low2, "負担上限月額5,000円"),
+            (Category::Middle, "負担上限月額設定なし"),
+            (Category::Middle1, "負担上限月額5,000円"),
+            (Category::Middle2, "負担上限月額10,000円"),
+            (Category::High, "支給対象外"),
+            (Category::HighSevere, "負担上限月額20,000円"),
+        ] {
+            let (_, b) = c.cap();
+            assert!(
+                cited(&text, b.source).contains(needle),
+                "{c}: {needle:?} not at {}",
+                b.source
+            );
+        }
+        assert!(cited(&text, RATE_BASIS.source).contains("原則1割"));
+        assert!(cited(&text, LEDGER_BASIS.source).contains("自己負担を徴収しない"));
+        let h = |tax: Tax, f: &dyn Fn(&mut Household)| {
+            let mut h = Household {
+                welfare: false,
+                uninsured_without_reason: false,
+                tax,
+                total_income: None,
+                public_pension: None,
+                other_benefits: None,
+                income_levy_total: None,
+                income_levy_below_200k: false,
+                severe_continuing: false,
+                treated_as_non_taxable: None,
+            };
+            f(&mut h);
+            h
+        };
+        let cases = [
+            (h(Tax::NonTaxable, &|h| h.welfare = true), "生活保護世帯"),
+            (
+                h(Tax::Taxed, &|h| h.uninsured_without_reason = true),
+                "正当な理由がなく",
+            ),
+            (h(Tax::Unknown, &|_| {}), "所得が一切確認できなければ"),
+            (
+                h(Tax::NotFiled, &|_| {}),
+                "非課税であることが確認できなければ",
+            ),
+            (
+                h(Tax::NotFiled, &|h| {
+                    h.treated_as_non_taxable = Some(Category::Low2)
+                }),
+                "低所得2と認定",
+            ),
+            (h(Tax::NonTaxable, &|_| {}), "非課税であることについてのみ"),
+            (
+                h(Tax::NonTaxable, &|h| h.public_pension = Some(1)),
+                "80万円以下",
+            ),
+            (
+                h(Tax::NonTaxable, &|h| h.public_pension = Some(900_000)),
+                "③低所得2の対象",
+            ),
+            (
+                h(Tax::Taxed, &|h| h.income_levy_total = Some(1)),
+                "20万円未満",
+            ),
+            (
+                h(Tax::Taxed, &|h| {
+                    h.income_levy_total = Some(1);
+                    h.severe_continuing = true
+                }),
+                "2万円未満",
+            ),
+            (
+                h(Tax::Taxed, &|h| {
+                    h.income_levy_total = Some(30_000);
+                    h.severe_continuing = true
+                }),
+                "2万円以上20万円未満",
+            ),
+            (
+                h(Tax::Taxed, &|h| h.income_levy_total = Some(300_000)),
+                "20万円以上",
+            ),
+            (
+                h(Tax::Taxed, &|h| h.income_levy_below_200k = true),
+                "20万円未満であることについてのみ",
+            ),
+            (
+                h(Tax::Unknown, &|h| h.severe_continuing = true),
+                "⑤' 一定所得以上(重度かつ継続)の対象",
+            ),
+        ];
+        for (household, needle) in cases {
+            let a = categorise(&household).expect("valid");
+            let first = &a.reasons[a.reasons.len().saturating_sub(2)];
+            let all: String = a
+                .reasons
+                .iter()
+                .map(|r| cited(&text, r.basis.source))
+                .collect();
+            assert!(
+                all.contains(needle),
+                "{:?}: {needle:?} not in the cited lines ({})",
+                a.category,
+                first.basis.source
+            );
+        }
+    }
 }
