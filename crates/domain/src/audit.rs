@@ -58,6 +58,8 @@ code_enum!(
         Purge => ("purge", "期限切れデータの削除"),
         /// A backup was written.
         Backup => ("backup", "バックアップ"),
+        /// An obligation marked done.
+        Complete => ("complete", "対応済みの記録"),
     }
 );
 
@@ -74,6 +76,8 @@ code_enum!(
         Account => ("account", "アカウント"),
         /// The whole system (purge, backup).
         System => ("system", "システム"),
+        /// A case's deadlines.
+        Deadline => ("deadline", "期限"),
     }
 );
 

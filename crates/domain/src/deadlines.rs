@@ -781,6 +781,32 @@ pub enum Due {
     DateTime(NaiveDateTime),
 }
 
+impl Due {
+    /// As shown and stored: `2026-11-30`, or `2026-11-21T11:00` (JST wall time).
+    pub fn text(&self) -> String {
+        match self {
+            Due::Date(d) => d.format("%Y-%m-%d").to_string(),
+            Due::DateTime(t) => t.format("%Y-%m-%dT%H:%M").to_string(),
+        }
+    }
+
+    /// The instant from which it is overdue: the end of the day in Japan, or the moment.
+    pub fn overdue_at(&self) -> chrono::DateTime<chrono::Utc> {
+        match self {
+            Due::Date(d) => crate::schedule::jst_day_start(d.succ_opt().unwrap_or(*d)),
+            Due::DateTime(t) => (*t - chrono::Duration::hours(9)).and_utc(),
+        }
+    }
+
+    /// The day it falls on.
+    pub fn date(&self) -> NaiveDate {
+        match self {
+            Due::Date(d) => *d,
+            Due::DateTime(t) => t.date(),
+        }
+    }
+}
+
 /// One obligation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Obligation {

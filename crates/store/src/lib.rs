@@ -17,10 +17,12 @@ use std::fmt;
 use std::str::FromStr;
 use tsunagu_domain::{Directory, Organization, ReportId, Service, ServiceId};
 
+pub mod deadlines;
 mod postgres;
 pub mod records;
 mod sqlite;
 
+pub use deadlines::DeadlineStore;
 pub use postgres::PgStore;
 pub use records::RecordStore;
 pub use sqlite::SqliteStore;
@@ -249,7 +251,7 @@ pub struct WriteSummary {
 
 /// The storage contract. Both backends implement it and pass the same contract suite.
 #[async_trait]
-pub trait Store: RecordStore + Send + Sync {
+pub trait Store: RecordStore + DeadlineStore + Send + Sync {
     /// Which backend (`sqlite` / `postgres`), for logs and the status page.
     fn backend(&self) -> &'static str;
 

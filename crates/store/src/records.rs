@@ -826,6 +826,57 @@ macro_rules! impl_record_store {
                 rows.iter().map($crate::records::record_of).collect()
             }
 
+            /// Inserts a record under a standing consent that covers its kind, with its audit
+            /// entry, inside `tx` (from `begin_write`). The caller checks the permission.
+            #[allow(clippy::too_many_arguments)]
+            async fn insert_record_in(
+                tx: &mut sqlx::Transaction<'static, $db>,
+                ctx: &$crate::records::StaffCtx,
+                subject: tsunagu_domain::SubjectId,
+                kind: tsunagu_domain::consent::RecordKind,
+                body: String,
+                retention: &tsunagu_domain::consent::RetentionPolicy,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::records::Record> {
+                use $crate::records::RowExt;
+                Self::subject_in(tx, ctx, subject).await?;
+                let consent = Self::consents_in(tx, subject)
+                    .await?
+                    .into_iter()
+                    .find(|c| c.active() && c.scope.covers(kind))
+                    .ok_or_else(|| {
+                        $crate::StoreError::Conflict(format!(
+                            "no standing consent covers {} records for this person: record a consent first",
+                            kind.code()
+                        ))
+                    })?;
+                let row = sqlx::query(
+                    "insert into records (subject_id, consent_id, kind, body, created_by, created_at, retain_until) \
+                     values ($1, $2, $3, $4, $5, $6, $7) returning id",
+                )
+                .bind(subject.0)
+                .bind(consent.id.0)
+                .bind(kind.code())
+                .bind(body)
+                .bind(ctx.id.0)
+                .bind($crate::records::ts(now))
+                .bind($crate::records::ts(retention.retain_until(kind, now)))
+                .fetch_one(&mut **tx)
+                .await?;
+                let id = row.int("id")?;
+                let ev = $crate::records::staff_event(
+                    ctx, tsunagu_domain::audit::AuditAction::Create, tsunagu_domain::audit::AuditTarget::Record,
+                    Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
+                );
+                Self::append_in(tx, ev).await?;
+                let sql = format!(
+                    "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
+                    $crate::records::RECORD_COLS
+                );
+                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut **tx).await?;
+                $crate::records::record_of(&row)
+            }
+
             /// Applies an account change, audits it and ends the account's sessions.
             async fn change_account(
                 &self,
@@ -1292,6 +1343,11 @@ macro_rules! impl_record_store {
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?;
+                // Obligations are derived from the records: they go with the records' use.
+                sqlx::query("delete from obligations where record_id in (select id from records where consent_id = $1)")
+                    .bind(id.0)
+                    .execute(&mut *tx)
+                    .await?;
                 let n = sqlx::query("update records set deletion_due = $1 where consent_id = $2 and deletion_due is null")
                     .bind($crate::records::ts(now))
                     .bind(id.0)
@@ -1321,46 +1377,10 @@ macro_rules! impl_record_store {
                 retention: &tsunagu_domain::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Record> {
-                use $crate::records::RowExt;
                 ctx.require(tsunagu_domain::access::Permission::WriteRecords)?;
                 let body = $crate::records::check_body(body)?;
                 let mut tx = self.begin_write().await?;
-                Self::subject_in(&mut tx, ctx, subject).await?;
-                let consent = Self::consents_in(&mut tx, subject)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.active() && c.scope.covers(kind))
-                    .ok_or_else(|| {
-                        $crate::StoreError::Conflict(format!(
-                            "no standing consent covers {} records for this person: record a consent first",
-                            kind.code()
-                        ))
-                    })?;
-                let row = sqlx::query(
-                    "insert into records (subject_id, consent_id, kind, body, created_by, created_at, retain_until) \
-                     values ($1, $2, $3, $4, $5, $6, $7) returning id",
-                )
-                .bind(subject.0)
-                .bind(consent.id.0)
-                .bind(kind.code())
-                .bind(body)
-                .bind(ctx.id.0)
-                .bind($crate::records::ts(now))
-                .bind($crate::records::ts(retention.retain_until(kind, now)))
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = row.int("id")?;
-                let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Create, tsunagu_domain::audit::AuditTarget::Record,
-                    Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let sql = format!(
-                    "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
-                    $crate::records::RECORD_COLS
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut *tx).await?;
-                let record = $crate::records::record_of(&row)?;
+                let record = Self::insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
                 tx.commit().await?;
                 Ok(record)
             }

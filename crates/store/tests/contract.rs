@@ -38,6 +38,23 @@ enum Raw {
 }
 
 impl Raw {
+    /// One text column of every row a query returns (SQLite only).
+    async fn texts(&self, col: &str, sql: &str) -> Result<Vec<String>, sqlx::Error> {
+        use sqlx::Row;
+        let Raw::Sqlite(path) = self else {
+            return Ok(Vec::new());
+        };
+        let pool = sqlx::SqlitePool::connect_with(
+            sqlx::sqlite::SqliteConnectOptions::new().filename(path),
+        )
+        .await?;
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql.to_owned()))
+            .fetch_all(&pool)
+            .await;
+        pool.close().await;
+        rows?.iter().map(|r| r.try_get::<String, _>(col)).collect()
+    }
+
     async fn exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match self {
@@ -127,6 +144,9 @@ macro_rules! contract_raw {
 #[path = "contract/records.rs"]
 mod records;
 use records::*;
+#[path = "contract/deadlines.rs"]
+mod deadlines;
+use deadlines::*;
 
 contract!(
     the_bundled_directory_round_trips_exactly,
@@ -147,11 +167,15 @@ contract!(
     every_access_is_in_the_audit_trail_and_the_access_log_names_the_reader,
     a_subject_access_export_holds_everything_about_the_person,
     concurrent_writers_keep_one_unbroken_audit_chain,
+    the_due_list_splits_overdue_this_week_and_later_for_the_organisation_only,
+    completing_an_obligation_takes_it_off_the_list_once,
+    no_consent_stores_nothing_and_withdrawal_removes_the_obligations,
 );
 
 contract_raw!(
     the_database_refuses_to_change_the_audit_trail,
     audit_verify_finds_an_entry_changed_behind_the_stores_back,
+    the_due_list_reads_the_open_due_index,
 );
 
 fn bundled() -> Directory {
