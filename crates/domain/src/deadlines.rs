@@ -790,6 +790,14 @@ impl Due {
         }
     }
 
+    /// Reads what [`Due::text`] writes.
+    pub fn parse_text(s: &str) -> Option<Due> {
+        match At::parse(s).ok()? {
+            At::Date(d) => Some(Due::Date(d)),
+            At::DateTime(t) => Some(Due::DateTime(t)),
+        }
+    }
+
     /// The instant from which it is overdue: the end of the day in Japan, or the moment.
     pub fn overdue_at(&self) -> chrono::DateTime<chrono::Utc> {
         match self {

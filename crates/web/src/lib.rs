@@ -28,6 +28,7 @@ pub mod ratelimit;
 pub mod seido;
 pub mod staff;
 pub mod staff_alcohol;
+pub mod staff_deadlines;
 mod views;
 
 pub use error::AppError;
@@ -170,6 +171,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .merge(staff::router())
         .merge(staff_alcohol::router())
+        .merge(staff_deadlines::router())
         .merge(alcohol::router())
         .merge(seido::router())
         .merge(pages::router())

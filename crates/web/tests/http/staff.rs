@@ -541,3 +541,133 @@ async fn a_clinician_follows_a_patient_through_screening_goal_pathway_and_diary(
     );
     assert!(h.store.verify_audit().await.expect("trail").is_ok());
 }
+
+#[tokio::test]
+async fn case_deadlines_feed_the_dashboard_and_the_icalendar_file() {
+    let h = Harness::new().await;
+    // now: 2026-11-20 10:00 JST.
+    let (me, csrf) = h.sign_in("kimura").await;
+    let (_, headers, _) = h
+        .post("/staff/subjects", &me, &format!("label=E&csrf={csrf}"))
+        .await;
+    let file = location(&headers);
+    let events = format!("{file}/deadlines/events");
+    let with = |form: &str| format!("{form}&csrf={csrf}");
+    let admission =
+        "event=medical_protection_admission&date=2026-11-12&consent_by=support_obligor&by=&hours=";
+    // No consent covering cases: nothing stored.
+    assert_eq!(
+        h.post(&events, &me, &with(admission)).await.0,
+        StatusCode::CONFLICT
+    );
+    let consent = format!(
+        "purpose=%E6%9C%9F%E9%99%90%E7%AE%A1%E7%90%86&scope=case&given_by=subject&csrf={csrf}"
+    );
+    assert_eq!(
+        h.post(&format!("{file}/consents"), &me, &consent).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, headers, body) = h.post(&events, &me, &with(admission)).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    assert_eq!(location(&headers), format!("{file}/deadlines"));
+    let hold = "event=voluntary_discharge_hold&date=2026-11-17&time=09:00&by=designated_physician";
+    assert_eq!(
+        h.post(&events, &me, &with(hold)).await.0,
+        StatusCode::SEE_OTHER
+    );
+    // Unlawful or incomplete events are refused with their rule, and nothing is stored.
+    for (form, needle) in [
+        ("event=seclusion&date=2026-11-19&time=08:00&ordered_by=physician&hours=13", "seclusion_over_12_hours_needs_designated_physician"),
+        ("event=involuntary_admission&date=2026-11-19&exam1_by=designated_physician&exam1_finding=admission_needed&exam2_by=designated_physician&exam2_finding=not_needed", "involuntary_admission_two_designated_physicians"),
+        ("event=urgent_admission&date=2026-11-19&by=designated_physician", "YYYY-MM-DDTHH:MM"),
+        ("event=voluntary_admission&date=2026-02-30", "date"),
+        ("event=nonsense&date=2026-11-19", "手続きを選んでください"),
+    ] {
+        let (status, _, body) = h.post(&events, &me, &with(form)).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{form}");
+        assert!(body.contains(needle), "{form}: {body}");
+    }
+    let (status, headers, page) = h.get(&format!("{file}/deadlines"), &me).await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert_eq!(headers[header::CACHE_CONTROL], "no-store");
+    assert!(
+        page.contains("2026-11-24") && page.contains("004_d9518c60032bdf29.txt:4893"),
+        "{page}"
+    );
+    assert!(page.contains("2026-11-20 09:00") && page.contains("期限切れ"));
+    assert!(page.contains("2027-11-30"), "the first yearly report");
+    // The dashboard: the hold is overdue, the notice due this week, the rest later.
+    let (status, _, dash) = h.get("/staff/deadlines", &me).await;
+    assert_eq!(status, StatusCode::OK, "{dash}");
+    let section = |id: &str| {
+        let from = dash
+            .find(&format!("id=\"{id}\""))
+            .unwrap_or_else(|| panic!("section {id}: {dash}"));
+        let to = dash[from..]
+            .find("</table>")
+            .map_or(dash.len(), |n| from + n);
+        dash[from..to].to_owned()
+    };
+    assert!(section("overdue").contains("2026-11-20 09:00"));
+    assert!(section("within-7-days").contains("2026-11-24"));
+    assert!(section("later").contains("2026-12-10") && !section("later").contains("2026-11-24"));
+    // The iCalendar file: one event per open obligation, all-day for days.
+    let (status, headers, ics) = h.get(&format!("{file}/deadlines.ics"), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap_or("")
+        .starts_with("text/calendar"));
+    let cal: icalendar::Calendar = ics.parse().expect("RFC 5545");
+    let open = 1 + 3 + 5; // the hold; notice, 4-week limit, 告知 deferral; five yearly reports
+    assert_eq!(cal.components.len(), open, "{ics}");
+    assert!(ics.contains("DTSTART;VALUE=DATE:20261124"), "{ics}");
+    assert!(
+        ics.contains("DTSTART:20261120T000000Z"),
+        "the hold at 09:00 JST: {ics}"
+    );
+    assert!(ics.contains("CLASS:CONFIDENTIAL") && ics.contains("\r\n"));
+    assert!(ics.lines().all(|l| l.len() <= 75), "folded lines");
+    // Completing takes it off the dashboard; another organisation sees nothing; a viewer is refused.
+    let id_at = dash
+        .find("/deadlines/")
+        .map(|i| i + "/deadlines/".len())
+        .expect("a done form");
+    let oid: String = dash[id_at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    let subject: String = file.trim_start_matches("/staff/subjects/").to_owned();
+    let done = format!("/staff/subjects/{subject}/deadlines/{oid}/done");
+    let (status, headers, _) = h
+        .post(&done, &me, &format!("back=dashboard&csrf={csrf}"))
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(location(&headers), "/staff/deadlines");
+    assert_eq!(
+        h.post(&done, &me, &format!("csrf={csrf}")).await.0,
+        StatusCode::CONFLICT
+    );
+    assert_eq!(
+        h.post(&done, &me, "csrf=wrong").await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (_, _, dash) = h.get("/staff/deadlines", &me).await;
+    assert!(!dash[dash.find("id=\"overdue\"").unwrap_or(0)..]
+        .contains(&format!("/deadlines/{oid}/done")));
+    let (them, _) = h.sign_in("yamada").await;
+    assert_eq!(
+        h.get(&format!("{file}/deadlines.ics"), &them).await.0,
+        StatusCode::NOT_FOUND
+    );
+    let (_, _, theirs) = h.get("/staff/deadlines", &them).await;
+    assert!(!theirs.contains("2026-11-24"));
+    let (_, viewer, _) = h.password("mori", PASSWORD).await;
+    let viewer = viewer.expect("a viewer's session");
+    assert_eq!(
+        h.get("/staff/deadlines", &viewer).await.0,
+        StatusCode::FORBIDDEN
+    );
+    // Everything was audited, and the chain holds.
+    assert!(h.store.verify_audit().await.expect("read").is_ok());
+}

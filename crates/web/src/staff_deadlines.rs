@@ -1,0 +1,437 @@
+//! Staff deadlines: the organisation's dashboard (overdue / within 7 days / later), one
+//! person's case page where procedure events are entered and obligations marked done, and an
+//! iCalendar (RFC 5545) file of the open obligations.
+//!
+//! A case event is a `case` record, stored only under a consent that covers cases; the engine
+//! ([`tsunagu_domain::deadlines`]) computes its obligations when it is entered, and an unlawful
+//! event is refused with the rule it breaks, so nothing is stored. Every page is audited by
+//! the store.
+
+use askama::Template;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Form, Path, State};
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use icalendar::{Calendar, Class, Component, EventLike};
+use tsunagu_domain::deadlines::{obligations, Due, Event, EVENT_TYPES};
+use tsunagu_domain::SubjectId;
+use tsunagu_store::deadlines::{DueItem, NewObligation};
+
+use crate::form::Pairs;
+use crate::pages::{render, respond};
+use crate::staff::{check_session_csrf, path_id, signed_in, Me, Remote, Signed};
+use crate::views::Layout;
+use crate::{AppError, AppState};
+
+/// Routes.
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/staff/deadlines", get(dashboard))
+        .route("/staff/subjects/{id}/deadlines", get(case_page))
+        .route("/staff/subjects/{id}/deadlines/events", post(add_event))
+        .route(
+            "/staff/subjects/{id}/deadlines/{obligation}/done",
+            post(complete),
+        )
+        .route("/staff/subjects/{id}/deadlines.ics", get(ical))
+        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
+}
+
+/// How many obligations each dashboard section lists.
+const DASHBOARD_LIMIT: i64 = 200;
+
+/// The events staff can enter on a case, with their labels. (A 審査会 session gives a finding,
+/// not a deadline: it is checked with `tsunagu deadlines`.)
+const EVENT_LABELS: &[(&str, &str)] = &[
+    ("voluntary_admission", "任意入院"),
+    (
+        "voluntary_discharge_hold",
+        "任意入院者の退院制限（時刻が必要）",
+    ),
+    ("involuntary_admission", "措置入院"),
+    (
+        "emergency_involuntary_admission",
+        "緊急措置入院（時刻が必要）",
+    ),
+    ("medical_protection_admission", "医療保護入院"),
+    ("medical_protection_discharge", "医療保護入院者の退院"),
+    ("urgent_admission", "応急入院（時刻が必要）"),
+    ("seclusion", "隔離"),
+    ("restraint", "身体的拘束"),
+    ("restriction", "通信・面会の制限"),
+    ("notebook_application_received", "手帳の申請受理（交付日）"),
+    (
+        "notebook_renewal_application_received",
+        "手帳の更新申請受理",
+    ),
+    ("notebook_grade_change_decided", "手帳の等級変更の決定"),
+    ("notebook_holder_moved", "手帳所持者の転居"),
+    (
+        "outpatient_support_application_received",
+        "自立支援医療の申請受理",
+    ),
+    (
+        "support_category_change_decided",
+        "自立支援医療の所得区分変更の決定",
+    ),
+    ("decision_notified", "処分の通知を受けた"),
+    ("assessment_admission_order_executed", "鑑定入院命令の執行"),
+    ("outpatient_treatment_order", "医療観察法の通院決定"),
+    ("inpatient_treatment_order", "医療観察法の入院決定"),
+];
+
+fn event_label(code: &str) -> &'static str {
+    EVENT_LABELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("（不明な手続き）", |(_, l)| l)
+}
+
+/// One obligation as shown.
+struct Row {
+    id: i64,
+    subject_id: i64,
+    subject_label: String,
+    due: String,
+    wareki: String,
+    meaning: String,
+    law: String,
+    source: String,
+    done: bool,
+    overdue: bool,
+}
+
+fn row(i: &DueItem, now: chrono::DateTime<chrono::Utc>) -> Row {
+    let day = i.due.get(..10).unwrap_or(&i.due);
+    let wareki = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
+        .ok()
+        .and_then(tsunagu_domain::wareki::format)
+        .unwrap_or_default();
+    Row {
+        id: i.id,
+        subject_id: i.subject_id.0,
+        subject_label: i.subject_label.clone(),
+        due: i.due.replace('T', " "),
+        wareki,
+        meaning: i.meaning.clone(),
+        law: i.law.clone(),
+        source: i.source.clone(),
+        done: i.done_at.is_some(),
+        overdue: i.done_at.is_none() && i.due_at <= now,
+    }
+}
+
+struct Section {
+    title: String,
+    id: &'static str,
+    rows: Vec<Row>,
+    more: i64,
+}
+
+#[derive(Template)]
+#[template(path = "staff_deadlines.html")]
+struct DashboardPage {
+    layout: Layout,
+    me: Me,
+    now: String,
+    sections: Vec<Section>,
+    can_write: bool,
+}
+
+async fn dashboard(State(state): State<AppState>, remote: Remote, headers: HeaderMap) -> Response {
+    let result = async {
+        let s = signed_in(&state, &headers, &remote).await?;
+        let now = (state.clock)();
+        let list = state.store.due_list(&s.ctx, DASHBOARD_LIMIT, now).await?;
+        let section = |title: &str, id, v: &[DueItem], total: Option<i64>| Section {
+            title: match total {
+                Some(t) => format!("{title}（{t} 件）"),
+                None => title.to_owned(),
+            },
+            id,
+            rows: v.iter().map(|i| row(i, now)).collect(),
+            more: total.map_or(0, |t| (t - v.len() as i64).max(0)),
+        };
+        render(&DashboardPage {
+            layout: Layout::of(&state),
+            me: Me::of(&s),
+            now: crate::staff::jst(now),
+            sections: vec![
+                section(
+                    "期限切れ",
+                    "overdue",
+                    &list.overdue,
+                    Some(list.overdue_total),
+                ),
+                section(
+                    "7日以内",
+                    "within-7-days",
+                    &list.within_7_days,
+                    Some(list.within_7_days_total),
+                ),
+                section("それ以降", "later", &list.later, None),
+            ],
+            can_write: s
+                .ctx
+                .role
+                .allows(tsunagu_domain::access::Permission::WriteRecords),
+        })
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    respond(&state, result)
+}
+
+#[derive(Template)]
+#[template(path = "staff_case_deadlines.html")]
+struct CasePage {
+    layout: Layout,
+    me: Me,
+    id: i64,
+    label: String,
+    open: Vec<Row>,
+    done: Vec<Row>,
+    events: Vec<(String, String, String)>,
+    choices: Vec<(&'static str, &'static str)>,
+    can_write: bool,
+}
+
+async fn case_page(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let s = signed_in(&state, &headers, &remote).await?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let now = (state.clock)();
+        let file = state.store.subject_file(&s.ctx, id, now).await?;
+        let items = state.store.case_deadlines(&s.ctx, id, now).await?;
+        let events = state
+            .store
+            .records_of_kind(&s.ctx, id, tsunagu_domain::consent::RecordKind::Case, now)
+            .await?
+            .into_iter()
+            .map(|r| {
+                let kind = r.body["type"].as_str().unwrap_or_default().to_owned();
+                let at = r.body["at"].as_str().unwrap_or_default().replace('T', " ");
+                (at, event_label(&kind).to_owned(), r.created_by.to_string())
+            })
+            .collect();
+        let (done, open): (Vec<Row>, Vec<Row>) =
+            items.iter().map(|i| row(i, now)).partition(|r| r.done);
+        render(&CasePage {
+            layout: Layout::of(&state),
+            me: Me::of(&s),
+            id: id.0,
+            label: file.subject.label,
+            open,
+            done,
+            events,
+            choices: EVENT_LABELS.to_vec(),
+            can_write: s
+                .ctx
+                .role
+                .allows(tsunagu_domain::access::Permission::WriteRecords),
+        })
+        .map(IntoResponse::into_response)
+    }
+    .await;
+    respond(&state, result)
+}
+
+fn bad(e: impl std::fmt::Display) -> AppError {
+    AppError::BadRequest(e.to_string())
+}
+
+/// The event JSON from the form: the type, the day (and time), and only the fields that type
+/// takes, so an unrelated leftover field never reaches the engine.
+fn event_json(pairs: &Pairs) -> Result<serde_json::Value, AppError> {
+    let kind = pairs.get("event");
+    let Some((_, required, optional)) = EVENT_TYPES.iter().find(|(k, _, _)| *k == kind) else {
+        return Err(bad("手続きを選んでください"));
+    };
+    let date = pairs.get("date");
+    if date.is_empty() {
+        return Err(bad("日付を入力してください"));
+    }
+    let at = match pairs.opt("time").filter(|t| !t.is_empty()) {
+        Some(t) => format!("{date}T{t}"),
+        None => date.to_owned(),
+    };
+    let mut o = serde_json::Map::new();
+    o.insert("type".into(), kind.into());
+    o.insert("at".into(), at.into());
+    for f in required.iter().chain(optional.iter()) {
+        if *f == "examinations" {
+            let exams: Vec<serde_json::Value> = (1..=3)
+                .filter_map(|n| {
+                    let by = pairs.get(&format!("exam{n}_by"));
+                    let finding = pairs.get(&format!("exam{n}_finding"));
+                    (!by.is_empty() && !finding.is_empty())
+                        .then(|| serde_json::json!({ "by": by, "finding": finding }))
+                })
+                .collect();
+            o.insert("examinations".into(), exams.into());
+        } else if let Some(v) = pairs.opt(f).filter(|v| !v.trim().is_empty()) {
+            o.insert((*f).to_owned(), v.trim().into());
+        }
+    }
+    Ok(serde_json::Value::Object(o))
+}
+
+async fn add_event(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let pairs = Pairs::from_form(form)?;
+        let s = signed_in(&state, &headers, &remote).await?;
+        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let json = event_json(&pairs)?;
+        let event = Event::from_json(&json).map_err(|r| bad(r.message))?;
+        let derived = obligations(&event).map_err(|r| {
+            bad(match r.basis {
+                Some(b) => format!(
+                    "{}（規則 {}・根拠 {} {}）",
+                    r.message, r.rule, b.law, b.source
+                ),
+                None => format!("{}（{}）", r.message, r.rule),
+            })
+        })?;
+        let list: Vec<NewObligation> = derived
+            .iter()
+            .map(|o| NewObligation {
+                obligation: o.obligation.to_owned(),
+                due: o.due.text(),
+                due_at: o.due.overdue_at(),
+                law: o.basis.law.to_owned(),
+                source: o.basis.source.to_owned(),
+                meaning: match (&o.closed_day, o.moved_from) {
+                    (Some(c), Some(from)) => {
+                        format!("{}（{from} は{c}のため翌開庁日へ）", o.meaning)
+                    }
+                    (Some(c), None) => format!("{}（期限の日は{c}）", o.meaning),
+                    _ => o.meaning.to_owned(),
+                },
+            })
+            .collect();
+        state
+            .store
+            .add_case_event(
+                &s.ctx,
+                id,
+                &event.to_json(),
+                &list,
+                &state.config.retention,
+                (state.clock)(),
+            )
+            .await?;
+        Ok(Redirect::to(&format!("/staff/subjects/{}/deadlines", id.0)).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+async fn complete(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<(i64, i64)>, PathRejection>,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let pairs = Pairs::from_form(form)?;
+        let s = signed_in(&state, &headers, &remote).await?;
+        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
+        let Ok(Path((subject, obligation))) = path else {
+            return Err(AppError::NotFound("obligation".into()));
+        };
+        let item = state
+            .store
+            .complete_obligation(&s.ctx, obligation, (state.clock)())
+            .await?;
+        if item.subject_id.0 != subject {
+            return Err(AppError::NotFound("obligation".into()));
+        }
+        let back = match pairs.opt("back") {
+            Some("dashboard") => "/staff/deadlines".to_owned(),
+            _ => format!("/staff/subjects/{subject}/deadlines"),
+        };
+        Ok(Redirect::to(&back).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// The open obligations as an iCalendar file: a day's deadline is an all-day event, an hour
+/// deadline an event at that moment. The file carries the file's label (a pseudonym by
+/// policy), each obligation's meaning and basis, and `CLASS:CONFIDENTIAL`; nothing else
+/// about the person.
+fn calendar(label: &str, items: &[DueItem], now: chrono::DateTime<chrono::Utc>) -> String {
+    let mut cal = Calendar::new();
+    cal.name(&format!("tsunagu 期限 — {label}"));
+    for i in items.iter().filter(|i| i.done_at.is_none()) {
+        let mut ev = icalendar::Event::new();
+        ev.uid(&format!("tsunagu-obligation-{}@tsunagu", i.id))
+            .timestamp(now)
+            .summary(&format!(
+                "{}（{label}）",
+                i.meaning.split('。').next().unwrap_or(&i.meaning)
+            ))
+            .description(&format!("{}\n根拠: {}（{}）", i.meaning, i.law, i.source))
+            .class(Class::Confidential);
+        match Due::parse_text(&i.due) {
+            Some(Due::Date(d)) => {
+                ev.all_day(d);
+            }
+            _ => {
+                ev.starts(i.due_at).ends(i.due_at);
+            }
+        }
+        cal.push(ev.done());
+    }
+    cal.done().to_string()
+}
+
+async fn ical(
+    State(state): State<AppState>,
+    remote: Remote,
+    headers: HeaderMap,
+    path: Result<Path<i64>, PathRejection>,
+) -> Response {
+    let result = async {
+        let s: Signed = signed_in(&state, &headers, &remote).await?;
+        let id = SubjectId(path_id(path, "subject")?);
+        let now = (state.clock)();
+        let file = state.store.subject_file(&s.ctx, id, now).await?;
+        let items = state.store.case_deadlines(&s.ctx, id, now).await?;
+        let body = calendar(&file.subject.label, &items, now);
+        Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    "text/calendar; charset=utf-8".to_owned(),
+                ),
+                (
+                    header::CONTENT_DISPOSITION,
+                    format!("attachment; filename=\"tsunagu-deadlines-{}.ics\"", id.0),
+                ),
+            ],
+            body,
+        )
+            .into_response())
+    }
+    .await;
+    respond(&state, result)
+}
