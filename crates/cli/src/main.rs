@@ -19,6 +19,7 @@ use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
 mod alcohol;
 mod bench;
+mod bench_due;
 mod bench_writes;
 mod deadlines;
 mod records;
@@ -178,6 +179,8 @@ enum Command {
     Bench(bench::BenchArgs),
     /// Measure personal-record writes with SQLite synchronous FULL (used) against NORMAL.
     BenchWrites(bench_writes::BenchWritesArgs),
+    /// Benchmark: the deadline dashboard over 1M stored obligations, index against a scan.
+    BenchDue(bench_due::BenchDueArgs),
     /// Build the lindera + IPADIC dictionary (from Debian's mecab-ipadic) into the data
     /// directory; `serve` and `search` use it from then on.
     Dict {
@@ -449,6 +452,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::Bench(args) => bench::run(args).await,
         Command::BenchWrites(args) => bench_writes::run(args).await,
+        Command::BenchDue(args) => bench_due::run(args).await,
         Command::Dict {
             action: DictAction::Build { source, data_dir },
         } => {

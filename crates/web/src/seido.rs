@@ -32,6 +32,11 @@ const CHOICES: &[(&str, &str, Preset)] = &[
         &[],
     ),
     (
+        "notebook_renewal_application_received",
+        "手帳の更新申請が受理された（前の有効期限の入力が必要）",
+        &[],
+    ),
+    (
         "notebook_grade_change_decided",
         "手帳の等級変更が決定した",
         &[],
@@ -47,7 +52,42 @@ const CHOICES: &[(&str, &str, Preset)] = &[
         &[],
     ),
     ("decision_notified", "処分の通知を受けた（不服申立て）", &[]),
+    (
+        "support_category_change_decided",
+        "自立支援医療の所得区分の変更が決定した",
+        &[],
+    ),
     ("voluntary_admission", "任意入院した", &[]),
+    (
+        "voluntary_discharge_hold",
+        "任意入院者の退院を指定医の診察で制限した（時刻が必要）",
+        &[("by", "designated_physician")],
+    ),
+    (
+        "voluntary_discharge_hold",
+        "任意入院者の退院を特定医師の診察で制限した（時刻が必要）",
+        &[("by", "specified_physician")],
+    ),
+    (
+        "involuntary_admission",
+        "措置入院した（2人以上の指定医の診察が一致）",
+        &[],
+    ),
+    (
+        "emergency_involuntary_admission",
+        "緊急措置入院した（時刻が必要）",
+        &[],
+    ),
+    (
+        "urgent_admission",
+        "応急入院した・指定医の診察（時刻が必要）",
+        &[("by", "designated_physician")],
+    ),
+    (
+        "urgent_admission",
+        "応急入院した・特定医師の診察（時刻が必要）",
+        &[("by", "specified_physician")],
+    ),
     (
         "medical_protection_admission",
         "医療保護入院した（保護者の同意）",
@@ -135,8 +175,10 @@ struct ResultRow {
 struct SeidoPage {
     layout: Layout,
     rules: Vec<RuleRow>,
-    choices: Vec<(&'static str, &'static str, bool)>,
+    choices: Vec<(String, &'static str, bool)>,
     at: String,
+    time: String,
+    previous: String,
     results: Vec<ResultRow>,
     error: String,
 }
@@ -147,6 +189,23 @@ struct SeidoPage {
 struct SeidoQuery {
     event: Option<String>,
     at: Option<String>,
+    time: Option<String>,
+    previous: Option<String>,
+}
+
+/// A choice's form value: the event code, and the first preset field's value when the same
+/// code appears with different fields (`urgent_admission:specified_physician`).
+fn choice_key(code: &str, fields: Preset) -> String {
+    match fields.first() {
+        Some((_, v)) if CHOICES.iter().filter(|(c, _, _)| *c == code).count() > 1 => {
+            format!("{code}:{v}")
+        }
+        _ => code.to_owned(),
+    }
+}
+
+fn choice_of(value: &str) -> Option<&'static (&'static str, &'static str, Preset)> {
+    CHOICES.iter().find(|(c, _, f)| choice_key(c, f) == value)
 }
 
 async fn page(
@@ -159,14 +218,32 @@ async fn page(
         let mut results = Vec::new();
         let mut error = String::new();
         if let Some(at_text) = q.at.as_deref().filter(|a| !a.trim().is_empty()) {
-            match CHOICES.iter().find(|(code, _, _)| *code == chosen) {
+            let at_text = match q.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+                Some(t) => format!("{}T{t}", at_text.trim()),
+                None => at_text.trim().to_owned(),
+            };
+            match choice_of(chosen) {
                 None => error = "手続きを選んでください。".into(),
-                Some((code, _, fields)) => match At::parse(at_text) {
-                    Err(_) => {
-                        error = "日付を YYYY-MM-DD で入力してください（存在する日付）。".into()
-                    }
+                Some((code, _, fields)) => match At::parse(&at_text) {
+                    Err(_) => error =
+                        "日付を YYYY-MM-DD で入力してください（存在する日付）。時刻は HH:MM です。"
+                            .into(),
                     Ok(at) => {
-                        let event = Event::new(code, at, fields);
+                        let mut event = Event::new(code, at, fields);
+                        if *code == "involuntary_admission" {
+                            let agreed = (
+                                "designated_physician".to_owned(),
+                                "admission_needed".to_owned(),
+                            );
+                            event.examinations = vec![agreed.clone(), agreed];
+                        }
+                        if let Some(p) = q.previous.as_deref().filter(|p| !p.trim().is_empty()) {
+                            if *code == "notebook_renewal_application_received" {
+                                event
+                                    .fields
+                                    .push(("previous_expiry".into(), p.trim().to_owned()));
+                            }
+                        }
                         match obligations(&event) {
                             Ok(list) => {
                                 results = list
@@ -223,9 +300,15 @@ async fn page(
                 .collect(),
             choices: CHOICES
                 .iter()
-                .map(|(code, label, _)| (*code, *label, *code == chosen))
+                .map(|(code, label, fields)| {
+                    let key = choice_key(code, fields);
+                    let selected = key == chosen;
+                    (key, *label, selected)
+                })
                 .collect(),
-            at: q.at.unwrap_or_default().chars().take(16).collect(),
+            at: q.at.unwrap_or_default().chars().take(10).collect(),
+            time: q.time.unwrap_or_default().chars().take(5).collect(),
+            previous: q.previous.unwrap_or_default().chars().take(10).collect(),
             results,
             error,
         };

@@ -451,9 +451,30 @@ async fn the_seido_navi_lists_the_rules_and_computes_when_notebook_renewal_opens
     .await;
     assert_eq!(status, StatusCode::OK);
     assert!(body.contains("2026-11-24") && body.contains("翌開庁日"));
+    // Hour periods take the time; a renewal counts from the previous expiry.
+    let (status, _, body) = get(
+        &app,
+        "/seido?event=urgent_admission:specified_physician&at=2026-11-20&time=23:00",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("2026-11-21 11:00") && body.contains("第33条の4第2項"));
+    let (status, _, body) = get(
+        &app,
+        "/seido?event=notebook_renewal_application_received&at=2026-01-10&previous=2026-02-28",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("2028-02-29") && body.contains("2027-11-29"));
+    let (status, _, body) = get(&app, "/seido?event=involuntary_admission&at=2026-04-10").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("2026-07-31") && body.contains("第38条の2"));
     for bad in [
         "/seido?event=notebook_application_received&at=2026-02-30",
         "/seido?event=nope&at=2026-11-20",
+        "/seido?event=urgent_admission:designated_physician&at=2026-11-20",
+        "/seido?event=voluntary_admission&at=2026-11-20&time=25:00",
+        "/seido?event=notebook_renewal_application_received&at=2026-01-10",
     ] {
         let (status, _, body) = get(&app, bad).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
