@@ -133,6 +133,7 @@ try {
     assert.ok(await page.getByRole("status").isVisible());
   });
 
+  let subjectUrl = "";
   await check("a clinician signs in with password and TOTP, records consent and a record, and sees who viewed it", async () => {
     await page.goto(`${base}/staff`);
     await page.waitForURL(/\/staff\/login$/);
@@ -151,10 +152,12 @@ try {
     await page.getByLabel(/新しいファイルの呼び名/).fill("Aさん（妻からの相談）");
     await page.getByRole("button", { name: "ファイルを作る" }).click();
     await page.waitForURL(/\/staff\/subjects\/\d+$/);
+    subjectUrl = page.url();
     assert.ok(await page.getByText("有効な同意がありません").isVisible());
     await page.getByText("同意を記録する", { exact: true }).first().click();
     await page.getByLabel("利用目的（500文字まで）").fill("相談支援と関係機関への紹介のため");
     await page.getByLabel("相談記録", { exact: true }).check();
+    await page.getByLabel("事例記録", { exact: true }).check();
     await page.getByRole("button", { name: "同意を記録する" }).click();
     await page.getByLabel("内容（5000文字まで）").fill("夫の仮釈放を来月に控えた妻からの相談。");
     await page.getByRole("button", { name: "記録を保存する" }).click();
@@ -167,6 +170,33 @@ try {
     assert.ok((await rows.nth(1).textContent()).includes("閲覧"));
     assert.ok((await rows.nth(1).textContent()).includes("127.0.0.1"), "the client address is logged");
     await page.screenshot({ path: `${outDir}/staff-access.png`, fullPage: true });
+  });
+
+  await check("a clinician enters a 医療保護入院, sees its deadlines with their basis, the dashboard and the iCalendar file", async () => {
+    await page.goto(subjectUrl);
+    await page.getByRole("link", { name: "手続きと期限" }).click();
+    await page.locator("select[name=event]").selectOption("medical_protection_admission");
+    await page.locator("input[name=date]").fill("2026-11-12");
+    await page.locator("select[name=consent_by]").selectOption("support_obligor");
+    await page.getByRole("button", { name: "記録して期限を計算する" }).click();
+    await page.waitForURL(/\/deadlines$/);
+    const open = page.locator("#open tbody tr");
+    assert.ok((await open.count()) >= 3);
+    assert.ok((await open.first().textContent()).includes("004_d9518c60032bdf29.txt:4893"));
+    const ics = await page.request.get(`${subjectUrl}/deadlines.ics`);
+    assert.equal(ics.status(), 200);
+    assert.ok(ics.headers()["content-type"].startsWith("text/calendar"));
+    assert.ok((await ics.text()).includes("BEGIN:VEVENT"));
+    await page.getByRole("link", { name: "組織全体の期限の一覧" }).click();
+    await page.waitForURL(/\/staff\/deadlines$/);
+    for (const name of [/^期限切れ/, /^7日以内/, /^それ以降/]) {
+      assert.ok(await page.getByRole("heading", { name }).isVisible());
+    }
+    await page.screenshot({ path: `${outDir}/deadlines.png`, fullPage: true });
+    const before = await page.locator("tbody tr").count();
+    await page.getByRole("button", { name: "対応済みにする" }).first().click();
+    await page.waitForURL(/\/staff\/deadlines$/);
+    assert.equal(await page.locator("tbody tr").count(), before - 1);
     await page.getByRole("button", { name: "ログアウト" }).click();
     await page.waitForURL(/\/staff\/login$/);
     await page.goto(`${base}/staff`);
