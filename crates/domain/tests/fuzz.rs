@@ -213,3 +213,273 @@ mod period_properties {
         }
     }
 }
+
+// --- the deadline engine and 自立支援医療 ---------------------------------------------------
+
+mod engine_properties {
+    use chrono::{Datelike, Duration, NaiveDate};
+    use proptest::prelude::*;
+    use tsunagu_domain::deadlines::{findings, obligations, At, Due, Event, EVENT_TYPES};
+    use tsunagu_domain::outpatient_support::{categorise, ledger, Cap, Household, Visit};
+
+    fn date() -> impl Strategy<Value = NaiveDate> {
+        (0i64..20_000)
+            .prop_map(|n| NaiveDate::from_ymd_opt(1990, 1, 1).expect("date") + Duration::days(n))
+    }
+
+    fn json() -> impl Strategy<Value = serde_json::Value> {
+        let leaf = prop_oneof![
+            Just(serde_json::Value::Null),
+            any::<bool>().prop_map(serde_json::Value::from),
+            any::<i64>().prop_map(serde_json::Value::from),
+            "\\PC{0,12}".prop_map(serde_json::Value::from),
+            prop::sample::select(EVENT_TYPES.iter().map(|(k, _, _)| *k).collect::<Vec<_>>())
+                .prop_map(serde_json::Value::from),
+            "20[0-9]{2}-[01][0-9]-[0-3][0-9](T[0-2][0-9]:[0-5][0-9])?"
+                .prop_map(serde_json::Value::from),
+        ];
+        leaf.prop_recursive(3, 24, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(serde_json::Value::from),
+                prop::collection::btree_map(
+                    prop::sample::select(vec![
+                        "type",
+                        "at",
+                        "by",
+                        "consent_by",
+                        "hours",
+                        "ordered_by",
+                        "kind",
+                        "with",
+                        "route",
+                        "pension_grade",
+                        "first_visit",
+                        "certificate_date",
+                        "previous_expiry",
+                        "decided",
+                        "within_prefecture",
+                        "examinations",
+                        "members",
+                        "category",
+                        "present",
+                        "vote",
+                        "conflict",
+                        "finding",
+                        "designated_physician"
+                    ]),
+                    inner,
+                    0..8,
+                )
+                .prop_map(|m| serde_json::Value::Object(
+                    m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
+                )),
+            ]
+        })
+    }
+
+    /// Events of a known type with plausible and implausible field values.
+    fn event_like() -> impl Strategy<Value = serde_json::Value> {
+        let value = prop_oneof![
+            prop::sample::select(vec![
+                "designated_physician",
+                "specified_physician",
+                "physician",
+                "guardian",
+                "support_obligor",
+                "letters",
+                "phone",
+                "visit",
+                "lawyer",
+                "family",
+                "authorities",
+                "certificate",
+                "pension",
+                "1",
+                "2",
+                "3",
+                "4",
+                "true",
+                "false",
+                "13",
+                "-1",
+                "2026-02-30",
+                "2025-05-31",
+                "2026-11-20"
+            ])
+            .prop_map(serde_json::Value::from),
+            date().prop_map(|d| serde_json::Value::from(d.to_string())),
+            (0i64..50).prop_map(serde_json::Value::from),
+        ];
+        let fields = prop::collection::btree_map(
+            prop::sample::select(vec![
+                "by",
+                "consent_by",
+                "hours",
+                "ordered_by",
+                "kind",
+                "with",
+                "route",
+                "pension_grade",
+                "first_visit",
+                "certificate_date",
+                "previous_expiry",
+                "decided",
+                "within_prefecture",
+            ]),
+            value,
+            0..5,
+        );
+        (
+            prop::sample::select(EVENT_TYPES.iter().map(|(k, _, _)| *k).collect::<Vec<_>>()),
+            date(),
+            prop::option::of(0u32..1440),
+            fields,
+        )
+            .prop_map(|(kind, d, minutes, fields)| {
+                let at = match minutes {
+                    Some(m) => format!("{d}T{:02}:{:02}", m / 60, m % 60),
+                    None => d.to_string(),
+                };
+                let mut o = serde_json::Map::new();
+                o.insert("type".into(), kind.into());
+                o.insert("at".into(), at.into());
+                for (k, v) in fields {
+                    o.insert(k.to_owned(), v);
+                }
+                serde_json::Value::Object(o)
+            })
+    }
+
+    fn household_like() -> impl Strategy<Value = serde_json::Value> {
+        (
+            prop::sample::select(vec![
+                "unknown",
+                "not_filed",
+                "non_taxable",
+                "taxed",
+                "other",
+            ]),
+            prop::collection::btree_map(
+                prop::sample::select(vec![
+                    "welfare",
+                    "uninsured_without_reason",
+                    "total_income",
+                    "public_pension",
+                    "other_benefits",
+                    "income_levy_total",
+                    "income_levy_below_200k",
+                    "severe_continuing",
+                    "treated_as_non_taxable",
+                ]),
+                prop_oneof![
+                    any::<bool>().prop_map(serde_json::Value::from),
+                    (-2_000_000i64..2_000_000).prop_map(serde_json::Value::from),
+                    prop::sample::select(vec!["low_1", "low_2", "middle", "x"])
+                        .prop_map(serde_json::Value::from),
+                ],
+                0..6,
+            ),
+        )
+            .prop_map(|(tax, m)| {
+                let mut o: serde_json::Map<String, serde_json::Value> =
+                    m.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+                o.insert("tax".into(), tax.into());
+                serde_json::Value::Object(o)
+            })
+    }
+
+    proptest! {
+        #[test]
+        fn any_event_of_a_known_type_is_computed_or_refused_without_panicking(v in event_like()) {
+            if let Ok(e) = Event::from_json(&v) {
+                match obligations(&e) {
+                    Ok(list) => {
+                        prop_assert!(findings(&e).is_ok());
+                        // (A due date may lie before the event: a lawsuit's one-year outer
+                        // limit counts from the decision, which can be long before its notice.)
+                        for o in list {
+                            prop_assert!(o.basis.source.starts_with("004_d9518c60032bdf29.txt:"));
+                        }
+                    }
+                    Err(r) => prop_assert!(!r.rule.is_empty() && !r.message.is_empty()),
+                }
+                prop_assert_eq!(Event::from_json(&e.to_json()).ok(), Some(e));
+            }
+        }
+
+        #[test]
+        fn households_get_a_category_with_cited_reasons_or_a_clear_error(v in household_like()) {
+            if let Ok(h) = serde_json::from_value::<Household>(v) {
+                match categorise(&h) {
+                    Ok(a) => {
+                        prop_assert!(a.reasons.len() >= 2);
+                        prop_assert!(a.reasons.iter().all(|r| r.basis.source.starts_with("004_d9518c60032bdf29.txt:")));
+                        prop_assert_eq!(a.cap, a.category.cap().0);
+                    }
+                    Err(e) => prop_assert!(!e.0.is_empty()),
+                }
+            }
+        }
+
+        #[test]
+        fn any_json_event_is_read_checked_and_computed_without_panicking(v in json()) {
+            if let Ok(e) = Event::from_json(&v) {
+                let _ = obligations(&e);
+                let _ = findings(&e);
+                prop_assert_eq!(Event::from_json(&e.to_json()).ok(), Some(e));
+            }
+        }
+
+        #[test]
+        fn periodic_reports_are_month_ends_in_order_after_the_admission(d in date(), sochi in any::<bool>()) {
+            let e = if sochi {
+                Event::from_json(&serde_json::json!({"type": "involuntary_admission", "at": d.to_string(),
+                    "examinations": [{"by": "designated_physician", "finding": "admission_needed"}, {"by": "designated_physician", "finding": "admission_needed"}]}))
+            } else {
+                Event::from_json(&serde_json::json!({"type": "medical_protection_admission", "at": d.to_string(), "consent_by": "guardian"}))
+            }
+            .expect("valid");
+            let reports: Vec<NaiveDate> = obligations(&e).expect("lawful").into_iter()
+                .filter(|o| o.obligation == "periodic_report_due")
+                .map(|o| o.due.date())
+                .collect();
+            prop_assert_eq!(reports.len(), if sochi { 11 } else { 5 });
+            prop_assert!(reports.iter().all(|r| (*r + Duration::days(1)).day() == 1));
+            prop_assert!(reports.windows(2).all(|w| w[0] < w[1]));
+            let first_gap = (reports[0].year() - d.year()) * 12 + reports[0].month() as i32 - d.month() as i32;
+            prop_assert_eq!(first_gap, if sochi { 3 } else { 12 });
+        }
+
+        #[test]
+        fn a_due_is_overdue_from_the_end_of_its_day_in_japan(d in date(), minutes in 0u32..1440) {
+            let t = d.and_hms_opt(minutes / 60, minutes % 60, 0).expect("time");
+            prop_assert_eq!(Due::Date(d).overdue_at() - Due::DateTime(t).overdue_at(), Duration::minutes(i64::from(1440 - minutes)));
+            prop_assert_eq!(Due::parse_text(&Due::DateTime(t).text()), Some(Due::DateTime(t)));
+            prop_assert!(matches!(At::parse(&Due::Date(d).text()), Ok(At::Date(x)) if x == d));
+        }
+
+        #[test]
+        fn the_ledger_never_collects_past_the_cap_in_any_month(
+            cap in prop_oneof![Just(0u64), Just(2_500u64), Just(5_000), Just(10_000), Just(20_000)],
+            visits in prop::collection::vec((0i64..120, 0u64..2_000_000), 0..40),
+        ) {
+            let start = NaiveDate::from_ymd_opt(2026, 1, 1).expect("date");
+            let visits: Vec<Visit> = visits.iter().map(|(d, c)| Visit { date: start + Duration::days(*d), cost: *c }).collect();
+            let lines = ledger(Cap::Yen(cap), &visits).expect("covered");
+            prop_assert!(lines.iter().all(|l| l.month_total <= cap && l.copay <= l.tenth && l.copay % 10 == 0));
+            let total: u64 = lines.iter().map(|l| l.copay).sum();
+            let months = lines.iter().map(|l| (l.date.year(), l.date.month())).collect::<std::collections::BTreeSet<_>>();
+            prop_assert!(total <= cap * months.len() as u64);
+        }
+
+        #[test]
+        fn any_household_json_gets_a_category_or_a_clear_error(v in json()) {
+            if let Ok(h) = serde_json::from_value::<Household>(v) {
+                if let Ok(a) = categorise(&h) {
+                    prop_assert!(!a.reasons.is_empty());
+                    prop_assert!(a.reasons.iter().all(|r| r.basis.source.starts_with("004_d9518c60032bdf29.txt:")));
+                }
+            }
+        }
+    }
+}

@@ -127,6 +127,8 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
         Just("/alcohol/audit"),
         Just("/alcohol/drinks"),
         Just("/alcohol/diary"),
+        Just("/staff/subjects/1/deadlines/events"),
+        Just("/staff/subjects/1/deadlines/1/done"),
     ];
     let mut runner = TestRunner::new(Config {
         cases: 200,
