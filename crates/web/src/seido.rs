@@ -1,24 +1,33 @@
 //! 制度ナビ: the procedures' periods with their legal basis, and a calculator
 //! (「手帳の更新はいつから？」). Public and stateless: the calculator is a GET form and nothing
-//! is stored.
+//! is stored. `/seido/jiritsu` gives the 自立支援医療 income category, its monthly cap with each
+//! step's basis, and the month's cap ledger for visits typed in.
 
 use askama::Template;
-use axum::extract::rejection::QueryRejection;
-use axum::extract::{Query, State};
+use axum::extract::rejection::{FormRejection, QueryRejection};
+use axum::extract::{Form, Query, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
 use tsunagu_domain::deadlines::{obligations, At, Due, Event, Length, RULES};
+use tsunagu_domain::outpatient_support::{
+    categorise, ledger, Cap, Category, Household, Tax, Visit, ROUNDING_BASIS,
+};
 use tsunagu_domain::period::{FirstDay, Unit};
 
+use crate::form::Pairs;
 use crate::pages::{render, respond};
+use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
 use crate::views::Layout;
 use crate::{AppError, AppState};
 
 /// Routes.
 pub fn router() -> Router<AppState> {
-    Router::new().route("/seido", get(page))
+    Router::new()
+        .route("/seido", get(page))
+        .route("/seido/jiritsu", get(copay_form).post(copay_submit))
 }
 
 /// Field values a calculator choice sets.
@@ -312,6 +321,219 @@ async fn page(
             results,
             error,
         };
+        let status = if page.error.is_empty() {
+            axum::http::StatusCode::OK
+        } else {
+            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+        };
+        Ok((status, render(&page)?).into_response())
+    }
+    .await;
+    respond(&state, result)
+}
+
+// --- 自立支援医療: the income category, its cap and the month's ledger ----------------------
+
+struct LedgerRow {
+    date: String,
+    cost: u64,
+    tenth: u64,
+    copay: u64,
+    total: u64,
+    reached: bool,
+}
+
+#[derive(Template)]
+#[template(path = "seido_copay.html")]
+struct CopayPage {
+    layout: Layout,
+    q: CopayEcho,
+    category: String,
+    cap: String,
+    reasons: Vec<(String, &'static str, &'static str)>,
+    ledger: Vec<LedgerRow>,
+    rounding: &'static str,
+    error: String,
+    csrf: String,
+}
+
+/// The form's values as typed, shown back.
+#[derive(Default)]
+struct CopayEcho {
+    tax: String,
+    welfare: bool,
+    uninsured: bool,
+    severe: bool,
+    total_income: String,
+    public_pension: String,
+    other_benefits: String,
+    income_levy_total: String,
+    levy_below_200k: bool,
+    treated: String,
+    visits: String,
+}
+
+fn yen<T: std::str::FromStr>(name: &str, v: &str) -> Result<Option<T>, String> {
+    let v = v.trim().replace([',', '，'], "");
+    if v.is_empty() {
+        return Ok(None);
+    }
+    v.parse()
+        .map(Some)
+        .map_err(|_| format!("{name}は円の整数で入力してください。"))
+}
+
+fn household_of(e: &CopayEcho) -> Result<Household, String> {
+    let tax = match e.tax.as_str() {
+        "unknown" => Tax::Unknown,
+        "not_filed" => Tax::NotFiled,
+        "non_taxable" => Tax::NonTaxable,
+        "taxed" => Tax::Taxed,
+        _ => return Err("世帯の市町村民税の状況を選んでください。".into()),
+    };
+    Ok(Household {
+        welfare: e.welfare,
+        uninsured_without_reason: e.uninsured,
+        tax,
+        total_income: yen("本人の合計所得", &e.total_income)?,
+        public_pension: yen("本人の公的年金等の収入", &e.public_pension)?,
+        other_benefits: yen("その他の給付", &e.other_benefits)?,
+        income_levy_total: yen("世帯の所得割の合計", &e.income_levy_total)?,
+        income_levy_below_200k: e.levy_below_200k,
+        severe_continuing: e.severe,
+        treated_as_non_taxable: match e.treated.as_str() {
+            "" => None,
+            "low_2" => Some(Category::Low2),
+            "low_1" => Some(Category::Low1),
+            _ => return Err("非課税とみなす扱いの選択が正しくありません。".into()),
+        },
+    })
+}
+
+/// Visits typed one per line as `YYYY-MM-DD 医療費` (a comma or space between).
+fn visits_of(text: &str) -> Result<Vec<Visit>, String> {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    if lines.len() > 200 {
+        return Err("受診は200件まで入力できます。".into());
+    }
+    lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut parts = l
+                .split([',', ' ', '\t', '，', '　'])
+                .filter(|p| !p.is_empty());
+            let (Some(d), Some(c), None) = (parts.next(), parts.next(), parts.next()) else {
+                return Err(format!(
+                    "受診 {} 行目: 「2026-11-05 12000」の形で入力してください。",
+                    i + 1
+                ));
+            };
+            let date = chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map_err(|_| format!("受診 {} 行目: 日付 {d} が正しくありません。", i + 1))?;
+            let cost = yen::<u64>("医療費", c)
+                .map_err(|e| format!("受診 {} 行目: {e}", i + 1))?
+                .unwrap_or(0);
+            Ok(Visit { date, cost })
+        })
+        .collect()
+}
+
+fn empty_copay_page(state: &AppState, csrf: String) -> CopayPage {
+    CopayPage {
+        layout: Layout::of(state),
+        q: CopayEcho::default(),
+        category: String::new(),
+        cap: String::new(),
+        reasons: Vec::new(),
+        ledger: Vec::new(),
+        rounding: ROUNDING_BASIS.source,
+        error: String::new(),
+        csrf,
+    }
+}
+
+async fn copay_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let result = async {
+        let (csrf, cookie) = anon_csrf(&headers)?;
+        let page = empty_copay_page(&state, csrf);
+        Ok(with_cookie(render(&page)?.into_response(), cookie))
+    }
+    .await;
+    respond(&state, result)
+}
+
+/// Computes the category (a POST, like the other self-checks, so that income figures never
+/// sit in a URL or an access log; nothing is stored).
+async fn copay_submit(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+) -> Response {
+    let result = async {
+        let pairs = Pairs::from_form(form)?;
+        check_anon_csrf(&headers, pairs.opt("csrf"))?;
+        let clip = |k: &str, n: usize| pairs.get(k).chars().take(n).collect::<String>();
+        let on = |k: &str| !pairs.get(k).is_empty();
+        let echo = CopayEcho {
+            welfare: on("welfare"),
+            uninsured: on("uninsured"),
+            severe: on("severe"),
+            levy_below_200k: on("levy_below_200k"),
+            tax: clip("tax", 20),
+            total_income: clip("total_income", 20),
+            public_pension: clip("public_pension", 20),
+            other_benefits: clip("other_benefits", 20),
+            income_levy_total: clip("income_levy_total", 20),
+            treated: clip("treated", 10),
+            visits: clip("visits", 8000),
+        };
+        let mut page = empty_copay_page(&state, pairs.get("csrf").to_owned());
+        let outcome = household_of(&echo).and_then(|h| {
+            let a = categorise(&h).map_err(|e| e.to_string())?;
+            let visits = visits_of(&echo.visits)?;
+            let lines = if visits.is_empty() {
+                Vec::new()
+            } else {
+                ledger(a.cap, &visits).map_err(|_| {
+                    "この所得区分は自立支援医療の対象外のため、上限額の管理はありません。"
+                        .to_owned()
+                })?
+            };
+            Ok((a, lines))
+        });
+        match outcome {
+            Ok((a, lines)) => {
+                page.category = a.category.label_ja().to_owned();
+                page.cap = match a.cap {
+                    Cap::Yen(y) => format!("月 {y} 円"),
+                    Cap::NoCap => "上限なし（医療費の1割）".into(),
+                    Cap::NotCovered => "自立支援医療の対象外".into(),
+                };
+                page.reasons = a
+                    .reasons
+                    .into_iter()
+                    .map(|r| (r.text, r.basis.law, r.basis.source))
+                    .collect();
+                page.ledger = lines
+                    .into_iter()
+                    .map(|l| LedgerRow {
+                        date: l.date.to_string(),
+                        cost: l.cost,
+                        tenth: l.tenth,
+                        copay: l.copay,
+                        total: l.month_total,
+                        reached: l.cap_reached,
+                    })
+                    .collect();
+            }
+            Err(e) => page.error = e,
+        }
+        page.q = echo;
         let status = if page.error.is_empty() {
             axum::http::StatusCode::OK
         } else {

@@ -487,6 +487,59 @@ async fn the_seido_navi_lists_the_rules_and_computes_when_notebook_renewal_opens
 }
 
 #[tokio::test]
+async fn the_jiritsu_calculator_gives_the_category_its_cap_reasons_and_ledger() {
+    let app = test_app().await;
+    let (status, headers, body) = get(&app, "/seido/jiritsu").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("name=\"csrf\"") && headers.get(header::SET_COOKIE).is_some());
+    let post = |form: String, cookie: &'static str| {
+        Request::post("/seido/jiritsu")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, cookie)
+            .body(Body::from(form))
+            .expect("request")
+    };
+    // 非課税, income 0 + pension 780,000 ≤ 800,000: 低所得1, ¥2,500 a month.
+    let form = format!("tax=non_taxable&total_income=-100000&public_pension=780%2C000&visits=2026-11-05+20000%0D%0A2026-11-19%2C12345%0D%0A2026-12-01+4000&{CSRF_FIELD}");
+    let (status, _, body) = send(&app, post(form, CSRF_COOKIE)).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert!(body.contains("結果: 低所得1・月 2500 円"), "{body}");
+    assert!(
+        body.contains("004_d9518c60032bdf29.txt:20426")
+            && body.contains("004_d9518c60032bdf29.txt:20402")
+    );
+    assert!(
+        body.contains("2000 円") && body.contains("500 円") && body.contains("上限に達しました")
+    );
+    assert!(body.contains("400 円"), "a new month starts again");
+    let (_, _, body) = send(
+        &app,
+        post(
+            format!("tax=taxed&income_levy_total=30000&severe=on&{CSRF_FIELD}"),
+            CSRF_COOKIE,
+        ),
+    )
+    .await;
+    assert!(
+        body.contains("中間所得層2（重度かつ継続）・月 10000 円"),
+        "{body}"
+    );
+    for bad in [
+        format!("tax=&{CSRF_FIELD}"),
+        format!("tax=taxed&income_levy_total=abc&{CSRF_FIELD}"),
+        format!("tax=non_taxable&visits=yesterday&{CSRF_FIELD}"),
+        format!("tax=taxed&income_levy_total=300000&visits=2026-11-05+100&{CSRF_FIELD}"),
+        format!("tax=non_taxable&treated=low_1&{CSRF_FIELD}"),
+    ] {
+        let (status, _, body) = send(&app, post(bad.clone(), CSRF_COOKIE)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(body.contains("class=\"error\""), "{bad}");
+    }
+    let (status, _, _) = send(&app, post("tax=taxed".into(), CSRF_COOKIE)).await;
+    assert_eq!(status, StatusCode::FORBIDDEN, "no CSRF token");
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;

@@ -127,6 +127,7 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
         Just("/alcohol/audit"),
         Just("/alcohol/drinks"),
         Just("/alcohol/diary"),
+        Just("/seido/jiritsu"),
         Just("/staff/subjects/1/deadlines/events"),
         Just("/staff/subjects/1/deadlines/1/done"),
     ];
@@ -214,6 +215,7 @@ async fn the_bad_input_corpus_gets_clear_client_errors_everywhere() {
         ("/alcohol/audit", "application/x-www-form-urlencoded"),
         ("/alcohol/drinks", "application/x-www-form-urlencoded"),
         ("/alcohol/diary", "application/x-www-form-urlencoded"),
+        ("/seido/jiritsu", "application/x-www-form-urlencoded"),
     ];
     for (name, body) in &corpus {
         for (path, ctype) in targets {
