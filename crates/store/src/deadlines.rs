@@ -99,10 +99,12 @@ pub trait DeadlineStore: Send + Sync {
     /// The organisation's open obligations: overdue, within 7 days of `now`, and later (each
     /// list at most `limit` long, soonest first); one audit entry.
     async fn due_list(&self, ctx: &StaffCtx, limit: i64, now: DateTime<Utc>) -> Result<DueList>;
-    /// Marks an obligation done; audited.
+    /// Marks one of a person's obligations done; audited. Another person's or organisation's
+    /// obligation is "not found".
     async fn complete_obligation(
         &self,
         ctx: &StaffCtx,
+        subject: SubjectId,
         id: i64,
         now: DateTime<Utc>,
     ) -> Result<DueItem>;
@@ -270,6 +272,7 @@ macro_rules! impl_deadline_store {
             async fn complete_obligation(
                 &self,
                 ctx: &$crate::records::StaffCtx,
+                subject: tsunagu_domain::SubjectId,
                 id: i64,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::deadlines::DueItem> {
@@ -277,12 +280,13 @@ macro_rules! impl_deadline_store {
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from obligations o join subjects s on s.id = o.subject_id \
-                     where o.id = $1 and o.organization = $2",
+                     where o.id = $1 and o.organization = $2 and o.subject_id = $3",
                     $crate::deadlines::DUE_COLS
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .bind(id)
                     .bind(ctx.organization.to_string())
+                    .bind(subject.0)
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("obligation {id}")))?;
@@ -304,6 +308,7 @@ macro_rules! impl_deadline_store {
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(id)
                     .bind(ctx.organization.to_string())
+                    .bind(subject.0)
                     .fetch_one(&mut *tx)
                     .await?;
                 let item = $crate::deadlines::due_of(&row)?;

@@ -357,13 +357,10 @@ async fn complete(
         let Ok(Path((subject, obligation))) = path else {
             return Err(AppError::NotFound("obligation".into()));
         };
-        let item = state
+        state
             .store
-            .complete_obligation(&s.ctx, obligation, (state.clock)())
+            .complete_obligation(&s.ctx, SubjectId(subject), obligation, (state.clock)())
             .await?;
-        if item.subject_id.0 != subject {
-            return Err(AppError::NotFound("obligation".into()));
-        }
         let back = match pairs.opt("back") {
             Some("dashboard") => "/staff/deadlines".to_owned(),
             _ => format!("/staff/subjects/{subject}/deadlines"),

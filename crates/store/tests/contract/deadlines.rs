@@ -148,19 +148,27 @@ pub async fn completing_an_obligation_takes_it_off_the_list_once(store: &dyn Sto
     let mine = store.case_deadlines(&c, a, t0()).await.expect("case");
     assert_eq!(mine.len(), 1);
     let done = store
-        .complete_obligation(&c, mine[0].id, t0())
+        .complete_obligation(&c, a, mine[0].id, t0())
         .await
         .expect("done");
     assert_eq!(done.done_at, Some(t0()));
     assert!(matches!(
-        store.complete_obligation(&c, mine[0].id, t0()).await,
+        store.complete_obligation(&c, a, mine[0].id, t0()).await,
         Err(StoreError::Conflict(_))
     ));
     let other = staff(store, "kato", "B市保健所", Role::Clinician).await;
     assert!(matches!(
-        store.complete_obligation(&other, mine[0].id, t0()).await,
+        store.complete_obligation(&other, a, mine[0].id, t0()).await,
         Err(StoreError::NotFound(_))
     ));
+    let b = case_file(store, &c, "Bさん").await;
+    assert!(
+        matches!(
+            store.complete_obligation(&c, b, mine[0].id, t0()).await,
+            Err(StoreError::NotFound(_))
+        ),
+        "through another person's file"
+    );
     let list = store.due_list(&c, 100, t0()).await.expect("due list");
     assert!(list.overdue.is_empty() && list.within_7_days.is_empty() && list.later.is_empty());
     let again = store.case_deadlines(&c, a, t0()).await.expect("case");
