@@ -739,6 +739,11 @@ fn deadlines_prints_obligations_with_their_basis_and_refuses_unlawful_events() {
     );
     assert_eq!(
         (got[4].0.as_str(), got[4].1.as_str()),
+        ("specified_physician_record_due", "2026-12-20"),
+        "the 特定医師 record within a month"
+    );
+    assert_eq!(
+        (got[5].0.as_str(), got[5].1.as_str()),
         ("discharge_notice", "2026-11-24"),
         "moved past Sunday and 勤労感謝の日"
     );

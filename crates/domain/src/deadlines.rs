@@ -109,6 +109,8 @@ pub enum Length {
     },
     /// The first day of the month after the event's (a change that takes effect then).
     FirstOfNextMonth,
+    /// On the day of the event (a written notice given when the measure is taken).
+    AtEvent,
 }
 
 /// An outer limit: the due date is never later than the end of this period, counted from the
@@ -173,6 +175,16 @@ pub const RULES: &[Rule] = &[
     Rule {
         event: "voluntary_admission",
         when: None,
+        obligation: "written_notice",
+        length: Length::AtEvent,
+        on_closed_day: OnClosedDay::Stays,
+        cap: None,
+        basis: Basis { law: "精神保健福祉法第22条の4第1項", source: "004_d9518c60032bdf29.txt:4734" },
+        meaning: "入院に際し、退院等の請求のことなどを書面で知らせ、本人から自ら入院する旨の書面を受ける。",
+    },
+    Rule {
+        event: "voluntary_admission",
+        when: None,
         obligation: "reconsent_due",
         length: years(1),
         on_closed_day: OnClosedDay::Stays,
@@ -195,6 +207,26 @@ pub const RULES: &[Rule] = &[
             source: "004_d9518c60032bdf29.txt:2171",
         },
         meaning: "1年目の再確認から2年後に、再び同意書を受け取る。",
+    },
+    Rule {
+        event: "voluntary_discharge_hold",
+        when: None,
+        obligation: "written_notice",
+        length: Length::AtEvent,
+        on_closed_day: OnClosedDay::Stays,
+        cap: None,
+        basis: Basis { law: "精神保健福祉法第22条の4第7項", source: "004_d9518c60032bdf29.txt:4746" },
+        meaning: "退院を制限するときは、その旨と退院等の請求のことなどを本人に書面で知らせる。",
+    },
+    Rule {
+        event: "voluntary_discharge_hold",
+        when: Some(("by", "specified_physician")),
+        obligation: "specified_physician_record_due",
+        length: Length::Calendar { n: 1, unit: Unit::Months, first: FirstDay::Excluded },
+        on_closed_day: OnClosedDay::Stays,
+        cap: None,
+        basis: Basis { law: "精神保健福祉法施行規則第5条の5", source: "004_d9518c60032bdf29.txt:6310" },
+        meaning: "特定医師の診察による退院制限を採った日から1か月以内に、その記録を作成して保存する。",
     },
     Rule {
         event: "voluntary_discharge_hold",
@@ -348,6 +380,16 @@ pub const RULES: &[Rule] = &[
             source: "004_d9518c60032bdf29.txt:4906",
         },
         meaning: "特定医師の診察による応急入院は12時間まで。",
+    },
+    Rule {
+        event: "urgent_admission",
+        when: Some(("by", "specified_physician")),
+        obligation: "specified_physician_record_due",
+        length: Length::Calendar { n: 1, unit: Unit::Months, first: FirstDay::Excluded },
+        on_closed_day: OnClosedDay::Stays,
+        cap: None,
+        basis: Basis { law: "精神保健福祉法施行規則第16条の2", source: "004_d9518c60032bdf29.txt:6463" },
+        meaning: "特定医師の診察による応急入院を採った日から1か月以内に、その記録を作成して保存する。",
     },
     // --- 精神障害者保健福祉手帳 ---------------------------------------------------------------
     Rule {
@@ -567,12 +609,12 @@ pub const RULES: &[Rule] = &[
 /// Event types the engine knows: the fields each needs, and those it may have.
 pub const EVENT_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("voluntary_admission", &[], &[]),
-    ("voluntary_discharge_hold", &["by"], &[]),
+    ("voluntary_discharge_hold", &["by"], &["hospital_approved"]),
     ("involuntary_admission", &["examinations"], &[]),
     ("emergency_involuntary_admission", &[], &[]),
     ("medical_protection_admission", &["consent_by"], &[]),
     ("medical_protection_discharge", &[], &[]),
-    ("urgent_admission", &["by"], &[]),
+    ("urgent_admission", &["by"], &["hospital_approved"]),
     ("seclusion", &["ordered_by", "hours"], &[]),
     ("restraint", &["ordered_by"], &[]),
     ("restriction", &["kind", "with"], &[]),
@@ -946,6 +988,28 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
     one_of("route", &["certificate", "pension"])?;
     one_of("pension_grade", &["1", "2", "3"])?;
     one_of("within_prefecture", &["true", "false"])?;
+    one_of("hospital_approved", &["true", "false"])?;
+    if e.field("hospital_approved") == Some("false") {
+        match (e.kind.as_str(), e.field("by")) {
+            ("voluntary_discharge_hold", Some("specified_physician")) => {
+                return Err(refuse(
+                    "specified_physician_hold_needs_approved_hospital",
+                    "特定医師の診察による退院制限は、厚生労働省令の基準に適合すると知事が認めた病院（特定病院）でなければ行えない",
+                    "精神保健福祉法第22条の4第4項",
+                    "004_d9518c60032bdf29.txt:4740",
+                ))
+            }
+            ("urgent_admission", _) => {
+                return Err(refuse(
+                    "urgent_admission_needs_designated_hospital",
+                    "応急入院は、基準に適合するとして知事が指定した病院でなければ行えない",
+                    "精神保健福祉法第33条の4第1項",
+                    "004_d9518c60032bdf29.txt:4902",
+                ))
+            }
+            _ => {}
+        }
+    }
     let date_field = |name: &str| -> Result<Option<NaiveDate>, Refusal> {
         e.field(name)
             .map(|v| {
@@ -1160,7 +1224,7 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
                 })
                 .collect();
         }
-        Length::Hours(_) => None,
+        Length::Hours(_) | Length::AtEvent => Some(at),
     }
     .ok_or_else(|| field_error("date out of range".into()))?;
     let capped = match r.cap {
@@ -1243,6 +1307,31 @@ pub fn findings(e: &Event) -> Result<Vec<Finding>, Refusal> {
                 });
             }
         }
+        "voluntary_discharge_hold" | "urgent_admission"
+            if e.field("hospital_approved").is_none()
+                && (e.kind == "urgent_admission"
+                    || e.field("by") == Some("specified_physician")) =>
+        {
+            let (law, source, meaning) = if e.kind == "urgent_admission" {
+                (
+                    "精神保健福祉法第33条の4第1項",
+                    "004_d9518c60032bdf29.txt:4902",
+                    "応急入院は、知事が指定した病院（応急入院指定病院）でだけ行える。病院が指定を受けているか確かめること（hospital_approved で記録できる）。",
+                )
+            } else {
+                (
+                    "精神保健福祉法第22条の4第4項・同法施行規則第5条の2",
+                    "004_d9518c60032bdf29.txt:2117-2123",
+                    "特定医師による退院制限は、知事が認めた特定病院（応急入院指定、休日・夜間診療、常勤の指定医2名以上、事後審査委員会と行動制限最小化委員会）でだけ行える。病院が認定を受けているか確かめること（hospital_approved で記録できる）。",
+                )
+            };
+            out.push(Finding {
+                finding: "hospital_condition",
+                value: "unconfirmed".into(),
+                basis: Basis { law, source },
+                meaning: meaning.into(),
+            });
+        }
         "review_board_session" => {
             let s = crate::review_board::assess(&e.members)?;
             out.push(Finding {
@@ -1289,6 +1378,16 @@ pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
                     closed_day: None,
                 }
             }
+            // Due on the day of the measure (given as it is taken; the dashboard shows it as
+            // today's task rather than as overdue the moment it is recorded).
+            Length::AtEvent => Obligation {
+                obligation: r.obligation,
+                due: Due::Date(e.at.date()),
+                basis: r.basis,
+                meaning: r.meaning,
+                moved_from: None,
+                closed_day: None,
+            },
             _ => {
                 for nominal in nominal_days(r, e, &out)? {
                     out.push(dated(r, nominal));
@@ -1332,7 +1431,10 @@ mod tests {
                 "2026-11-20T15:30",
                 &[("by", "designated_physician")]
             )),
-            [("hold_expires", "2026-11-23T15:30:00".to_owned())]
+            [
+                ("written_notice", "2026-11-20".to_owned()),
+                ("hold_expires", "2026-11-23T15:30:00".to_owned())
+            ]
         );
         assert_eq!(
             dues(&ev(
@@ -1340,7 +1442,10 @@ mod tests {
                 "2026-11-20T23:00",
                 &[("by", "specified_physician")]
             )),
-            [("hold_expires", "2026-11-21T11:00:00".to_owned())]
+            [
+                ("hold_expires", "2026-11-21T11:00:00".to_owned()),
+                ("specified_physician_record_due", "2026-12-20".to_owned())
+            ]
         );
         assert_eq!(
             dues(&ev(
@@ -1357,6 +1462,57 @@ mod tests {
         ))
         .expect_err("needs a time");
         assert!(e.message.contains("needs the time"));
+    }
+
+    #[test]
+    fn a_specified_physician_hold_needs_an_approved_hospital_and_a_record_within_a_month() {
+        let hold = |approved: Option<&str>| {
+            let mut f = vec![("by", "specified_physician")];
+            if let Some(a) = approved {
+                f.push(("hospital_approved", a));
+            }
+            ev("voluntary_discharge_hold", "2026-11-20T15:30", &f)
+        };
+        assert_eq!(
+            dues(&hold(Some("true"))),
+            [
+                ("written_notice", "2026-11-20".to_owned()),
+                ("specified_physician_record_due", "2026-12-20".to_owned()),
+                ("hold_expires", "2026-11-21T03:30:00".to_owned()),
+            ]
+        );
+        assert!(findings(&hold(Some("true"))).expect("lawful").is_empty());
+        let unknown = findings(&hold(None)).expect("lawful");
+        assert_eq!(
+            (unknown[0].finding, unknown[0].value.as_str()),
+            ("hospital_condition", "unconfirmed")
+        );
+        assert_eq!(
+            obligations(&hold(Some("false"))).expect_err("refused").rule,
+            "specified_physician_hold_needs_approved_hospital"
+        );
+        let urgent = ev(
+            "urgent_admission",
+            "2026-11-20T15:30",
+            &[
+                ("by", "designated_physician"),
+                ("hospital_approved", "false"),
+            ],
+        );
+        assert_eq!(
+            obligations(&urgent).expect_err("refused").rule,
+            "urgent_admission_needs_designated_hospital"
+        );
+        // A designated physician's hold needs no approved hospital.
+        let plain = ev(
+            "voluntary_discharge_hold",
+            "2026-11-20T15:30",
+            &[
+                ("by", "designated_physician"),
+                ("hospital_approved", "false"),
+            ],
+        );
+        assert!(obligations(&plain).is_ok() && findings(&plain).expect("lawful").is_empty());
     }
 
     #[test]
@@ -1594,6 +1750,7 @@ mod tests {
         assert_eq!(
             dues(&ev("voluntary_admission", "2026-04-01", &[])),
             [
+                ("written_notice", "2026-04-01".to_owned()),
                 ("reconsent_due", "2027-04-01".to_owned()),
                 ("reconsent_due", "2029-04-01".to_owned())
             ]

@@ -443,6 +443,8 @@ mod deadline_citations {
                     "更新前の有効期限の2年後"
                 }
                 ("support_category_change_effective", _) => "翌月の初日",
+                ("written_notice", _) => "書面で知らせ",
+                ("specified_physician_record_due", _) => "1月以内",
                 ("admission_notice" | "discharge_notice", _) => "10日以内",
                 ("guardian_appointment_deadline", _) => "4週間を限り",
                 ("notice_deferral_limit", _) => "4週間を経過する日",
@@ -579,6 +581,28 @@ mod deadline_citations {
                 ),
                 "3月前から",
             ),
+            (
+                e(
+                    "voluntary_discharge_hold",
+                    &[
+                        ("by", "specified_physician"),
+                        ("hospital_approved", "false"),
+                    ],
+                    &[],
+                ),
+                "基準に適合すると都道府県知事が認めるもの",
+            ),
+            (
+                e(
+                    "urgent_admission",
+                    &[
+                        ("by", "designated_physician"),
+                        ("hospital_approved", "false"),
+                    ],
+                    &[],
+                ),
+                "都道府県知事が指定する精神科病院",
+            ),
             (panel(&|m| m.truncate(4)), "委員5人"),
             (
                 panel(&|m| m[0].designated_physician = false),
@@ -639,6 +663,18 @@ mod deadline_citations {
                     member("other", "against"), {"category": "other", "present": false}]}),
                 ),
                 "可否同数",
+            ),
+            (
+                v(
+                    serde_json::json!({"type": "voluntary_discharge_hold", "at": "2026-11-20T10:00", "by": "specified_physician"}),
+                ),
+                "特定病院の基準",
+            ),
+            (
+                v(
+                    serde_json::json!({"type": "urgent_admission", "at": "2026-11-20T10:00", "by": "designated_physician"}),
+                ),
+                "都道府県知事が指定する",
             ),
         ];
         for (event, needle) in cases {

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use tsunagu_domain::deadlines::{obligations, At, Due, Event, Length, RULES};
+use tsunagu_domain::deadlines::{findings, obligations, At, Due, Event, Length, RULES};
 use tsunagu_domain::outpatient_support::{
     categorise, ledger, Cap, Category, Household, Tax, Visit, ROUNDING_BASIS,
 };
@@ -153,10 +153,12 @@ fn period_text(l: Length) -> String {
             let early: String = first.iter().map(|m| format!("{m}か月目、")).collect();
             format!("翌月を1か月目として{early}{every}か月ごとの月の末日まで")
         }
-        Length::MonthEndAfterField { months, .. } => {
+        Length::MonthEndAfterField { months, .. } if months % 12 == 0 => {
             format!("前の有効期限の{}年後の月末", months / 12)
         }
+        Length::MonthEndAfterField { months, .. } => format!("前の有効期限の{months}か月後の月末"),
         Length::FirstOfNextMonth => "翌月の初日から".into(),
+        Length::AtEvent => "そのとき（措置を採るときに）".into(),
     }
 }
 
@@ -189,6 +191,7 @@ struct SeidoPage {
     time: String,
     previous: String,
     results: Vec<ResultRow>,
+    notes: Vec<String>,
     error: String,
 }
 
@@ -226,6 +229,7 @@ async fn page(
         let chosen = q.event.as_deref().unwrap_or("");
         let mut results = Vec::new();
         let mut error = String::new();
+        let mut notes: Vec<String> = Vec::new();
         if let Some(at_text) = q.at.as_deref().filter(|a| !a.trim().is_empty()) {
             let at_text = match q.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
                 Some(t) => format!("{}T{t}", at_text.trim()),
@@ -253,6 +257,11 @@ async fn page(
                                     .push(("previous_expiry".into(), p.trim().to_owned()));
                             }
                         }
+                        notes = findings(&event)
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|f| format!("{}（{} {}）", f.meaning, f.basis.law, f.basis.source))
+                            .collect();
                         match obligations(&event) {
                             Ok(list) => {
                                 results = list
@@ -319,6 +328,7 @@ async fn page(
             time: q.time.unwrap_or_default().chars().take(5).collect(),
             previous: q.previous.unwrap_or_default().chars().take(10).collect(),
             results,
+            notes,
             error,
         };
         let status = if page.error.is_empty() {

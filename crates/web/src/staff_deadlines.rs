@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use icalendar::{Calendar, Class, Component, EventLike};
-use tsunagu_domain::deadlines::{obligations, Due, Event, EVENT_TYPES};
+use tsunagu_domain::deadlines::{findings, obligations, Due, Event, EVENT_TYPES};
 use tsunagu_domain::SubjectId;
 use tsunagu_store::deadlines::{DueItem, NewObligation};
 
@@ -187,6 +187,14 @@ async fn dashboard(State(state): State<AppState>, remote: Remote, headers: Heade
     respond(&state, result)
 }
 
+/// A recorded procedure, with what the engine found besides dates.
+struct EventRow {
+    at: String,
+    what: &'static str,
+    by: String,
+    findings: Vec<String>,
+}
+
 #[derive(Template)]
 #[template(path = "staff_case_deadlines.html")]
 struct CasePage {
@@ -196,7 +204,7 @@ struct CasePage {
     label: String,
     open: Vec<Row>,
     done: Vec<Row>,
-    events: Vec<(String, String, String)>,
+    events: Vec<EventRow>,
     choices: Vec<(&'static str, &'static str)>,
     can_write: bool,
 }
@@ -218,10 +226,17 @@ async fn case_page(
             .records_of_kind(&s.ctx, id, tsunagu_domain::consent::RecordKind::Case, now)
             .await?
             .into_iter()
-            .map(|r| {
-                let kind = r.body["type"].as_str().unwrap_or_default().to_owned();
-                let at = r.body["at"].as_str().unwrap_or_default().replace('T', " ");
-                (at, event_label(&kind).to_owned(), r.created_by.to_string())
+            .map(|r| EventRow {
+                at: r.body["at"].as_str().unwrap_or_default().replace('T', " "),
+                what: event_label(r.body["type"].as_str().unwrap_or_default()),
+                by: r.created_by.clone(),
+                findings: Event::from_json(&r.body)
+                    .ok()
+                    .and_then(|e| findings(&e).ok())
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|f| format!("{}（{} {}）", f.meaning, f.basis.law, f.basis.source))
+                    .collect(),
             })
             .collect();
         let (done, open): (Vec<Row>, Vec<Row>) =

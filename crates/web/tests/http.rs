@@ -459,6 +459,10 @@ async fn the_seido_navi_lists_the_rules_and_computes_when_notebook_renewal_opens
     .await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert!(body.contains("2026-11-21 11:00") && body.contains("第33条の4第2項"));
+    assert!(
+        body.contains("確認すること") && body.contains("応急入院指定病院"),
+        "{body}"
+    );
     let (status, _, body) = get(
         &app,
         "/seido?event=notebook_renewal_application_received&at=2026-01-10&previous=2026-02-28",

@@ -78,11 +78,18 @@ pub async fn the_due_list_splits_overdue_this_week_and_later_for_the_organisatio
     };
     assert_eq!(
         codes(&list.overdue),
-        [(
-            "Aさん".to_owned(),
-            "hold_expires".to_owned(),
-            "2026-11-20T10:00".to_owned()
-        )]
+        [
+            (
+                "Aさん".to_owned(),
+                "written_notice".to_owned(),
+                "2026-11-17".to_owned()
+            ),
+            (
+                "Aさん".to_owned(),
+                "hold_expires".to_owned(),
+                "2026-11-20T10:00".to_owned()
+            )
+        ]
     );
     assert_eq!(
         codes(&list.within_7_days),
@@ -98,7 +105,7 @@ pub async fn the_due_list_splits_overdue_this_week_and_later_for_the_organisatio
         list.later.windows(2).all(|w| w[0].due_at <= w[1].due_at),
         "soonest first"
     );
-    assert_eq!((list.overdue_total, list.within_7_days_total), (1, 1));
+    assert_eq!((list.overdue_total, list.within_7_days_total), (2, 1));
     assert_eq!(list.later[0].source, "004_d9518c60032bdf29.txt:4883");
     // A short limit keeps the totals.
     let short = store
@@ -107,8 +114,8 @@ pub async fn the_due_list_splits_overdue_this_week_and_later_for_the_organisatio
         .expect("due list");
     assert_eq!(short.overdue.len(), 1);
     assert_eq!(
-        short.overdue_total, 4,
-        "hold, notice, 4-week limit, 告知 deferral"
+        short.overdue_total, 5,
+        "written notice, hold, 10-day notice, 4-week limit, 告知 deferral"
     );
     // Another organisation sees none of it; a viewer sees nothing at all.
     let other = staff(store, "kato", "B市保健所", Role::Clinician).await;

@@ -619,7 +619,7 @@ async fn case_deadlines_feed_the_dashboard_and_the_icalendar_file() {
         .unwrap_or("")
         .starts_with("text/calendar"));
     let cal: icalendar::Calendar = ics.parse().expect("RFC 5545");
-    let open = 1 + 3 + 5; // the hold; notice, 4-week limit, 告知 deferral; five yearly reports
+    let open = 2 + 3 + 5; // the hold and its written notice; notice, 4-week limit, 告知 deferral; five yearly reports
     assert_eq!(cal.components.len(), open, "{ics}");
     assert!(ics.contains("DTSTART;VALUE=DATE:20261124"), "{ics}");
     assert!(
