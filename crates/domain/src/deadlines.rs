@@ -487,7 +487,8 @@ pub const RULES: &[Rule] = &[
     Rule {
         event: "outpatient_support_application_received",
         when: None,
-        obligation: "support_validity_end",
+        // The 受給者証 (certificate) of 自立支援医療: its validity end.
+        obligation: "certificate_valid_until",
         length: Length::MonthEndWithin { n: 1, unit: Unit::Years },
         on_closed_day: OnClosedDay::Stays,
         cap: None,
@@ -501,7 +502,7 @@ pub const RULES: &[Rule] = &[
         event: "outpatient_support_application_received",
         when: None,
         obligation: "support_renewal_window_opens",
-        length: Length::MonthsBefore { months: 3, of: "support_validity_end" },
+        length: Length::MonthsBefore { months: 3, of: "certificate_valid_until" },
         on_closed_day: OnClosedDay::Stays,
         cap: None,
         basis: Basis {
@@ -1854,7 +1855,7 @@ mod tests {
                 &[]
             )),
             [
-                ("support_validity_end", "2027-10-31".to_owned()),
+                ("certificate_valid_until", "2027-10-31".to_owned()),
                 ("support_renewal_window_opens", "2027-07-31".to_owned())
             ]
         );

@@ -460,7 +460,7 @@ mod deadline_citations {
                 ("outpatient_period_end", _) => "3年間",
                 ("outpatient_period_max_end", _) => "2年を超えない範囲",
                 ("continuation_application_due", _) => "6月が経過する日までに",
-                ("support_validity_end", _) => "1年以内の日で月の末日たる日",
+                ("certificate_valid_until", _) => "1年以内の日で月の末日たる日",
                 ("support_renewal_window_opens", _) => "概ね3か月前",
                 other => panic!("no needle for {other:?}"),
             };
