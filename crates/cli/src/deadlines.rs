@@ -95,6 +95,9 @@ pub fn copay(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+    tsunagu_domain::deadlines::validate_catalogue().map_err(|problems| {
+        anyhow::anyhow!("the deadline catalogue is invalid: {}", problems.join("; "))
+    })?;
     let doc = read_input(file)?;
     let events = doc
         .get("events")

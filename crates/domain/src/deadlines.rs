@@ -640,6 +640,82 @@ pub const EVENT_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("inpatient_treatment_order", &[], &[]),
 ];
 
+/// Checks the catalogue itself: every rule's event is a known type, its condition and any field
+/// it counts from are fields of that type, a rule counted back from another follows it, and
+/// every basis names a law and a `file:line` source. `serve` and `tsunagu deadlines` run it at
+/// start-up and refuse to run on a broken catalogue.
+pub fn validate_catalogue() -> Result<(), Vec<String>> {
+    validate_rules(RULES)
+}
+
+fn validate_rules(rules: &[Rule]) -> Result<(), Vec<String>> {
+    let mut problems = Vec::new();
+    let source_ok = |s: &str| {
+        s.split_once(':').is_some_and(|(file, lines)| {
+            file.ends_with(".txt")
+                && !lines.is_empty()
+                && lines
+                    .split('-')
+                    .all(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
+        })
+    };
+    for (i, r) in rules.iter().enumerate() {
+        let name = format!("rule {i} ({} → {})", r.event, r.obligation);
+        let Some((_, required, optional)) = EVENT_TYPES.iter().find(|(k, _, _)| *k == r.event)
+        else {
+            problems.push(format!("{name}: unknown event type"));
+            continue;
+        };
+        let has = |f: &str| required.contains(&f) || optional.contains(&f);
+        if let Some((field, _)) = r.when {
+            if !has(field) {
+                problems.push(format!(
+                    "{name}: condition on {field:?}, not a field of the event"
+                ));
+            }
+        }
+        if let Some(cap) = r.cap {
+            if !has(cap.from_field) && cap.from_field != "at" {
+                problems.push(format!(
+                    "{name}: cap counts from {:?}, not a field",
+                    cap.from_field
+                ));
+            }
+        }
+        match r.length {
+            Length::MonthsBefore { of, .. }
+                if !rules[..i]
+                    .iter()
+                    .any(|e| e.event == r.event && e.obligation == of) =>
+            {
+                problems.push(format!(
+                    "{name}: counts back from {of:?}, which no earlier rule of this event gives"
+                ));
+            }
+            Length::MonthEndAfterField { field, .. } if !required.contains(&field) => {
+                problems.push(format!(
+                    "{name}: counts from {field:?}, which the event does not require"
+                ));
+            }
+            _ => {}
+        }
+        if r.basis.law.trim().is_empty() || !source_ok(r.basis.source) {
+            problems.push(format!(
+                "{name}: basis needs a law and a file:line source, got {:?}",
+                r.basis
+            ));
+        }
+        if r.meaning.trim().is_empty() {
+            problems.push(format!("{name}: no meaning"));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(problems)
+    }
+}
+
 /// When an event happened: a day, or a day and time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(untagged)]
@@ -1422,6 +1498,26 @@ mod tests {
                 )
             })
             .collect()
+    }
+
+    #[test]
+    fn the_catalogue_is_valid_and_the_check_finds_broken_rules() {
+        assert_eq!(validate_catalogue(), Ok(()));
+        let mut broken: Vec<Rule> = RULES.to_vec();
+        broken[0].event = "no_such_event";
+        broken[1].basis.source = "004_d9518c60032bdf29.txt";
+        broken[2].when = Some(("colour", "blue"));
+        let renewal = broken
+            .iter()
+            .position(|r| matches!(r.length, Length::MonthsBefore { .. }))
+            .expect("a counted-back rule");
+        broken.swap(renewal, renewal - 1);
+        let problems = validate_rules(&broken).expect_err("broken");
+        assert_eq!(problems.len(), 4, "{problems:#?}");
+        assert!(problems[0].contains("unknown event type"));
+        assert!(problems.iter().any(|p| p.contains("file:line")));
+        assert!(problems.iter().any(|p| p.contains("\"colour\"")));
+        assert!(problems.iter().any(|p| p.contains("counts back from")));
     }
 
     #[test]

@@ -125,6 +125,12 @@ impl AppState {
         config: WebConfig,
         clock: Clock,
     ) -> Result<AppState, AppError> {
+        tsunagu_domain::deadlines::validate_catalogue().map_err(|problems| {
+            AppError::Internal(format!(
+                "the deadline catalogue is invalid: {}",
+                problems.join("; ")
+            ))
+        })?;
         let dir = store.directory().await?;
         let catalog = Catalog::build(&dir, analyzer.clone())
             .map_err(|e| AppError::Internal(e.to_string()))?;
