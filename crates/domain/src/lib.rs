@@ -30,6 +30,7 @@ pub mod phone;
 pub mod prefecture;
 pub mod review_board;
 pub mod schedule;
+pub mod triage;
 pub mod wareki;
 
 pub use codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
