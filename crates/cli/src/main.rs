@@ -23,6 +23,7 @@ mod bench_due;
 mod bench_writes;
 mod deadlines;
 mod records;
+mod triage;
 
 #[derive(Parser, Debug)]
 #[command(
@@ -125,6 +126,26 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Consultation triage: reads one consultation as JSON on stdin ({"text": "...",
+    /// "prefecture": "東京都", ...}) and prints the referral plan; exit 2 on bad input.
+    Triage {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Rule file (default: the bundled data/triage-rules.json).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Lexicon file (default: the bundled data/triage-lexicon.json).
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Evaluations over labelled sets.
+    Eval {
+        #[command(subcommand)]
+        what: EvalWhat,
+    },
     /// Alcohol self-check tools: grams, risk level, pathway schedule, presets.
     Alcohol {
         #[command(subcommand)]
@@ -186,6 +207,26 @@ enum Command {
     Dict {
         #[command(subcommand)]
         action: DictAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum EvalWhat {
+    /// Triage: role precision and recall, crisis recall, must-include hits.
+    Triage {
+        /// The labelled cases (JSON list).
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Rule file (default: bundled).
+        #[arg(long)]
+        rules: Option<PathBuf>,
+        /// Lexicon file (default: bundled).
+        #[arg(long)]
+        lexicon: Option<PathBuf>,
+        #[command(flatten)]
+        store: StoreArgs,
     },
 }
 
@@ -418,6 +459,28 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Alcohol { action } => alcohol::alcohol(action),
         Command::Deadlines { file, json } => deadlines::run(file, json),
         Command::Copay { file, json } => deadlines::copay(file, json),
+        Command::Triage {
+            json,
+            rules,
+            lexicon,
+            store,
+        } => {
+            let dir = ready_store(&store).await?.directory().await?;
+            triage::run(&dir, rules.as_deref(), lexicon.as_deref(), json)
+        }
+        Command::Eval {
+            what:
+                EvalWhat::Triage {
+                    file,
+                    json,
+                    rules,
+                    lexicon,
+                    store,
+                },
+        } => {
+            let dir = ready_store(&store).await?.directory().await?;
+            triage::eval(&dir, &file, rules.as_deref(), lexicon.as_deref(), json)
+        }
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(a) => records::backup(a).await,
         Command::Restore(a) => records::restore(a).await,

@@ -916,6 +916,18 @@ fn service_prefecture(dir: &Directory, s: &Service) -> Option<Prefecture> {
         .and_then(|o| s.prefecture(o))
 }
 
+/// Whether a listing is for women only. Decision: the audience code `women` also marks
+/// services that merely offer a women's programme (the NCNP outpatient clinic), so a listing
+/// counts as women-only when it is for women and its name or eligibility, in the team's words,
+/// is about women (ダルク女性ハウス: 「…回復を望む女性」).
+fn women_only(s: &Service) -> bool {
+    s.audiences.contains(&Audience::Women)
+        && (s.name.contains("女性")
+            || s.eligibility
+                .as_deref()
+                .is_some_and(|e| e.trim_end_matches('。').ends_with("女性")))
+}
+
 fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> Vec<ResourceRef> {
     let Some(kind) = role.resource_kind() else {
         return Vec::new();
@@ -950,7 +962,7 @@ fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> 
                     .any(|a| matches!(a, Audience::Family | Audience::Partners | Audience::Friends))
         })
         // Services only for women are left out for a man.
-        .filter(|s| !(facts.sex == Some(PersonSex::Male) && s.audiences.contains(&Audience::Women)))
+        .filter(|s| !(facts.sex == Some(PersonSex::Male) && women_only(s)))
         .filter_map(|s| {
             let national = matches!(s.service_area, Some(ServiceArea::National));
             let here = service_prefecture(dir, s);
@@ -1106,6 +1118,10 @@ mod tests {
         assert!(
             !ids(3).contains(&"darc-womens-house".to_owned()),
             "the person is a man"
+        );
+        assert!(
+            ids(1).contains(&"ncnp-drug-addiction".to_owned()),
+            "a women's programme does not make a clinic women-only"
         );
         assert!(
             ids(4).contains(&"nar-anon".to_owned())

@@ -1,0 +1,280 @@
+//! `tsunagu triage` (one consultation as JSON on standard input → the referral plan) and
+//! `tsunagu eval triage <cases.json>` (role precision and recall, crisis recall, must-include
+//! hits over a labelled case set). Both use the deployment's directory from the store, and the
+//! rule and lexicon files given with `--rules` / `--lexicon` or the bundled ones.
+
+use anyhow::Context;
+use serde::Deserialize;
+use std::collections::BTreeSet;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use tsunagu_domain::model::Directory;
+use tsunagu_domain::triage::{plan, Consultation, FactKind, Lexicon, Plan, RuleBook};
+
+/// Loads the rule book and lexicon: the given files, else the bundled ones.
+pub fn load_data(
+    rules: Option<&Path>,
+    lexicon: Option<&Path>,
+) -> anyhow::Result<(RuleBook, Lexicon)> {
+    let read = |p: &Path| {
+        std::fs::read_to_string(p).with_context(|| format!("cannot read {}", p.display()))
+    };
+    let book = match rules {
+        Some(p) => RuleBook::parse(&read(p)?)?,
+        None => RuleBook::bundled()?,
+    };
+    let lex = match lexicon {
+        Some(p) => Lexicon::parse(&read(p)?)?,
+        None => Lexicon::bundled()?,
+    };
+    Ok((book, lex))
+}
+
+/// The plan as the JSON shape: `crisis`, `inferred`, `recommendations` (role,
+/// resources, reasons), `points`.
+pub fn plan_json(p: &Plan) -> serde_json::Value {
+    let codes = |kind: FactKind| -> Vec<String> {
+        p.inferred
+            .iter()
+            .filter(|i| i.kind == kind && i.used)
+            .map(|i| i.code.clone())
+            .collect()
+    };
+    serde_json::json!({
+        "crisis": p.crisis,
+        "inferred": {
+            "consultant": p.facts.consultant,
+            "concerns": p.facts.concerns,
+            "justice": p.facts.justice,
+            "urgency": p.facts.urgency,
+            "sex": p.facts.sex,
+            "prefecture": p.facts.prefecture.map(|x| x.name()),
+            "from_text": {
+                "concerns": codes(FactKind::Concern),
+                "urgency": codes(FactKind::Urgency),
+                "consultant": codes(FactKind::Consultant),
+                "justice": codes(FactKind::Justice),
+            },
+            "words": p.inferred,
+            "negated": p.negated,
+        },
+        "recommendations": p.recommendations.iter().map(|r| serde_json::json!({
+            "role": r.role,
+            "label": r.label,
+            "expect": r.expect,
+            "resources": r.resources,
+            "none_found": r.none_found,
+            "reasons": r.reasons.iter().map(|x| format!("{}（{}）", x.text, x.cite)).collect::<Vec<_>>(),
+            "rules": r.reasons,
+        })).collect::<Vec<_>>(),
+        "points": p.points,
+    })
+}
+
+/// The plan as plain text, to paste into a record or a message.
+pub fn plan_text(p: &Plan) -> String {
+    let mut out = String::new();
+    if p.crisis {
+        out.push_str(
+            "【至急】命に関わる恐れがあります。ほかの相談より先に安全を確保してください。\n\n",
+        );
+    }
+    for (i, r) in p.recommendations.iter().enumerate() {
+        out.push_str(&format!("{}. {}\n", i + 1, r.label));
+        out.push_str(&format!("   {}\n", r.expect));
+        for x in &r.reasons {
+            out.push_str(&format!("   理由: {}（{}）\n", x.text, x.cite));
+        }
+        for s in &r.resources {
+            let phones = if s.phones.is_empty() {
+                String::new()
+            } else {
+                format!(" ☎{}", s.phones.join(" / "))
+            };
+            out.push_str(&format!(
+                "   - {}{}{}（{}）\n",
+                s.name,
+                s.prefecture
+                    .as_deref()
+                    .map(|p| format!("［{p}］"))
+                    .unwrap_or_default(),
+                phones,
+                s.open_now
+            ));
+        }
+        if let Some(g) = &r.none_found {
+            out.push_str(&format!("   - {g}\n"));
+        }
+    }
+    if !p.points.is_empty() {
+        out.push_str("\n支援のポイント\n");
+        for x in &p.points {
+            out.push_str(&format!("・{}（{}）\n", x.text, x.cite));
+        }
+    }
+    out
+}
+
+/// `tsunagu triage`.
+pub fn run(
+    dir: &Directory,
+    rules: Option<&Path>,
+    lexicon: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (book, lex) = load_data(rules, lexicon)?;
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .take(2 * 1024 * 1024)
+        .read_to_end(&mut bytes)
+        .context("cannot read standard input")?;
+    let text = match String::from_utf8(bytes) {
+        Ok(t) => t,
+        Err(_) => {
+            eprintln!("error: the input is not UTF-8 text");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let consultation: Consultation = match serde_json::from_str(&text) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: the input must be one consultation object ({e})");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    let now = tsunagu_domain::schedule::jst(chrono::Utc::now());
+    let p = match plan(&book, &lex, dir, &consultation, now) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if json {
+        println!("{}", serde_json::to_string_pretty(&plan_json(&p))?);
+    } else {
+        print!("{}", plan_text(&p));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// One labelled case.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Case {
+    id: String,
+    input: Consultation,
+    expect: Expect,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    roles: Vec<String>,
+    #[serde(default)]
+    crisis: bool,
+    #[serde(default)]
+    must_include: Vec<String>,
+    #[serde(default)]
+    first_role: Option<String>,
+}
+
+/// `tsunagu eval triage <file>`.
+pub fn eval(
+    dir: &Directory,
+    file: &PathBuf,
+    rules: Option<&Path>,
+    lexicon: Option<&Path>,
+    json: bool,
+) -> anyhow::Result<ExitCode> {
+    let (book, lex) = load_data(rules, lexicon)?;
+    let text =
+        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let cases: Vec<Case> =
+        serde_json::from_str(&text).context("the case file is not a list of cases")?;
+    anyhow::ensure!(!cases.is_empty(), "the case file has no cases");
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .and_then(|d| d.and_hms_opt(11, 0, 0))
+        .context("date")?;
+    let (mut tp, mut predicted, mut gold) = (0usize, 0usize, 0usize);
+    let (mut crisis_cases, mut crisis_found, mut false_crisis) = (0usize, 0usize, 0usize);
+    let (mut must, mut must_hit) = (0usize, 0usize);
+    let (mut first_total, mut first_hit) = (0usize, 0usize);
+    let mut misses = Vec::new();
+    let mut latencies = Vec::new();
+    for c in &cases {
+        let started = std::time::Instant::now();
+        let p = plan(&book, &lex, dir, &c.input, now).with_context(|| format!("case {}", c.id))?;
+        latencies.push(started.elapsed().as_secs_f64() * 1000.0);
+        let got: BTreeSet<&str> = p.recommendations.iter().map(|r| r.role.code()).collect();
+        let want: BTreeSet<&str> = c.expect.roles.iter().map(String::as_str).collect();
+        tp += got.intersection(&want).count();
+        predicted += got.len();
+        gold += want.len();
+        if got != want {
+            misses.push(serde_json::json!({
+                "case": c.id,
+                "missing": want.difference(&got).collect::<Vec<_>>(),
+                "extra": got.difference(&want).collect::<Vec<_>>(),
+            }));
+        }
+        if c.expect.crisis {
+            crisis_cases += 1;
+            if p.crisis && p.recommendations.first().map(|r| r.role.code()) == Some("crisis_line") {
+                crisis_found += 1;
+            }
+        } else if p.crisis {
+            false_crisis += 1;
+        }
+        if let Some(first) = &c.expect.first_role {
+            first_total += 1;
+            if p.recommendations.first().map(|r| r.role.code()) == Some(first.as_str()) {
+                first_hit += 1;
+            }
+        }
+        let ids: BTreeSet<&str> = p
+            .recommendations
+            .iter()
+            .flat_map(|r| r.resources.iter().map(|x| x.id.as_str()))
+            .collect();
+        for m in &c.expect.must_include {
+            must += 1;
+            if ids.contains(m.as_str()) {
+                must_hit += 1;
+            } else {
+                misses.push(serde_json::json!({"case": c.id, "must_include_missing": m}));
+            }
+        }
+    }
+    latencies.sort_by(f64::total_cmp);
+    let ratio = |a: usize, b: usize| if b == 0 { 1.0 } else { a as f64 / b as f64 };
+    let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
+    let figures = serde_json::json!({
+        "cases": cases.len(),
+        "role_precision": ratio(tp, predicted),
+        "role_recall": ratio(tp, gold),
+        "crisis_cases": crisis_cases,
+        "crisis_recall": ratio(crisis_found, crisis_cases),
+        "false_crisis": false_crisis,
+        "first_role_hits": format!("{first_hit}/{first_total}"),
+        "must_include_hits": format!("{must_hit}/{must}"),
+        "latency_ms_p50": pct(0.5),
+        "latency_ms_max": pct(1.0),
+        "misses": misses,
+    });
+    if json {
+        println!("{}", serde_json::to_string_pretty(&figures)?);
+    } else {
+        println!("cases: {}", cases.len());
+        println!("role precision: {:.3}", ratio(tp, predicted));
+        println!("role recall:    {:.3}", ratio(tp, gold));
+        println!("crisis recall:  {:.3} ({crisis_found}/{crisis_cases}; opening with the crisis section), false crisis: {false_crisis}", ratio(crisis_found, crisis_cases));
+        println!("first role:     {first_hit}/{first_total}");
+        println!("must-include:   {must_hit}/{must}");
+        for m in &misses {
+            println!("  miss: {m}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
