@@ -99,6 +99,17 @@ pub struct DesignatedCity {
 }
 
 impl DesignatedCity {
+    /// All twenty 指定都市.
+    pub fn all() -> impl Iterator<Item = DesignatedCity> {
+        DESIGNATED_CITIES
+            .iter()
+            .map(|&(name, code, slug)| DesignatedCity {
+                name,
+                prefecture: Prefecture(code),
+                slug,
+            })
+    }
+
     /// Finds a designated city by name, with or without the trailing 市.
     pub fn find(name: &str) -> Option<DesignatedCity> {
         let name = name.trim();

@@ -23,7 +23,7 @@
 use crate::codes::{Audience, Concern, ResourceKind, ServiceStatus};
 use crate::model::{Directory, Service, ServiceArea};
 use crate::normalize::fold;
-use crate::prefecture::Prefecture;
+use crate::prefecture::{DesignatedCity, Prefecture};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
@@ -440,10 +440,17 @@ pub fn analyse(lex: &Lexicon, text: &str) -> Vec<Found> {
                     .position(|c| CLAUSE_END.contains(c))
                     .map_or(hay.len(), |p| end + p)
                     .min(end + 12);
-                let negated = lex
-                    .cues
-                    .iter()
-                    .any(|cue| find_at(&hay[..stop], cue, end).is_some());
+                // Negation applies to what is said about the problem, not to who is talking
+                // (「夫は薬物は使っていない」 still comes from a spouse).
+                let negatable = matches!(
+                    e.kind,
+                    FactKind::Concern | FactKind::Urgency | FactKind::Justice
+                );
+                let negated = negatable
+                    && lex
+                        .cues
+                        .iter()
+                        .any(|cue| find_at(&hay[..stop], cue, end).is_some());
                 out.push(Found {
                     kind: e.kind,
                     code: e.code.clone(),
@@ -683,6 +690,8 @@ pub struct Facts {
     pub sex: Option<PersonSex>,
     /// Prefecture.
     pub prefecture: Option<Prefecture>,
+    /// The 指定都市 the person lives in, when known (its own centre comes first).
+    pub city: Option<&'static str>,
 }
 
 impl Facts {
@@ -819,6 +828,7 @@ fn facts_of(
         urgency: c.urgency.iter().copied().collect(),
         sex: c.sex,
         prefecture,
+        city: None,
     };
     let mut inferred = Vec::new();
     let mut note = |f: &Found, used: bool| {
@@ -887,6 +897,17 @@ fn facts_of(
                 }
                 note(f, use_it);
             }
+        }
+    }
+    let city = c
+        .municipality
+        .as_deref()
+        .and_then(DesignatedCity::find)
+        .or_else(|| DesignatedCity::all().find(|d| c.text.contains(d.name)));
+    if let Some(d) = city {
+        facts.city = Some(d.name);
+        if facts.prefecture.is_none() {
+            facts.prefecture = Some(d.prefecture);
         }
     }
     if facts.prefecture.is_none() {
@@ -974,11 +995,18 @@ fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> 
                 (None, _) if national => 0,
                 (None, _) => 1,
             };
+            // Within the prefecture: the person's 指定都市's own listing first; listings of
+            // another 指定都市 (which serve that city's residents) last.
+            let city_rank = match DesignatedCity::all().find(|d| s.name.contains(d.name)) {
+                Some(d) if Some(d.name) == facts.city => 0,
+                Some(_) => 2,
+                None => 1,
+            };
             // A woman is shown the services for women first within a rank.
             let women_first = u8::from(
                 !(facts.sex == Some(PersonSex::Female) && s.audiences.contains(&Audience::Women)),
             );
-            Some((rank * 2 + women_first, s))
+            Some((rank * 6 + city_rank * 2 + women_first, s))
         })
         .collect();
     hits.sort_by_key(|(rank, _)| *rank);

@@ -804,3 +804,80 @@ mod deadline_citations {
         }
     }
 }
+
+// --- the triage rules cite the passages they follow ---------------------------------------------
+
+mod triage_citations {
+    use super::seed;
+    use tsunagu_domain::triage::{Role, RuleBook};
+
+    fn cited(cite: &str) -> Option<String> {
+        let (file, lines) = cite.split_once(':').expect("file:lines");
+        let text = seed(file)?;
+        let (from, to) = match lines.split_once('-') {
+            Some((a, b)) => (
+                a.parse::<usize>().expect("line"),
+                b.parse::<usize>().expect("line"),
+            ),
+            None => (lines.parse().expect("line"), lines.parse().expect("line")),
+        };
+        let all: Vec<&str> = text.lines().collect();
+        assert!(
+            to <= all.len() && from <= to,
+            "{cite}: beyond the file ({} lines)",
+            all.len()
+        );
+        Some(all[from - 1..to].join(""))
+    }
+
+    /// What the passage behind each role must be about.
+    fn needle(role: Role) -> &'static str {
+        match role {
+            Role::CrisisLine => "いのちの電話",
+            Role::MentalHealthWelfareCenter => "精神保健福祉センター",
+            Role::HealthCenter => "保健",
+            Role::AddictionMedical => "医療機関",
+            Role::RecoveryFacility => "施設",
+            Role::SelfHelpGroup => "ミーティング",
+            Role::FamilyGroup => "家族",
+            Role::Probation => "保護観察所",
+            Role::AddictionNpo => "依存症",
+            Role::WelfareOffice => "福祉事務所",
+            Role::EmploymentSupport => "ハローワーク",
+            Role::DvSupport => "DV",
+            Role::LegalSupport => "法律相談",
+        }
+    }
+
+    #[test]
+    fn every_role_and_rule_cites_a_passage_about_it() {
+        let book = RuleBook::bundled().expect("rules");
+        for r in &book.roles {
+            let Some(text) = cited(&r.cite) else { return };
+            assert!(
+                text.contains(needle(r.role)),
+                "role {}: {:?} not at {}",
+                r.role,
+                needle(r.role),
+                r.cite
+            );
+        }
+        for r in &book.rules {
+            let Some(text) = cited(&r.cite) else { return };
+            // A rule cites either its role's passage or the handbook line that names the body.
+            let ok = text.contains(needle(r.role))
+                || (r.role == Role::MentalHealthWelfareCenter && text.contains("総合技術センター"))
+                || (r.role == Role::HealthCenter && text.contains("社会福祉機関"));
+            assert!(ok, "rule {}: {:?} not at {}", r.id, needle(r.role), r.cite);
+        }
+        for p in &book.points {
+            let Some(text) = cited(&p.cite) else { return };
+            assert!(
+                !text.trim().is_empty(),
+                "point {}: empty passage at {}",
+                p.id,
+                p.cite
+            );
+        }
+    }
+}
