@@ -116,7 +116,7 @@ const PLACE_SUFFIXES: [&str; 12] = [
 ];
 
 /// N synthetic services built from the bundled ones.
-fn synthetic(base: &Directory, n: usize) -> anyhow::Result<Directory> {
+pub(crate) fn synthetic(base: &Directory, n: usize) -> anyhow::Result<Directory> {
     let mut rng = Rng(0x7473_756e_6167_7521);
     let mut dir = Directory::default();
     let prefectures: Vec<Prefecture> = Prefecture::all().collect();

@@ -202,6 +202,21 @@ enum Command {
     BenchWrites(bench_writes::BenchWritesArgs),
     /// Benchmark: the deadline dashboard over 1M stored obligations, index against a scan.
     BenchDue(bench_due::BenchDueArgs),
+    /// Benchmark: triage plan latency in process, directory lookup included.
+    BenchTriage {
+        /// The cases to plan (default: bench/triage-cases.json).
+        #[arg(long, default_value = "bench/triage-cases.json")]
+        cases: PathBuf,
+        /// Rounds over the cases.
+        #[arg(long, default_value_t = 50)]
+        rounds: usize,
+        /// Add this many synthetic services to the bundled directory (0: bundled only).
+        #[arg(long, default_value_t = 0)]
+        synthetic: usize,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Build the lindera + IPADIC dictionary (from Debian's mecab-ipadic) into the data
     /// directory; `serve` and `search` use it from then on.
     Dict {
@@ -516,6 +531,20 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Bench(args) => bench::run(args).await,
         Command::BenchWrites(args) => bench_writes::run(args).await,
         Command::BenchDue(args) => bench_due::run(args).await,
+        Command::BenchTriage {
+            cases,
+            rounds,
+            synthetic,
+            json,
+        } => {
+            let base = dataset::bundled().context("the bundled dataset is broken")?;
+            let dir = if synthetic > 0 {
+                bench::synthetic(&base, synthetic)?
+            } else {
+                base
+            };
+            triage::bench(&dir, &cases, rounds, json)
+        }
         Command::Dict {
             action: DictAction::Build { source, data_dir },
         } => {

@@ -15,7 +15,8 @@
 //!   unknown roles, duplicate ids and citations that are not `file:line` are errors naming the
 //!   rule. Nothing about which role a fact calls for is written in this file.
 //! - [`plan`] combines the stated fields (which win) with the inferred ones, applies the rules
-//!   and looks the resources up in a [`Directory`]. A role with no resource in the region says
+//!   and looks the resources up in [`Resources`] (a [`Directory`] bucketed by provider kind
+//!   and prefecture). A role with no resource in the region says
 //!   so and gives role-level guidance; nothing is made up.
 //!
 //! Pure: no I/O, no clock ("now" is passed in for open-now).
@@ -26,7 +27,7 @@ use crate::normalize::fold;
 use crate::prefecture::{DesignatedCity, Prefecture};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The bundled lexicon (the team's own words).
 pub const LEXICON_JSON: &str = include_str!("../../../data/triage-lexicon.json");
@@ -932,9 +933,100 @@ fn facts_of(
     Ok((facts, inferred, negated))
 }
 
-fn service_prefecture(dir: &Directory, s: &Service) -> Option<Prefecture> {
-    dir.organization(&s.organization_id)
-        .and_then(|o| s.prefecture(o))
+/// The directory prepared for triage: each active service with what ranking needs, bucketed by
+/// provider kind and prefecture, so that a plan reads only the person's prefecture and the
+/// listings without one (national), never the whole directory. Build it once per directory.
+#[derive(Debug, Clone, Default)]
+pub struct Resources {
+    services: Vec<Prepared>,
+    by_kind: HashMap<ResourceKind, Vec<usize>>,
+    by_place: HashMap<(ResourceKind, Place), Vec<usize>>,
+}
+
+/// Where a listing serves, for bucketing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Place {
+    National,
+    Prefecture(Prefecture),
+    Unknown,
+}
+
+#[derive(Debug, Clone)]
+struct Prepared {
+    service: Service,
+    prefecture: Option<Prefecture>,
+    national: bool,
+    women_only: bool,
+    city: Option<&'static str>,
+}
+
+impl Resources {
+    /// Prepares a directory.
+    pub fn new(dir: &Directory) -> Resources {
+        let orgs: HashMap<&str, &crate::model::Organization> = dir
+            .organizations
+            .iter()
+            .map(|o| (o.id.as_ref(), o))
+            .collect();
+        let mut r = Resources::default();
+        for s in dir
+            .services
+            .iter()
+            .filter(|s| s.status == ServiceStatus::Active)
+        {
+            let national = matches!(s.service_area, Some(ServiceArea::National));
+            // A national service is found from every prefecture, wherever its office is.
+            let prefecture = if national {
+                None
+            } else {
+                orgs.get(s.organization_id.as_ref())
+                    .and_then(|o| s.prefecture(o))
+            };
+            let i = r.services.len();
+            r.by_kind.entry(s.kind).or_default().push(i);
+            let place = match (national, prefecture) {
+                (true, _) => Place::National,
+                (false, Some(p)) => Place::Prefecture(p),
+                (false, None) => Place::Unknown,
+            };
+            r.by_place.entry((s.kind, place)).or_default().push(i);
+            r.services.push(Prepared {
+                prefecture,
+                national,
+                women_only: women_only(s),
+                city: DesignatedCity::all()
+                    .find(|d| s.name.contains(d.name))
+                    .map(|d| d.name),
+                service: s.clone(),
+            });
+        }
+        r
+    }
+
+    /// Candidate listings in tiers: every listing of an earlier tier ranks before every
+    /// listing of a later one, so a plan stops reading once a tier fills its places. Only the
+    /// person's prefecture and nationwide listings are ever read.
+    fn tiers(&self, kind: ResourceKind, prefecture: Option<Prefecture>) -> Vec<Vec<usize>> {
+        let bucket = |place: Place| {
+            self.by_place
+                .get(&(kind, place))
+                .cloned()
+                .unwrap_or_default()
+        };
+        match prefecture {
+            Some(p) => {
+                let mut v = bucket(Place::Prefecture(p));
+                v.extend(bucket(Place::National));
+                v.extend(bucket(Place::Unknown));
+                v.sort_unstable();
+                vec![v]
+            }
+            // Decision: without the person's region, only nationwide listings are shown; a
+            // handful of some other prefecture's offices would mislead, and the plan asks for
+            // the region instead.
+            None => vec![bucket(Place::National)],
+        }
+    }
 }
 
 /// Whether a listing is for women only. Decision: the audience code `women` also marks
@@ -949,7 +1041,7 @@ fn women_only(s: &Service) -> bool {
                 .is_some_and(|e| e.trim_end_matches('。').ends_with("女性")))
 }
 
-fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> Vec<ResourceRef> {
+fn resources(index: &Resources, role: Role, facts: &Facts, now: NaiveDateTime) -> Vec<ResourceRef> {
     let Some(kind) = role.resource_kind() else {
         return Vec::new();
     };
@@ -963,67 +1055,75 @@ fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> 
     // health, so a listing's concern tags do not narrow them (the handbook's centres are tagged
     // with a few concerns only, as their table prints them).
     let general = matches!(role, Role::MentalHealthWelfareCenter | Role::HealthCenter);
-    let mut hits: Vec<(u8, &Service)> = dir
-        .services
-        .iter()
-        .filter(|s| s.kind == kind && s.status == ServiceStatus::Active)
-        .filter(|s| {
-            general
-                || s.concerns.is_empty()
-                || wanted.is_empty()
-                || s.concerns
-                    .iter()
-                    .any(|have| wanted.iter().any(|w| have.matches(*w)))
-        })
-        .filter(|s| {
-            !family_side
-                || s.audiences.is_empty()
-                || s.audiences
-                    .iter()
-                    .any(|a| matches!(a, Audience::Family | Audience::Partners | Audience::Friends))
-        })
-        // Services only for women are left out for a man.
-        .filter(|s| !(facts.sex == Some(PersonSex::Male) && women_only(s)))
-        .filter_map(|s| {
-            let national = matches!(s.service_area, Some(ServiceArea::National));
-            let here = service_prefecture(dir, s);
-            let rank = match (facts.prefecture, here) {
-                (Some(p), Some(h)) if p == h => 0,
-                (Some(_), Some(_)) => return None,
-                (Some(_), None) if national => 1,
-                (Some(_), None) => 2,
-                (None, _) if national => 0,
-                (None, _) => 1,
-            };
-            // Within the prefecture: the person's 指定都市's own listing first; listings of
-            // another 指定都市 (which serve that city's residents) last.
-            let city_rank = match DesignatedCity::all().find(|d| s.name.contains(d.name)) {
-                Some(d) if Some(d.name) == facts.city => 0,
-                Some(_) => 2,
-                None => 1,
-            };
-            // A woman is shown the services for women first within a rank.
-            let women_first = u8::from(
-                !(facts.sex == Some(PersonSex::Female) && s.audiences.contains(&Audience::Women)),
-            );
-            Some((rank * 6 + city_rank * 2 + women_first, s))
-        })
-        .collect();
-    hits.sort_by_key(|(rank, _)| *rank);
+    let mut hits: Vec<(u8, &Prepared)> = Vec::new();
+    for tier in index.tiers(kind, facts.prefecture) {
+        let mut found: Vec<(u8, &Prepared)> = tier
+            .into_iter()
+            .map(|i| &index.services[i])
+            .filter(|p| {
+                let s = &p.service;
+                general
+                    || s.concerns.is_empty()
+                    || wanted.is_empty()
+                    || s.concerns
+                        .iter()
+                        .any(|have| wanted.iter().any(|w| have.matches(*w)))
+            })
+            .filter(|p| {
+                !family_side
+                    || p.service.audiences.is_empty()
+                    || p.service.audiences.iter().any(|a| {
+                        matches!(a, Audience::Family | Audience::Partners | Audience::Friends)
+                    })
+            })
+            // Services only for women are left out for a man.
+            .filter(|p| !(facts.sex == Some(PersonSex::Male) && p.women_only))
+            .map(|p| {
+                let rank = match (facts.prefecture, p.prefecture) {
+                    (Some(want), Some(here)) if want == here => 0,
+                    (Some(_), _) if p.national => 1,
+                    (Some(_), _) => 2,
+                    (None, _) if p.national => 0,
+                    (None, _) => 1,
+                };
+                // Within the prefecture: the person's 指定都市's own listing first; listings of
+                // another 指定都市 (which serve that city's residents) last.
+                let city_rank = match p.city {
+                    Some(c) if Some(c) == facts.city => 0,
+                    Some(_) => 2,
+                    None => 1,
+                };
+                // A woman is shown the services for women first within a rank.
+                let women_first = u8::from(
+                    !(facts.sex == Some(PersonSex::Female)
+                        && p.service.audiences.contains(&Audience::Women)),
+                );
+                (rank * 6 + city_rank * 2 + women_first, p)
+            })
+            .collect();
+        found.sort_by_key(|(rank, _)| *rank);
+        hits.extend(found);
+        if hits.len() >= RESOURCES_PER_ROLE {
+            break;
+        }
+    }
     hits.into_iter()
         .take(RESOURCES_PER_ROLE)
-        .map(|(_, s)| ResourceRef {
-            id: s.id.as_ref().to_owned(),
-            name: s.name.clone(),
-            prefecture: service_prefecture(dir, s).map(|p| p.name().to_owned()),
-            phones: s
-                .phones
-                .iter()
-                .map(|p| p.number.as_ref().to_owned())
-                .collect(),
-            open_now: s.hours.open_state(now).label_ja(),
-            url: s.links.first().map(|l| l.url.clone()),
-            source: s.provenance.source.cite(),
+        .map(|(_, p)| {
+            let s = &p.service;
+            ResourceRef {
+                id: s.id.as_ref().to_owned(),
+                name: s.name.clone(),
+                prefecture: p.prefecture.map(|x| x.name().to_owned()),
+                phones: s
+                    .phones
+                    .iter()
+                    .map(|x| x.number.as_ref().to_owned())
+                    .collect(),
+                open_now: s.hours.open_state(now).label_ja(),
+                url: s.links.first().map(|l| l.url.clone()),
+                source: s.provenance.source.cite(),
+            }
         })
         .collect()
 }
@@ -1032,7 +1132,7 @@ fn resources(dir: &Directory, role: Role, facts: &Facts, now: NaiveDateTime) -> 
 pub fn plan(
     book: &RuleBook,
     lex: &Lexicon,
-    dir: &Directory,
+    index: &Resources,
     consultation: &Consultation,
     now: NaiveDateTime,
 ) -> Result<Plan, TriageError> {
@@ -1051,14 +1151,18 @@ pub fn plan(
             continue;
         }
         let info = book.role(r.role);
-        let found = resources(dir, r.role, &facts, now);
+        let found = resources(index, r.role, &facts, now);
         recommendations.push(Recommendation {
             role: r.role,
             label: info.map_or_else(|| r.role.label_ja().to_owned(), |i| i.label.clone()),
             expect: info.map(|i| i.expect.clone()).unwrap_or_default(),
-            none_found: found
-                .is_empty()
-                .then(|| info.map(|i| i.fallback.clone()).unwrap_or_default()),
+            none_found: found.is_empty().then(|| {
+                let mut g = info.map(|i| i.fallback.clone()).unwrap_or_default();
+                if facts.prefecture.is_none() && r.role.resource_kind().is_some() {
+                    g.push_str(" お住まいの都道府県が分かれば、その地域の窓口を示せます。");
+                }
+                g
+            }),
             resources: found,
             reasons: vec![reason],
         });
@@ -1095,7 +1199,7 @@ mod tests {
     fn run(c: &Consultation) -> Plan {
         let book = RuleBook::bundled().expect("rules");
         let lex = Lexicon::bundled().expect("lexicon");
-        let dir = crate::dataset::bundled().expect("directory");
+        let dir = Resources::new(&crate::dataset::bundled().expect("directory"));
         plan(&book, &lex, &dir, c, now()).expect("plan")
     }
 
@@ -1199,7 +1303,7 @@ mod tests {
         assert!(p.inferred.iter().any(|i| i.code == "spouse" && !i.used));
         let book = RuleBook::bundled().expect("rules");
         let lex = Lexicon::bundled().expect("lexicon");
-        let dir = crate::dataset::bundled().expect("directory");
+        let dir = Resources::new(&crate::dataset::bundled().expect("directory"));
         let err = |c: Consultation| plan(&book, &lex, &dir, &c, now()).expect_err("refused");
         assert_eq!(err(Consultation::default()), TriageError::Empty);
         assert!(matches!(
