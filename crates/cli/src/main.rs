@@ -74,6 +74,12 @@ enum Command {
         /// Sign-in attempts per minute per client address.
         #[arg(long, env = "TSUNAGU_LOGINS_PER_MINUTE", default_value_t = 10)]
         logins_per_minute: u32,
+        /// Triage rule file (default: the bundled one). Send SIGHUP to reload it.
+        #[arg(long, env = "TSUNAGU_TRIAGE_RULES")]
+        triage_rules: Option<PathBuf>,
+        /// Triage lexicon file (default: the bundled one). Send SIGHUP to reload it.
+        #[arg(long, env = "TSUNAGU_TRIAGE_LEXICON")]
+        triage_lexicon: Option<PathBuf>,
         #[command(flatten)]
         store: StoreArgs,
     },
@@ -437,6 +443,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             rate_per_second,
             rate_burst,
             logins_per_minute,
+            triage_rules,
+            triage_lexicon,
             store,
         } => {
             let retention = tsunagu_domain::consent::RetentionPolicy::parse(&retention)
@@ -450,6 +458,8 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 maintainer_token,
                 retention,
                 rate_limit,
+                triage_rules,
+                triage_lexicon,
             };
             serve(&addr, config, &store).await
         }
@@ -643,6 +653,25 @@ async fn serve(
         "tsunagu listening on http://{}",
         listener.local_addr()?
     );
+    // SIGHUP reloads the triage rules and lexicon; a broken file is refused and the data in use
+    // stays.
+    #[cfg(unix)]
+    {
+        let state = state.clone();
+        if let Ok(mut hup) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::hangup())
+        {
+            tokio::spawn(async move {
+                while hup.recv().await.is_some() {
+                    match state.reload_triage() {
+                        Ok(()) => tracing::info!("triage rules and lexicon reloaded"),
+                        Err(e) => {
+                            tracing::error!("triage reload refused, keeping the rules in use: {e}")
+                        }
+                    }
+                }
+            });
+        }
+    }
     // Connection info gives handlers the client address for the audit trail.
     let app = tsunagu_web::app(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)

@@ -10,7 +10,9 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tsunagu_domain::model::Directory;
-use tsunagu_domain::triage::{plan, Consultation, FactKind, Lexicon, Plan, Resources, RuleBook};
+use tsunagu_domain::triage::{
+    plan, plan_json, plan_text, Consultation, Lexicon, Resources, RuleBook,
+};
 
 /// Loads the rule book and lexicon: the given files, else the bundled ones.
 pub fn load_data(
@@ -29,91 +31,6 @@ pub fn load_data(
         None => Lexicon::bundled()?,
     };
     Ok((book, lex))
-}
-
-/// The plan as the JSON shape: `crisis`, `inferred`, `recommendations` (role,
-/// resources, reasons), `points`.
-pub fn plan_json(p: &Plan) -> serde_json::Value {
-    let codes = |kind: FactKind| -> Vec<String> {
-        p.inferred
-            .iter()
-            .filter(|i| i.kind == kind && i.used)
-            .map(|i| i.code.clone())
-            .collect()
-    };
-    serde_json::json!({
-        "crisis": p.crisis,
-        "inferred": {
-            "consultant": p.facts.consultant,
-            "concerns": p.facts.concerns,
-            "justice": p.facts.justice,
-            "urgency": p.facts.urgency,
-            "sex": p.facts.sex,
-            "prefecture": p.facts.prefecture.map(|x| x.name()),
-            "from_text": {
-                "concerns": codes(FactKind::Concern),
-                "urgency": codes(FactKind::Urgency),
-                "consultant": codes(FactKind::Consultant),
-                "justice": codes(FactKind::Justice),
-            },
-            "words": p.inferred,
-            "negated": p.negated,
-        },
-        "recommendations": p.recommendations.iter().map(|r| serde_json::json!({
-            "role": r.role,
-            "label": r.label,
-            "expect": r.expect,
-            "resources": r.resources,
-            "none_found": r.none_found,
-            "reasons": r.reasons.iter().map(|x| format!("{}（{}）", x.text, x.cite)).collect::<Vec<_>>(),
-            "rules": r.reasons,
-        })).collect::<Vec<_>>(),
-        "points": p.points,
-    })
-}
-
-/// The plan as plain text, to paste into a record or a message.
-pub fn plan_text(p: &Plan) -> String {
-    let mut out = String::new();
-    if p.crisis {
-        out.push_str(
-            "【至急】命に関わる恐れがあります。ほかの相談より先に安全を確保してください。\n\n",
-        );
-    }
-    for (i, r) in p.recommendations.iter().enumerate() {
-        out.push_str(&format!("{}. {}\n", i + 1, r.label));
-        out.push_str(&format!("   {}\n", r.expect));
-        for x in &r.reasons {
-            out.push_str(&format!("   理由: {}（{}）\n", x.text, x.cite));
-        }
-        for s in &r.resources {
-            let phones = if s.phones.is_empty() {
-                String::new()
-            } else {
-                format!(" ☎{}", s.phones.join(" / "))
-            };
-            out.push_str(&format!(
-                "   - {}{}{}（{}）\n",
-                s.name,
-                s.prefecture
-                    .as_deref()
-                    .map(|p| format!("［{p}］"))
-                    .unwrap_or_default(),
-                phones,
-                s.open_now
-            ));
-        }
-        if let Some(g) = &r.none_found {
-            out.push_str(&format!("   - {g}\n"));
-        }
-    }
-    if !p.points.is_empty() {
-        out.push_str("\n支援のポイント\n");
-        for x in &p.points {
-            out.push_str(&format!("・{}（{}）\n", x.text, x.cite));
-        }
-    }
-    out
 }
 
 /// `tsunagu triage`.

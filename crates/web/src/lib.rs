@@ -29,6 +29,7 @@ pub mod seido;
 pub mod staff;
 pub mod staff_alcohol;
 pub mod staff_deadlines;
+pub mod triage;
 mod views;
 
 pub use error::AppError;
@@ -46,6 +47,10 @@ pub struct WebConfig {
     pub retention: tsunagu_domain::consent::RetentionPolicy,
     /// Per-client rate limits on public endpoints; `None` turns them off (tests).
     pub rate_limit: Option<ratelimit::RateLimit>,
+    /// Triage rule file; `None` uses the bundled one.
+    pub triage_rules: Option<std::path::PathBuf>,
+    /// Triage lexicon file; `None` uses the bundled one.
+    pub triage_lexicon: Option<std::path::PathBuf>,
 }
 
 /// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone
@@ -71,6 +76,37 @@ pub struct Catalog {
     pub index: SearchIndex,
     /// Crisis lines for the banner.
     pub crisis: Vec<CrisisLine>,
+    /// The directory prepared for triage plans.
+    pub triage: tsunagu_domain::triage::Resources,
+}
+
+/// The triage rule book and lexicon in use; replaced whole on reload.
+#[derive(Debug)]
+pub struct TriageData {
+    /// Rules.
+    pub rules: tsunagu_domain::triage::RuleBook,
+    /// Lexicon.
+    pub lexicon: tsunagu_domain::triage::Lexicon,
+}
+
+impl TriageData {
+    /// Loads the files configured (or the bundled data), checking them.
+    pub fn load(config: &WebConfig) -> Result<TriageData, String> {
+        let read = |p: &std::path::Path| {
+            std::fs::read_to_string(p).map_err(|e| format!("cannot read {}: {e}", p.display()))
+        };
+        let rules = match &config.triage_rules {
+            Some(p) => tsunagu_domain::triage::RuleBook::parse(&read(p)?),
+            None => tsunagu_domain::triage::RuleBook::bundled(),
+        }
+        .map_err(|e| e.to_string())?;
+        let lexicon = match &config.triage_lexicon {
+            Some(p) => tsunagu_domain::triage::Lexicon::parse(&read(p)?),
+            None => tsunagu_domain::triage::Lexicon::bundled(),
+        }
+        .map_err(|e| e.to_string())?;
+        Ok(TriageData { rules, lexicon })
+    }
 }
 
 impl Catalog {
@@ -96,6 +132,7 @@ impl Catalog {
         Ok(Catalog {
             index: SearchIndex::build(dir, analyzer)?,
             crisis,
+            triage: tsunagu_domain::triage::Resources::new(dir),
         })
     }
 }
@@ -115,6 +152,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Rate limiters, when configured.
     pub limiters: Option<Arc<ratelimit::Limiters>>,
+    /// Triage rules and lexicon; replaced whole by [`AppState::reload_triage`].
+    pub triage: Arc<RwLock<Arc<TriageData>>>,
 }
 
 impl AppState {
@@ -131,6 +170,8 @@ impl AppState {
                 problems.join("; ")
             ))
         })?;
+        let triage = TriageData::load(&config)
+            .map_err(|e| AppError::Internal(format!("the triage data is invalid: {e}")))?;
         let dir = store.directory().await?;
         let catalog = Catalog::build(&dir, analyzer.clone())
             .map_err(|e| AppError::Internal(e.to_string()))?;
@@ -141,10 +182,30 @@ impl AppState {
             limiters,
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            triage: Arc::new(RwLock::new(Arc::new(triage))),
             analyzer,
             config: Arc::new(config),
             clock,
         })
+    }
+
+    /// The triage rules and lexicon in use.
+    pub fn triage(&self) -> Arc<TriageData> {
+        match self.triage.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Re-reads the triage files; on any error the data in use stays and the error is
+    /// returned (an admin fixes the file and reloads again).
+    pub fn reload_triage(&self) -> Result<(), String> {
+        let fresh = Arc::new(TriageData::load(&self.config)?);
+        match self.triage.write() {
+            Ok(mut g) => *g = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(())
     }
 
     /// The current catalog.
@@ -180,6 +241,7 @@ pub fn app(state: AppState) -> Router {
         .merge(staff_deadlines::router())
         .merge(alcohol::router())
         .merge(seido::router())
+        .merge(triage::router())
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(

@@ -128,6 +128,7 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
         Just("/alcohol/drinks"),
         Just("/alcohol/diary"),
         Just("/seido/jiritsu"),
+        Just("/triage"),
         Just("/staff/subjects/1/deadlines/events"),
         Just("/staff/subjects/1/deadlines/1/done"),
     ];
@@ -216,6 +217,8 @@ async fn the_bad_input_corpus_gets_clear_client_errors_everywhere() {
         ("/alcohol/drinks", "application/x-www-form-urlencoded"),
         ("/alcohol/diary", "application/x-www-form-urlencoded"),
         ("/seido/jiritsu", "application/x-www-form-urlencoded"),
+        ("/triage", "application/x-www-form-urlencoded"),
+        ("/api/v1/triage", "application/json"),
     ];
     for (name, body) in &corpus {
         for (path, ctype) in targets {
