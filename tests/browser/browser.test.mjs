@@ -203,6 +203,30 @@ try {
     await page.waitForURL(/\/staff\/login$/);
   });
 
+  await check("triage: 事例09 gives the casebook's roles in order, and the print view fits the plan on A4", async () => {
+    await page.goto(`${base}/triage`);
+    await page.locator("textarea[name=text]").fill("32歳の夫が違法薬物の所持・使用で逮捕され、2年服役し、来月の仮釈放が決まった。家族として支えたいが不安です。");
+    await page.locator("select[name=prefecture]").selectOption("東京都");
+    await page.getByRole("button", { name: "支援先を探す" }).click();
+    await page.waitForSelector("section.plan");
+    const ids = await page.locator("ol.plan-roles > li").evaluateAll((els) => els.map((e) => e.id));
+    assert.deepEqual(ids, [
+      "role-mental_health_welfare_center", "role-addiction_medical", "role-health_center",
+      "role-recovery_facility", "role-family_group", "role-self_help_group", "role-probation",
+    ]);
+    assert.ok((await page.locator(".plan-text").inputValue()).startsWith("1. 精神保健福祉センター"));
+    await page.screenshot({ path: `${outDir}/triage.png`, fullPage: true });
+    await page.emulateMedia({ media: "print" });
+    assert.equal(await page.locator("form").first().isVisible(), false, "the form is not printed");
+    assert.ok(await page.locator("section.plan").isVisible());
+    const pdf = await page.pdf({ format: "A4" });
+    writeFileSync(`${outDir}/triage.pdf`, pdf);
+    const pages = (pdf.toString("latin1").match(/\/Type\s*\/Page[^s]/g) || []).length;
+    console.log(`# triage print view: ${pages} A4 page(s)`);
+    assert.ok(pages >= 1 && pages <= 2, `${pages} pages`);
+    await page.emulateMedia({ media: "screen" });
+  });
+
   await check("the AUDIT self-check and the drinking diary work without storing anything", async () => {
     await page.goto(`${base}/alcohol/audit`);
     const answers = [4, 4, 4, 3, 2, 1, 0, 0, 2, 4];
