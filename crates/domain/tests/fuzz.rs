@@ -483,3 +483,67 @@ mod engine_properties {
         }
     }
 }
+
+// --- triage --------------------------------------------------------------------------------
+
+mod triage_properties {
+    use proptest::prelude::*;
+    use tsunagu_domain::triage::{analyse, plan, Consultation, Lexicon, Resources, RuleBook};
+
+    fn words() -> impl Strategy<Value = String> {
+        let pieces = prop::sample::select(vec![
+            "夫が",
+            "息子の",
+            "シャブ",
+            "しゃぶ",
+            "ｼｬﾌﾞ",
+            "死にたい",
+            "とは思わない",
+            "お酒",
+            "パチスロ",
+            "仮釈放",
+            "服役中",
+            "大丈夫",
+            "。",
+            "、",
+            "ていない",
+            "od",
+            "東京都",
+            "札幌市",
+            "殴られ",
+            "咳止め",
+            "\n",
+            " ",
+            "a",
+            "😀",
+            "\u{0}",
+            "ﾃｽﾄ",
+        ]);
+        prop::collection::vec(pieces, 0..30).prop_map(|v| v.concat())
+    }
+
+    proptest! {
+        #[test]
+        fn analysis_and_plans_never_panic_and_crisis_always_comes_first(text in words(), any in "\\PC{0,80}") {
+            static DATA: std::sync::OnceLock<(Lexicon, RuleBook, Resources)> = std::sync::OnceLock::new();
+            let (lex, book, dir) = DATA.get_or_init(|| {
+                (
+                    Lexicon::bundled().expect("lexicon"),
+                    RuleBook::bundled().expect("rules"),
+                    Resources::new(&tsunagu_domain::dataset::bundled().expect("directory")),
+                )
+            });
+            let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).and_then(|d| d.and_hms_opt(11, 0, 0)).expect("time");
+            let _ = analyse(lex, &any);
+            for t in [text, any] {
+                let c = Consultation { text: t, ..Consultation::default() };
+                if let Ok(p) = plan(book, lex, dir, &c, now) {
+                    if p.crisis {
+                        prop_assert_eq!(p.recommendations[0].role.code(), "crisis_line");
+                    }
+                    prop_assert!(p.recommendations.iter().all(|r| !r.resources.is_empty() || r.none_found.is_some()));
+                }
+            }
+        }
+    }
+}

@@ -757,6 +757,8 @@ async fn withdraw_consent(
 struct RecordForm {
     kind: Option<String>,
     note: Option<String>,
+    /// For a consultation: also make the referral plan and keep it with the record.
+    plan: Option<String>,
     csrf: Option<String>,
 }
 
@@ -786,7 +788,31 @@ async fn add_record(
                 "記録の内容を1文字以上{MAX_NOTE_CHARS}文字以内で入力してください"
             )));
         }
-        let body = serde_json::json!({ "note": note });
+        let wants_plan = f.plan.as_deref().is_some_and(|p| !p.is_empty());
+        let body = if wants_plan && kind == RecordKind::Consultation {
+            // The plan as it was when the consultation was recorded (the directory and rules
+            // may change later), kept under the same consent as the consultation.
+            let data = state.triage();
+            let consultation = tsunagu_domain::triage::Consultation {
+                text: note.to_owned(),
+                ..Default::default()
+            };
+            let plan = tsunagu_domain::triage::plan(
+                &data.rules,
+                &data.lexicon,
+                &state.catalog().triage,
+                &consultation,
+                state.now_jst(),
+            )
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            serde_json::json!({
+                "note": note,
+                "plan": tsunagu_domain::triage::plan_text(&plan),
+                "plan_json": tsunagu_domain::triage::plan_json(&plan),
+            })
+        } else {
+            serde_json::json!({ "note": note })
+        };
         let rec = state
             .store
             .add_record(
@@ -813,6 +839,7 @@ struct RecordPage {
     subject_id: i64,
     kind: &'static str,
     note: String,
+    plan: String,
     created_at: String,
     created_by: String,
     retain_until: String,
@@ -839,6 +866,12 @@ async fn record_page(
             subject_id: r.subject_id.0,
             kind: r.kind.label_ja(),
             note,
+            plan: r
+                .body
+                .get("plan")
+                .and_then(|p| p.as_str())
+                .unwrap_or_default()
+                .to_owned(),
             created_at: jst(r.created_at),
             created_by: r.created_by,
             retain_until: jst(r.retain_until),

@@ -671,3 +671,34 @@ async fn case_deadlines_feed_the_dashboard_and_the_icalendar_file() {
     // Everything was audited, and the chain holds.
     assert!(h.store.verify_audit().await.expect("read").is_ok());
 }
+
+#[tokio::test]
+async fn a_consultation_can_be_saved_with_its_plan_under_consent() {
+    let h = Harness::new().await;
+    let (me, csrf) = h.sign_in("kimura").await;
+    let (_, headers, _) = h
+        .post("/staff/subjects", &me, &format!("label=F&csrf={csrf}"))
+        .await;
+    let file = location(&headers);
+    let note = "%E5%A4%AB%E3%81%8C%E8%A6%9A%E9%86%92%E5%89%A4%E3%81%A7%E6%9C%8D%E5%BD%B9%E4%B8%AD%E3%81%A7%E3%81%99"; // 夫が覚醒剤で服役中です
+    let record = format!("kind=consultation&note={note}&plan=on&csrf={csrf}");
+    // No consent: nothing stored, plan or not.
+    assert_eq!(
+        h.post(&format!("{file}/records"), &me, &record).await.0,
+        StatusCode::CONFLICT
+    );
+    let consent = format!("purpose=%E7%9B%B8%E8%AB%87%E6%94%AF%E6%8F%B4&scope=consultation&given_by=family&giver_name=%E5%A6%BB&csrf={csrf}");
+    assert_eq!(
+        h.post(&format!("{file}/consents"), &me, &consent).await.0,
+        StatusCode::SEE_OTHER
+    );
+    let (status, headers, body) = h.post(&format!("{file}/records"), &me, &record).await;
+    assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+    let (status, _, page) = h.get(&location(&headers), &me).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        page.contains("支援先のプラン（記録したときのもの）"),
+        "{page}"
+    );
+    assert!(page.contains("保護観察所") && page.contains("000_aa5960de417e9b16.txt:86"));
+}
