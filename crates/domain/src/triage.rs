@@ -1378,6 +1378,35 @@ mod tests {
     }
 
     #[test]
+    fn readings_slang_and_widths_are_one_word() {
+        for text in [
+            "かくせいざいがやめられない",
+            "シャブがやめられない",
+            "しゃぶがやめられない",
+            "ｼｬﾌﾞがやめられない",
+        ] {
+            let p = run(&Consultation {
+                text: text.into(),
+                ..Consultation::default()
+            });
+            assert!(
+                p.facts.concerns.contains(&TriageConcern::Stimulants),
+                "{text}"
+            );
+        }
+        let p = run(&Consultation {
+            text: "もう、しにたい".into(),
+            ..Consultation::default()
+        });
+        assert!(p.crisis);
+        let p = run(&Consultation {
+            text: "大丈夫だと思うが酒が増えた".into(),
+            ..Consultation::default()
+        });
+        assert_eq!(p.facts.consultant, None, "大丈夫 is not 夫");
+    }
+
+    #[test]
     fn stated_fields_win_over_the_text_and_bad_input_is_named() {
         let p = run(&Consultation {
             text: "夫のギャンブルが心配".into(),
