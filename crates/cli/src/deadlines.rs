@@ -167,11 +167,10 @@ pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
                 .ok()
                 .and_then(|v| v.as_str().map(str::to_owned))
                 .unwrap_or_default();
-            let note = match (&o.closed_day, o.moved_from) {
-                (Some(c), Some(from)) => format!("（{from} は{c}のため翌開庁日へ）"),
-                (Some(c), None) => format!("（{c}）"),
-                _ => String::new(),
-            };
+            let note = o
+                .closed_day_note()
+                .map(|n| format!("（{n}）"))
+                .unwrap_or_default();
             println!(
                 "[{i}] {:<30} {due}{note}  {}  {}",
                 o.obligation, o.basis.law, o.basis.source

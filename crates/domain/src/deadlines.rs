@@ -882,6 +882,13 @@ impl Event {
         serde_json::Value::Object(o)
     }
 
+    /// A date field (`YYYY-MM-DD`), when present and a real date; [`check`] has refused an
+    /// event whose date field does not parse.
+    fn date(&self, name: &str) -> Option<NaiveDate> {
+        self.field(name)
+            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+    }
+
     fn field(&self, name: &str) -> Option<&str> {
         self.fields
             .iter()
@@ -951,6 +958,18 @@ pub struct Obligation {
     /// Why the last day is closed, when it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closed_day: Option<String>,
+}
+
+impl Obligation {
+    /// What a closed last day did, in Japanese, when it is one: moved to the next open day,
+    /// or flagged and kept.
+    pub fn closed_day_note(&self) -> Option<String> {
+        match (&self.closed_day, self.moved_from) {
+            (Some(c), Some(from)) => Some(format!("{from} が{c}のため、翌開庁日に延びます")),
+            (Some(c), None) => Some(format!("期限の日は{c}にあたります（延びません）")),
+            _ => None,
+        }
+    }
 }
 
 /// An unlawful or impossible input, naming the rule.
@@ -1274,8 +1293,7 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
                 Due::DateTime(t) => t.date().checked_sub_months(Months::new(months)),
             }),
         Length::MonthEndAfterField { field, months } => e
-            .field(field)
-            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
+            .date(field)
             .and_then(|d| d.checked_add_months(Months::new(months)))
             .map(crate::period::end_of_month),
         Length::FirstOfNextMonth => {
@@ -1306,10 +1324,7 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
     .ok_or_else(|| field_error("date out of range".into()))?;
     let capped = match r.cap {
         Some(cap) => {
-            let from = e
-                .field(cap.from_field)
-                .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok())
-                .unwrap_or(at);
+            let from = e.date(cap.from_field).unwrap_or(at);
             last_day(from, cap.n, cap.unit, cap.first).map_or(one, |limit| one.min(limit))
         }
         None => one,
@@ -1368,9 +1383,7 @@ pub fn findings(e: &Event) -> Result<Vec<Finding>, Refusal> {
             });
         }
         "notebook_renewal_application_received" => {
-            let previous = e
-                .field("previous_expiry")
-                .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok());
+            let previous = e.date("previous_expiry");
             if previous.is_some_and(|p| e.at.date() > p) {
                 out.push(Finding {
                     finding: "renewal_after_expiry",

@@ -281,15 +281,7 @@ async fn page(
                                             },
                                             wareki: tsunagu_domain::wareki::format(day)
                                                 .unwrap_or_default(),
-                                            note: match (&o.closed_day, o.moved_from) {
-                                                (Some(c), Some(from)) => format!(
-                                                    "{from} が{c}のため、翌開庁日に延びます"
-                                                ),
-                                                (Some(c), None) => {
-                                                    format!("{c}にあたります（延びません）")
-                                                }
-                                                _ => String::new(),
-                                            },
+                                            note: o.closed_day_note().unwrap_or_default(),
                                             meaning: o.meaning,
                                             law: o.basis.law,
                                             source: o.basis.source,

@@ -332,12 +332,9 @@ async fn add_event(
                 due_at: o.due.overdue_at(),
                 law: o.basis.law.to_owned(),
                 source: o.basis.source.to_owned(),
-                meaning: match (&o.closed_day, o.moved_from) {
-                    (Some(c), Some(from)) => {
-                        format!("{}（{from} は{c}のため翌開庁日へ）", o.meaning)
-                    }
-                    (Some(c), None) => format!("{}（期限の日は{c}）", o.meaning),
-                    _ => o.meaning.to_owned(),
+                meaning: match o.closed_day_note() {
+                    Some(n) => format!("{}（{n}）", o.meaning),
+                    None => o.meaning.to_owned(),
                 },
             })
             .collect();
