@@ -197,6 +197,21 @@ impl AppState {
         }
     }
 
+    /// The referral plan for a consultation, with the rules, lexicon and directory in use now.
+    pub fn triage_plan(
+        &self,
+        c: &tsunagu_domain::triage::Consultation,
+    ) -> Result<tsunagu_domain::triage::Plan, tsunagu_domain::triage::TriageError> {
+        let data = self.triage();
+        tsunagu_domain::triage::plan(
+            &data.rules,
+            &data.lexicon,
+            &self.catalog().triage,
+            c,
+            self.now_jst(),
+        )
+    }
+
     /// Re-reads the triage files; on any error the data in use stays and the error is
     /// returned (an admin fixes the file and reloads again).
     pub fn reload_triage(&self) -> Result<(), String> {

@@ -792,19 +792,12 @@ async fn add_record(
         let body = if wants_plan && kind == RecordKind::Consultation {
             // The plan as it was when the consultation was recorded (the directory and rules
             // may change later), kept under the same consent as the consultation.
-            let data = state.triage();
-            let consultation = tsunagu_domain::triage::Consultation {
-                text: note.to_owned(),
-                ..Default::default()
-            };
-            let plan = tsunagu_domain::triage::plan(
-                &data.rules,
-                &data.lexicon,
-                &state.catalog().triage,
-                &consultation,
-                state.now_jst(),
-            )
-            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+            let plan = state
+                .triage_plan(&tsunagu_domain::triage::Consultation {
+                    text: note.to_owned(),
+                    ..Default::default()
+                })
+                .map_err(|e| AppError::BadRequest(e.to_string()))?;
             serde_json::json!({
                 "note": note,
                 "plan": tsunagu_domain::triage::plan_text(&plan),

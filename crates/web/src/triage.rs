@@ -12,7 +12,7 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use tsunagu_domain::prefecture::Prefecture;
 use tsunagu_domain::triage::{
-    plan, plan_json, plan_text, Consultant, Consultation, Justice, PersonSex, Plan, TriageConcern,
+    plan_json, plan_text, Consultant, Consultation, Justice, PersonSex, Plan, TriageConcern,
     Urgency,
 };
 
@@ -35,15 +35,9 @@ pub fn router() -> Router<AppState> {
 }
 
 fn run(state: &AppState, c: &Consultation) -> Result<Plan, AppError> {
-    let data = state.triage();
-    plan(
-        &data.rules,
-        &data.lexicon,
-        &state.catalog().triage,
-        c,
-        state.now_jst(),
-    )
-    .map_err(|e| AppError::BadRequest(e.to_string()))
+    state
+        .triage_plan(c)
+        .map_err(|e| AppError::BadRequest(e.to_string()))
 }
 
 /// `POST /api/v1/triage`: one consultation object in, the plan out.
