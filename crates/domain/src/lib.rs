@@ -22,6 +22,7 @@ pub mod fhir;
 pub mod handbook;
 pub mod hsds;
 pub mod ids;
+pub mod kb;
 pub mod model;
 pub mod normalize;
 pub mod outpatient_support;
