@@ -1128,13 +1128,28 @@ const COUNTERS: &[&str] = &[
     "ケ月", "月", "年", "歳", "割", "人", "回",
 ];
 
-fn char_fold(c: char) -> String {
+fn char_fold(c: char, kana: bool) -> String {
     let mut buf = [0u8; 4];
-    fold(c.encode_utf8(&mut buf))
+    let s = c.encode_utf8(&mut buf);
+    if kana {
+        fold(s)
+    } else {
+        crate::normalize::fold_width(s)
+    }
 }
 
 /// The matching form of `text` (see the module documentation).
 pub fn normalize(text: &str) -> Normalized {
+    normalize_with(text, true)
+}
+
+/// [`normalize`] with kana left as written: the form a segmenter reads (hiragana and katakana
+/// are among its cues for word boundaries).
+pub fn normalize_width(text: &str) -> String {
+    normalize_with(text, false).text
+}
+
+fn normalize_with(text: &str, kana: bool) -> Normalized {
     // 1. fold each character, keeping where it came from.
     let mut chars: Vec<(char, usize)> = Vec::with_capacity(text.len());
     for (i, c) in text.chars().enumerate() {
@@ -1144,7 +1159,7 @@ pub fn normalize(text: &str) -> Normalized {
             }
             continue;
         }
-        for f in char_fold(c).chars() {
+        for f in char_fold(c, kana).chars() {
             chars.push((f, i));
         }
     }
@@ -1191,7 +1206,8 @@ pub fn normalize(text: &str) -> Normalized {
         let before = out.last().map(|(c, _)| *c);
         let before2 = out.len().checked_sub(2).map(|j| out[j].0);
         let counted = COUNTERS.iter().any(|u| after.starts_with(u));
-        let ordinal = before == Some('第') || (before == Some('ノ') && before2 == Some('条'));
+        let ordinal =
+            before == Some('第') || (matches!(before, Some('ノ' | 'の')) && before2 == Some('条'));
         match kanji_number(&run).filter(|_| counted || ordinal) {
             Some(n) => {
                 for d in n.to_string().chars() {

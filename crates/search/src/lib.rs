@@ -39,6 +39,7 @@ use tsunagu_domain::{
 };
 
 mod analyzer;
+pub mod docs;
 mod filters;
 mod lindera_ipadic;
 mod synonyms;

@@ -18,11 +18,13 @@ use std::str::FromStr;
 use tsunagu_domain::{Directory, Organization, ReportId, Service, ServiceId};
 
 pub mod deadlines;
+pub mod docs;
 mod postgres;
 pub mod records;
 mod sqlite;
 
 pub use deadlines::DeadlineStore;
+pub use docs::{DocStore, DocumentInfo, PutOutcome};
 pub use postgres::PgStore;
 pub use records::RecordStore;
 pub use sqlite::SqliteStore;
@@ -251,7 +253,7 @@ pub struct WriteSummary {
 
 /// The storage contract. Both backends implement it and pass the same contract suite.
 #[async_trait]
-pub trait Store: RecordStore + DeadlineStore + Send + Sync {
+pub trait Store: RecordStore + DeadlineStore + DocStore + Send + Sync {
     /// Which backend (`sqlite` / `postgres`), for logs and the status page.
     fn backend(&self) -> &'static str;
 

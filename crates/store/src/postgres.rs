@@ -42,3 +42,4 @@ impl PgStore {
 crate::impl_store!(PgStore, "postgres", sqlx::migrate!("migrations/postgres"));
 crate::records::impl_record_store!(PgStore, sqlx::Postgres);
 crate::deadlines::impl_deadline_store!(PgStore, sqlx::Postgres);
+crate::docs::impl_doc_store!(PgStore);

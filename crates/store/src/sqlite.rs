@@ -126,3 +126,4 @@ impl SqliteStore {
 crate::impl_store!(SqliteStore, "sqlite", sqlx::migrate!("migrations/sqlite"));
 crate::records::impl_record_store!(SqliteStore, sqlx::Sqlite);
 crate::deadlines::impl_deadline_store!(SqliteStore, sqlx::Sqlite);
+crate::docs::impl_doc_store!(SqliteStore);

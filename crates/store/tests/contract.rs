@@ -147,6 +147,9 @@ use records::*;
 #[path = "contract/deadlines.rs"]
 mod deadlines;
 use deadlines::*;
+#[path = "contract/docs.rs"]
+mod docs;
+use docs::*;
 
 contract!(
     the_bundled_directory_round_trips_exactly,
@@ -170,6 +173,7 @@ contract!(
     the_due_list_splits_overdue_this_week_and_later_for_the_organisation_only,
     completing_an_obligation_takes_it_off_the_list_once,
     no_consent_stores_nothing_and_withdrawal_removes_the_obligations,
+    a_document_is_added_replaced_whole_and_left_alone_when_unchanged,
 );
 
 contract_raw!(
