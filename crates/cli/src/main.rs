@@ -22,6 +22,7 @@ mod bench;
 mod bench_due;
 mod bench_writes;
 mod deadlines;
+mod docs;
 mod records;
 mod triage;
 
@@ -229,10 +230,84 @@ enum Command {
         #[command(subcommand)]
         action: DictAction,
     },
+    /// Knowledge base: ingest guideline documents and search their passages.
+    Docs {
+        #[command(subcommand)]
+        action: DocsAction,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DocsAction {
+    /// Ingest text or Markdown files, or every .txt/.md file under a directory. A changed file
+    /// replaces its passages; an unchanged one is left alone.
+    Ingest {
+        /// Files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print a JSON report on stdout.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Answer a question with ranked passages (document, lines, heading path, text).
+    Search {
+        /// The question (「医療保護入院の届出はいつまで？」「法第33条の4」).
+        question: String,
+        /// Number of passages.
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+        /// Print JSON: {"results": [{"doc", "lines", "heading", "text", "score", …}]}.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// List the ingested documents.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
+    /// Remove a document and its passages.
+    Remove {
+        /// Document name as listed.
+        name: String,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
 }
 
 #[derive(Subcommand, Debug)]
 enum EvalWhat {
+    /// Knowledge base: MRR, recall@1 and recall@5 against SQLite FTS5 (trigram), same run.
+    Docs {
+        /// The labelled questions (JSON list of {id, question, doc, lines: [from, to]}).
+        file: PathBuf,
+        /// Parse these files or directories instead of reading the ingested passages.
+        #[arg(long)]
+        docs: Vec<PathBuf>,
+        /// Timed passes over the questions.
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// Skip lindera + IPADIC.
+        #[arg(long)]
+        no_lindera: bool,
+        /// List the questions an engine does not answer first.
+        #[arg(long)]
+        show_misses: bool,
+        /// Exit 1 when an engine of this project is below this MRR or not ahead of FTS5.
+        #[arg(long)]
+        min_mrr: Option<f64>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        #[command(flatten)]
+        store: StoreArgs,
+    },
     /// Triage: role precision and recall, crisis recall, must-include hits.
     Triage {
         /// The labelled cases (JSON list).
@@ -506,6 +581,65 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             let dir = ready_store(&store).await?.directory().await?;
             triage::eval(&dir, &file, rules.as_deref(), lexicon.as_deref(), json)
         }
+        Command::Eval {
+            what:
+                EvalWhat::Docs {
+                    file,
+                    docs: paths,
+                    rounds,
+                    no_lindera,
+                    show_misses,
+                    min_mrr,
+                    json,
+                    store,
+                },
+        } => {
+            let opened = if paths.is_empty() {
+                Some(ready_store(&store).await?)
+            } else {
+                None
+            };
+            let lindera = if no_lindera {
+                None
+            } else {
+                docs::lindera_for_eval(&store.data_dir)?
+            };
+            let opts = docs::EvalOptions {
+                docs: paths,
+                rounds,
+                json,
+                show_misses,
+                min_mrr,
+            };
+            docs::eval(opened.as_deref(), lindera, &file, &opts).await
+        }
+        Command::Docs { action } => match action {
+            DocsAction::Ingest { paths, json, store } => {
+                docs::ingest(ready_store(&store).await?.as_ref(), &paths, json).await
+            }
+            DocsAction::Search {
+                question,
+                limit,
+                json,
+                store,
+            } => {
+                let s = ready_store(&store).await?;
+                docs::search(
+                    s.as_ref(),
+                    analyzer_for(&store.data_dir),
+                    &question,
+                    limit,
+                    json,
+                )
+                .await
+            }
+            DocsAction::List { json, store } => {
+                docs::list(ready_store(&store).await?.as_ref(), json).await
+            }
+            DocsAction::Remove { name, store } => {
+                docs::remove(ready_store(&store).await?.as_ref(), &name).await
+            }
+        },
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(a) => records::backup(a).await,
         Command::Restore(a) => records::restore(a).await,
