@@ -301,8 +301,18 @@ struct Labelled {
     question: String,
     doc: String,
     lines: [u32; 2],
+    /// Other passages that state the same answer (the handbook restates some rules in its
+    /// notices); a result is relevant when it overlaps any of them.
+    #[serde(default)]
+    also: Vec<Also>,
     #[serde(default)]
     topic: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct Also {
+    doc: String,
+    lines: [u32; 2],
 }
 
 #[derive(Debug, Serialize)]
@@ -350,7 +360,8 @@ pub struct EvalOptions {
 }
 
 fn relevant(q: &Labelled, doc: &str, lines: [u32; 2]) -> bool {
-    doc == q.doc && lines[0] <= q.lines[1] && lines[1] >= q.lines[0]
+    let overlaps = |d: &str, l: [u32; 2]| doc == d && lines[0] <= l[1] && lines[1] >= l[0];
+    overlaps(&q.doc, q.lines) || q.also.iter().any(|a| overlaps(&a.doc, a.lines))
 }
 
 /// Rank (1-based) of the first relevant result.

@@ -171,6 +171,25 @@ const STOPWORDS: &[&str] = &[
     "いつから",
     "いつまで",
     "必要",
+    "ところ",
+    "とき",
+    "など",
+    "どんな",
+    "どういう",
+    "どのよう",
+    "いくつ",
+    "いくら",
+    "何人",
+    "何か所",
+    "べき",
+    "たい",
+    "させ",
+    "られ",
+    "たら",
+    "れば",
+    "のか",
+    "ので",
+    "けど",
 ];
 
 /// Words that make a question ask for a period or a deadline.
@@ -274,7 +293,6 @@ struct Fields {
     article: Field,
     article_law: Field,
     mentions: Field,
-    flags: Field,
 }
 
 fn schema() -> (Schema, Fields) {
@@ -298,7 +316,6 @@ fn schema() -> (Schema, Fields) {
         article: sb.add_text_field("article", STRING),
         article_law: sb.add_text_field("article_law", STRING),
         mentions: sb.add_text_field("mentions", STRING),
-        flags: sb.add_text_field("flags", STRING),
     };
     (sb.build(), f)
 }
@@ -313,6 +330,24 @@ fn words(analyzer: &dyn Analyzer, text: &str) -> Vec<String> {
         .collect()
 }
 
+/// The law an article reference means: the named law's full title, and for 「法」 or no law
+/// named, the 精神保健福祉法 (the handbook's convention).
+fn query_law(a: &ArticleRef) -> String {
+    a.law
+        .as_deref()
+        .and_then(|l| {
+            LAWS.iter()
+                .find(|(short, _)| normalize(short).text == l)
+                .map(|(_, full)| (*full).to_owned())
+        })
+        .or_else(|| a.law.clone())
+        .unwrap_or_else(|| LAWS[0].1.to_owned())
+}
+
+fn query_law_key(a: &ArticleRef) -> String {
+    law_key(&a.number, &query_law(a))
+}
+
 fn law_key(number: &str, law: &str) -> String {
     format!("{number}@{}", normalize(law).text)
 }
@@ -324,6 +359,8 @@ pub struct DocIndex {
     passages: Vec<IndexedPassage>,
     /// Heading path and text of each passage in matching form, for the rerank.
     hay: Vec<String>,
+    /// What each passage states, for the rerank.
+    features: Vec<Features>,
     by_doc: HashMap<String, Vec<usize>>,
     analyzer: Arc<dyn Analyzer>,
     synonyms: Vec<Vec<String>>,
@@ -361,6 +398,7 @@ impl DocIndex {
         let mut writer = index.writer_with_num_threads(1, 200_000_000)?;
         let mut by_doc: HashMap<String, Vec<usize>> = HashMap::new();
         let mut hay = Vec::with_capacity(passages.len());
+        let mut features = vec![Features::default(); passages.len()];
         for (ord, ip) in passages.iter().enumerate() {
             let p = &ip.passage;
             hay.push(normalize(&format!("{} {}", p.heading.join(" "), p.text)).text);
@@ -388,18 +426,15 @@ impl DocIndex {
             for r in articles_in(&body) {
                 doc.add_text(f.mentions, &r.number);
             }
-            if PERIOD_MARKS
-                .iter()
-                .any(|m| body.contains(&normalize(m).text))
-            {
-                doc.add_text(f.flags, "period");
-            }
-            if RULE_MARKS.iter().any(|m| body.contains(&normalize(m).text)) {
-                doc.add_text(f.flags, "rule");
-            }
-            if p.supplementary {
-                doc.add_text(f.flags, "supplementary");
-            }
+            features[ord] = Features {
+                period: states_period(&body),
+                rule: RULE_MARKS.iter().any(|m| body.contains(&normalize(m).text)),
+                body_at: if p.heading.is_empty() {
+                    0
+                } else {
+                    normalize(&heading_text).text.chars().count() + 1
+                },
+            };
             writer.add_document(doc)?;
         }
         writer.commit()?;
@@ -416,6 +451,7 @@ impl DocIndex {
             fields: f,
             passages,
             hay,
+            features,
             by_doc,
             analyzer,
             synonyms,
@@ -584,33 +620,20 @@ impl DocIndex {
                 topic.push(Self::boosted(x, 1.4));
             }
         }
-        let mut boosts: Vec<(Occur, Box<dyn Query>)> = Vec::new();
+        // Article clauses make the article itself and the passages citing it candidates; the
+        // rerank decides between them.
         for a in &q.articles {
-            // The article itself, then the article of the named law, then mentions.
-            topic.push(Self::constant(Self::term(f.article, &a.number), 6.0));
-            topic.push(Self::constant(Self::term(f.mentions, &a.number), 1.5));
-            let law = a.law.as_deref().map(|l| {
-                LAWS.iter()
-                    .find(|(short, _)| normalize(short).text == l)
-                    .map_or(l.to_owned(), |(_, full)| (*full).to_owned())
-            });
-            let law = law.unwrap_or_else(|| LAWS[0].1.to_owned());
-            boosts.push(Self::constant(
-                Self::term(f.article_law, &law_key(&a.number, &law)),
-                6.0,
+            topic.push(Self::constant(Self::term(f.article, &a.number), 50.0));
+            topic.push(Self::constant(
+                Self::term(f.article_law, &query_law_key(a)),
+                50.0,
             ));
+            topic.push(Self::constant(Self::term(f.mentions, &a.number), 1.5));
         }
         if topic.is_empty() {
             return Ok(Vec::new());
         }
-        if q.asks_when {
-            boosts.push(Self::constant(Self::term(f.flags, "period"), 2.0));
-        }
-        boosts.push(Self::constant(Self::term(f.flags, "rule"), 0.5));
-        let mut all: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(BooleanQuery::new(topic)))];
-        all.extend(boosts);
-        let query = BooleanQuery::new(all);
+        let query = BooleanQuery::new(topic);
         let searcher = self.reader.searcher();
         let limit = limit.clamp(1, MAX_RESULTS);
         let Ok(top) = searcher.search(
@@ -633,7 +656,9 @@ impl DocIndex {
                 continue;
             };
             let c = coverage(hay, &q);
-            ranked.push((score * c * c, ord as usize));
+            let ord = ord as usize;
+            let factor = self.states_factor(ord, hay, &q);
+            ranked.push((score * c * c * factor, ord));
         }
         ranked.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         Ok(ranked
@@ -641,6 +666,52 @@ impl DocIndex {
             .take(limit)
             .map(|(score, ord)| self.hit(&self.passages[ord], score, &q))
             .collect())
+    }
+
+    /// How much a passage *states* what the question asks, rather than mentioning it: the
+    /// article asked for (×3, of the named law ×2 more, in 附則 ×0.3), a period for a question
+    /// asking when or how long (×1.4), a definition of a concept of the question (「…とは」,
+    /// ×1.5), a rule (「…しなければならない」, ×1.1).
+    fn states_factor(&self, ord: usize, hay: &str, q: &Question) -> f32 {
+        let p = &self.passages[ord].passage;
+        let feat = self.features[ord];
+        let mut factor = 1.0;
+        if let Some(own) = &p.article {
+            if let Some(a) = q.articles.iter().find(|a| &a.number == own) {
+                factor *= 3.0;
+                if p.law
+                    .as_deref()
+                    .is_some_and(|l| normalize(l).text == normalize(&query_law(a)).text)
+                {
+                    factor *= 2.0;
+                }
+                if p.supplementary {
+                    factor *= 0.3;
+                }
+            }
+        }
+        if q.asks_when && feat.period {
+            factor *= 1.4;
+        }
+        if feat.rule {
+            factor *= 1.1;
+        }
+        if q.concepts
+            .iter()
+            .flatten()
+            .any(|t| hay.contains(&format!("{t}トハ")))
+        {
+            factor *= 1.5;
+        } else if q
+            .concepts
+            .iter()
+            .flatten()
+            .any(|t| body_starts_with(hay, feat.body_at, t))
+        {
+            // A passage whose first words are the concept is about it (「特定病院の基準は」).
+            factor *= 1.3;
+        }
+        factor
     }
 
     fn hit(&self, ip: &IndexedPassage, score: f32, q: &Question) -> DocHit {
@@ -659,8 +730,48 @@ impl DocIndex {
     }
 }
 
+/// Whether the passage text (after its heading path in `hay`) starts with `term`.
+fn body_starts_with(hay: &str, body_at: usize, term: &str) -> bool {
+    let body: String = hay
+        .chars()
+        .skip(body_at)
+        .take(term.chars().count() + 2)
+        .collect();
+    body.trim_start_matches(['-', '・', ' ']).starts_with(term)
+}
+
 /// Candidates reranked per question.
 const RERANK: usize = 100;
+
+/// What a passage states.
+#[derive(Debug, Clone, Copy, Default)]
+struct Features {
+    period: bool,
+    rule: bool,
+    /// Where the text starts in the passage's `hay` (after the heading path), in characters.
+    body_at: usize,
+}
+
+/// Whether normalised text states a period: a number followed by a unit of time
+/// (`10日以内`, `72時間`, `2年`, `6か月`), or 「有効期間」「を限り」.
+fn states_period(norm: &str) -> bool {
+    const UNITS: &[&str] = &[
+        "日", "時間", "週", "箇月", "カ月", "ヶ月", "ケ月", "月", "年",
+    ];
+    if PERIOD_MARKS
+        .iter()
+        .any(|m| norm.contains(&normalize(m).text))
+    {
+        return true;
+    }
+    let chars: Vec<char> = norm.chars().collect();
+    chars.iter().enumerate().any(|(i, c)| {
+        c.is_ascii_digit() && chars.get(i + 1).is_some_and(|n| !n.is_ascii_digit()) && {
+            let rest: String = chars[i + 1..chars.len().min(i + 4)].iter().collect();
+            UNITS.iter().any(|u| rest.starts_with(u))
+        }
+    })
+}
 
 /// Share of the question's concepts found in the passage's heading path or text (1 when the
 /// question has none, such as a bare article number).
