@@ -13,6 +13,7 @@
 pub mod access;
 pub mod alcohol;
 pub mod audit;
+pub mod citations;
 pub mod codes;
 pub mod consent;
 pub mod csvfmt;

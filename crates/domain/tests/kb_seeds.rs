@@ -155,3 +155,50 @@ fn markdown_seeds_use_their_headings_and_front_matter() {
         .any(|p| p.heading.iter().any(|h| h.contains("飲酒量低減治療の選択"))));
     assert!(manual.passages.iter().all(|p| !p.text.contains("<li")));
 }
+
+#[test]
+fn every_rule_citation_resolves_in_the_seeds_and_its_anchor_is_recorded() {
+    use std::collections::BTreeMap;
+    use tsunagu_domain::citations::{anchors, catalogue, check, CitationStatus};
+    use tsunagu_domain::kb::line_anchor;
+    let book = tsunagu_domain::triage::RuleBook::bundled().expect("bundled rules");
+    let mut texts = BTreeMap::new();
+    for name in ALL {
+        let Some((text, _)) = seed(name) else { return };
+        texts.insert(name.to_owned(), text);
+    }
+    let mut fresh = BTreeMap::new();
+    for c in catalogue(&book) {
+        let text = texts.get(&c.citation.doc).expect("cited seed exists");
+        let anchor = line_anchor(text, c.citation.from, c.citation.to).expect("cited lines exist");
+        fresh.insert(c.citation.to_string(), anchor);
+    }
+    if std::env::var_os("UPDATE_ANCHORS").is_some() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../data/citation-anchors.json"
+        );
+        let json = serde_json::to_string_pretty(&fresh).expect("json") + "\n";
+        std::fs::write(path, json).expect("writes the anchors");
+        return;
+    }
+    assert_eq!(
+        anchors(),
+        &fresh,
+        "data/citation-anchors.json is out of date: run UPDATE_ANCHORS=1 cargo test -p tsunagu-domain --test kb_seeds"
+    );
+    for c in catalogue(&book) {
+        let text = texts.get(&c.citation.doc).map(String::as_str);
+        assert_eq!(
+            check(&c.citation, text),
+            CitationStatus::Resolves,
+            "{}",
+            c.citation
+        );
+    }
+    // A changed line is flagged.
+    let c = catalogue(&book).remove(0).citation;
+    let mut lines: Vec<String> = texts[&c.doc].lines().map(str::to_owned).collect();
+    lines[c.from as usize - 1].push_str("（改正）");
+    assert_eq!(check(&c, Some(&lines.join("\n"))), CitationStatus::Changed);
+}
