@@ -787,8 +787,8 @@ async fn serve(
         "tsunagu listening on http://{}",
         listener.local_addr()?
     );
-    // SIGHUP reloads the triage rules and lexicon; a broken file is refused and the data in use
-    // stays.
+    // SIGHUP reloads the triage rules and lexicon, and the knowledge base (after
+    // `tsunagu docs ingest`); a broken file is refused and the data in use stays.
     #[cfg(unix)]
     {
         let state = state.clone();
@@ -800,6 +800,14 @@ async fn serve(
                         Ok(()) => tracing::info!("triage rules and lexicon reloaded"),
                         Err(e) => {
                             tracing::error!("triage reload refused, keeping the rules in use: {e}")
+                        }
+                    }
+                    match state.reload_docs().await {
+                        Ok(n) => tracing::info!(passages = n, "knowledge base reloaded"),
+                        Err(e) => {
+                            tracing::error!(
+                                "knowledge-base reload failed, keeping the one in use: {e}"
+                            )
                         }
                     }
                 }

@@ -543,7 +543,7 @@ impl DocIndex {
         // Short all-kana words are endings and particles the segmenter left (シタラ, タラ).
         for w in &q.words {
             let kana_only = w.chars().all(|c| ('\u{30a0}'..='\u{30ff}').contains(&c));
-            if (kana_only && w.chars().count() <= 2) || w.chars().count() < 2 && kana_only {
+            if kana_only && w.chars().count() <= 2 {
                 continue;
             }
             if q.concepts
@@ -808,11 +808,14 @@ fn highlights(text: &str, q: &Question) -> Vec<[usize; 2]> {
         .map(|s| s.chars().collect())
         .collect();
     for a in &q.articles {
-        needles.push(
-            format!("{}条", a.number.replace('の', "ノ"))
-                .chars()
-                .collect(),
-        );
+        // `33の4` is printed 第33条の4.
+        let (main, branch) = a.number.split_once('の').unwrap_or((&a.number, ""));
+        let printed = if branch.is_empty() {
+            format!("{main}条")
+        } else {
+            format!("{main}条ノ{}", branch.replace('の', "ノ"))
+        };
+        needles.push(printed.chars().collect());
     }
     let total = text.chars().count();
     let mut ranges: Vec<[usize; 2]> = Vec::new();
@@ -904,7 +907,7 @@ mod tests {
     #[test]
     fn empty_and_overlong_questions_are_refused() {
         let idx = index(LAW);
-        assert_eq!(idx.search("  ", 5).unwrap_err(), QuestionError::Empty);
+        assert_eq!(idx.search("  ", 5).expect_err("refused"), QuestionError::Empty);
         assert!(matches!(
             idx.search(&"あ".repeat(501), 5),
             Err(QuestionError::TooLong(501))

@@ -21,6 +21,7 @@ pub mod alcohol;
 pub mod api;
 pub mod auth;
 pub mod chart;
+pub mod docs;
 mod error;
 mod form;
 pub mod pages;
@@ -154,6 +155,8 @@ pub struct AppState {
     pub limiters: Option<Arc<ratelimit::Limiters>>,
     /// Triage rules and lexicon; replaced whole by [`AppState::reload_triage`].
     pub triage: Arc<RwLock<Arc<TriageData>>>,
+    /// Knowledge base; replaced whole by [`AppState::reload_docs`].
+    pub docs: Arc<RwLock<Arc<docs::DocsData>>>,
 }
 
 impl AppState {
@@ -178,7 +181,10 @@ impl AppState {
         let limiters = config
             .rate_limit
             .map(|r| Arc::new(ratelimit::Limiters::new(r)));
+        let rules = tsunagu_domain::citations::catalogue(&triage.rules);
+        let docs = docs::DocsData::load(store.as_ref(), analyzer.clone(), &rules).await?;
         Ok(AppState {
+            docs: Arc::new(RwLock::new(Arc::new(docs))),
             limiters,
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
@@ -223,6 +229,34 @@ impl AppState {
         Ok(())
     }
 
+    /// The knowledge base in use.
+    pub fn docs(&self) -> Arc<docs::DocsData> {
+        match self.docs.read() {
+            Ok(g) => g.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// Every rule citation of the engines (with the triage rules in use).
+    pub fn rule_citations(&self) -> Vec<tsunagu_domain::citations::RuleCitation> {
+        docs::rule_citations(self)
+    }
+
+    /// Re-reads the ingested documents and re-checks the rule citations (after
+    /// `tsunagu docs ingest`); on error the knowledge base in use stays.
+    pub async fn reload_docs(&self) -> Result<usize, AppError> {
+        let rules = self.rule_citations();
+        let fresh =
+            docs::DocsData::load(self.store.as_ref(), self.analyzer.clone(), &rules).await?;
+        let n = fresh.index.len();
+        let fresh = Arc::new(fresh);
+        match self.docs.write() {
+            Ok(mut g) => *g = fresh,
+            Err(poisoned) => *poisoned.into_inner() = fresh,
+        }
+        Ok(n)
+    }
+
     /// The current catalog.
     pub fn catalog(&self) -> Arc<Catalog> {
         match self.catalog.read() {
@@ -257,6 +291,7 @@ pub fn app(state: AppState) -> Router {
         .merge(alcohol::router())
         .merge(seido::router())
         .merge(triage::router())
+        .merge(docs::router())
         .merge(pages::router())
         .merge(api::router())
         .layer(axum::middleware::from_fn_with_state(

@@ -13,6 +13,8 @@ use tsunagu_search::TinySegmenter;
 use tsunagu_store::{SqliteStore, Store};
 use tsunagu_web::{app, AppState, WebConfig};
 
+#[path = "http/docs.rs"]
+mod docs;
 #[path = "http/fuzz.rs"]
 mod fuzz;
 #[path = "http/staff.rs"]
@@ -30,6 +32,11 @@ fn fixed_clock() -> tsunagu_web::Clock {
 }
 
 pub(crate) async fn test_app() -> Router {
+    app_of(test_store().await).await
+}
+
+/// A fresh migrated SQLite store with the bundled directory.
+pub(crate) async fn test_store() -> SqliteStore {
     let dir = std::env::temp_dir().join("tsunagu-http");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!(
@@ -43,6 +50,11 @@ pub(crate) async fn test_app() -> Router {
         .replace_directory(&tsunagu_domain::dataset::bundled().expect("dataset"))
         .await
         .expect("load");
+    store
+}
+
+/// The app over `store`.
+pub(crate) async fn app_of(store: SqliteStore) -> Router {
     let config = WebConfig {
         maintainer_token: Some("s3cret".into()),
         ..WebConfig::default()
