@@ -907,7 +907,10 @@ mod tests {
     #[test]
     fn empty_and_overlong_questions_are_refused() {
         let idx = index(LAW);
-        assert_eq!(idx.search("  ", 5).expect_err("refused"), QuestionError::Empty);
+        assert_eq!(
+            idx.search("  ", 5).expect_err("refused"),
+            QuestionError::Empty
+        );
         assert!(matches!(
             idx.search(&"あ".repeat(501), 5),
             Err(QuestionError::TooLong(501))
