@@ -7,7 +7,7 @@
 import { chromium } from "playwright-core";
 import { spawn, spawnSync } from "node:child_process";
 import { createHmac } from "node:crypto";
-import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -41,6 +41,16 @@ function totp(secretB32, atMs = Date.now()) {
   const o = mac[mac.length - 1] & 0x0f;
   return String((mac.readUInt32BE(o) & 0x7fffffff) % 1_000_000).padStart(6, "0");
 }
+
+// The knowledge base: the seeds when they sit beside the project (always in CI), else a fixture.
+const seeds = new URL("../../../shared/seeds", import.meta.url).pathname;
+let kbSource = seeds;
+if (!existsSync(seeds)) {
+  kbSource = join(dataDir, "guide.txt");
+  writeFileSync(kbSource, "第1章 入院\n\n1. 医療保護入院\n\n精神科病院の管理者は、医療保護入院により入院している者を退院させたときは、10日以内にその旨を届け出なければならない。\n");
+}
+const ingested = spawnSync(bin, ["docs", "ingest", kbSource, "--data-dir", dataDir]);
+if (ingested.status !== 0) throw new Error(`docs ingest failed: ${ingested.stderr}`);
 
 const server = spawn(bin, ["serve", "--addr", `127.0.0.1:${port}`, "--data-dir", dataDir], { stdio: ["ignore", "inherit", "inherit"] });
 let failures = 0;
@@ -241,6 +251,26 @@ try {
     assert.ok(await chart.isVisible(), "the chart renders");
     assert.ok((await page.locator("#diary").inputValue()).includes("ビール・発泡酒,500,5,3,60.0"));
     await page.screenshot({ path: `${outDir}/diary.png`, fullPage: true });
+  });
+
+  await check("the knowledge base answers a question with the passage, its context and the rules next to their passages", async () => {
+    await page.goto(`${base}/docs`);
+    await page.getByLabel("質問").fill("医療保護入院の届出はいつまで？");
+    await page.getByRole("button", { name: "探す" }).click();
+    await page.waitForURL(/\/docs\?q=/);
+    const first = page.locator("li.doc-hit").first();
+    assert.ok((await first.textContent()).includes("10日以内"), "the first passage states the period");
+    assert.ok(await first.locator("mark").count() > 0, "the question's words are highlighted");
+    await page.screenshot({ path: `${outDir}/docs.png`, fullPage: true });
+    await first.getByRole("link", { name: "前後の文脈を読む" }).click();
+    await page.waitForURL(/\/docs\/cite\?c=/);
+    assert.ok(await page.locator("tr.cited").count() > 0, "the cited lines are marked in their context");
+    if (kbSource === seeds) {
+      await page.goto(`${base}/docs/rules`);
+      assert.ok((await page.textContent("main")).includes("要確認 0件"));
+      assert.ok(await page.locator("table.rules .doc-text").count() > 50, "rules show their passages");
+      await page.screenshot({ path: `${outDir}/docs-rules.png` });
+    }
   });
 
   await check("no console errors (CSP violations would show here)", async () => {
