@@ -162,13 +162,7 @@ struct Fts5 {
 
 impl Fts5 {
     async fn build(dir: &Directory) -> anyhow::Result<Fts5> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
-        // One connection: an in-memory database lives in its connection.
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .connect_with(options)
-            .await?;
+        let pool = memory_pool().await?;
         sqlx::query(
             "create virtual table docs using fts5(id unindexed, name, body, tokenize = 'trigram')",
         )
@@ -239,7 +233,19 @@ impl Fts5 {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
+/// An in-memory SQLite database for a baseline. One connection: an in-memory database lives in
+/// its connection.
+pub(crate) async fn memory_pool() -> anyhow::Result<SqlitePool> {
+    let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
+    Ok(SqlitePoolOptions::new()
+        .max_connections(1)
+        .min_connections(1)
+        .connect_with(options)
+        .await?)
+}
+
+/// The p-th percentile of sorted samples, in microseconds.
+pub(crate) fn percentile(sorted: &[Duration], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }

@@ -9,11 +9,9 @@
 
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsunagu_domain::kb::{normalize, parse_document, ParsedDocument, PassageKind, MAX_DOC_BYTES};
@@ -372,26 +370,13 @@ fn first_relevant(q: &Labelled, results: &[(String, [u32; 2])]) -> Option<usize>
         .map(|i| i + 1)
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1e3
-}
-
 struct Fts5 {
     pool: SqlitePool,
 }
 
 impl Fts5 {
     async fn build(passages: &[IndexedPassage]) -> anyhow::Result<Fts5> {
-        let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
-        let pool = SqlitePoolOptions::new()
-            .max_connections(1)
-            .min_connections(1)
-            .connect_with(options)
-            .await?;
+        let pool = crate::bench::memory_pool().await?;
         sqlx::query(
             "create virtual table p using fts5(ord unindexed, heading, body, tokenize = 'trigram')",
         )
@@ -688,8 +673,8 @@ fn figures(
             / n,
         recall_at_1: ranks.iter().filter(|r| **r == Some(1)).count() as f64 / n,
         recall_at_5: ranks.iter().filter(|r| r.is_some_and(|r| r <= 5)).count() as f64 / n,
-        p50_ms: percentile(&samples, 50.0),
-        p99_ms: percentile(&samples, 99.0),
+        p50_ms: crate::bench::percentile(&samples, 50.0) / 1e3,
+        p99_ms: crate::bench::percentile(&samples, 99.0) / 1e3,
         build_ms: build.as_secs_f64() * 1e3,
     }
 }

@@ -53,3 +53,19 @@ pub fn bigrams(text: &str) -> Vec<String> {
     }
     out
 }
+
+/// Options of a text field fed with pre-analysed, space-separated terms: with positions (for
+/// bigram phrases) or with frequencies only (for words).
+pub(crate) fn whitespace_field(positions: bool) -> tantivy::schema::TextOptions {
+    use tantivy::schema::{IndexRecordOption, TextFieldIndexing, TextOptions};
+    let option = if positions {
+        IndexRecordOption::WithFreqsAndPositions
+    } else {
+        IndexRecordOption::WithFreqs
+    };
+    TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer("whitespace")
+            .set_index_option(option),
+    )
+}

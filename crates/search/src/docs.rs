@@ -11,16 +11,17 @@
 //!   matched as an exact substring (a phrase of bigrams);
 //! - **article fields**: the article a passage *is* (`33の4`, with its law) and the articles it
 //!   *mentions*;
-//! - **flags** for what a passage states: a period (`10日以内`, `72時間を限り`, `有効期間`) or a
-//!   rule (`しなければならない`, `することができる`).
+//! - beside the index, what each passage **states**: a period (`10日以内`, `72時間を限り`,
+//!   `2年`) or a rule (`しなければならない`, `することができる`).
 //!
 //! A question is analysed the same way ([`DocIndex::search`]). Its topic (words, phrases,
-//! synonyms from [`DOC_SYNONYMS`], article references) must match; then, in the same query,
-//! constant boosts prefer the passage that states the rule over ones that mention it: the
-//! article itself over passages citing it, the article of the named law (「法」 is the
-//! 精神保健福祉法, as in the handbook) over the same number in other laws, main provisions over
-//! 附則, and, for questions asking when or how long, passages that state a period. Tables of
-//! contents are kept for context but never ranked.
+//! synonyms from [`DOC_SYNONYMS`], article references) must match; BM25 ranks the candidates,
+//! and the top 100 are reranked to prefer the passage that states the rule over ones that
+//! mention it: the share of the question's concepts a passage covers, the article itself over
+//! passages citing it, the article of the named law (「法」 is the 精神保健福祉法, as in the
+//! handbook) over the same number in other laws, main provisions over 附則, periods for
+//! questions asking when or how long, definitions (「…とは」) and rules. Tables of contents are
+//! kept for context but never ranked.
 
 use crate::analyzer::{bigrams, Analyzer};
 use crate::SearchError;
@@ -31,9 +32,7 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{
     BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, Value, FAST, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, Value, FAST, STRING};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
 use tsunagu_domain::kb::{
     articles_in, normalize, normalize_width, ArticleRef, Passage, PassageKind,
@@ -297,16 +296,8 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
-    let positions = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let freqs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
+    let positions = crate::analyzer::whitespace_field(true);
+    let freqs = crate::analyzer::whitespace_field(false);
     let f = Fields {
         ord: sb.add_u64_field("ord", FAST | tantivy::schema::STORED),
         body_w: sb.add_text_field("body_w", freqs.clone()),
@@ -902,6 +893,10 @@ mod tests {
             .iter()
             .collect();
         assert_eq!(marked, "第三十三条");
+        let hits = idx.search("法第33条の2", 5).expect("searches");
+        let chars: Vec<char> = hits[0].text.chars().collect();
+        let h = hits[0].highlights[0];
+        assert_eq!(chars[h[0]..h[1]].iter().collect::<String>(), "第33条の2");
     }
 
     #[test]

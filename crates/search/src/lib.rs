@@ -28,9 +28,7 @@ use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
 };
-use tantivy::schema::{
-    Field, IndexRecordOption, Schema, TextFieldIndexing, TextOptions, FAST, STRING,
-};
+use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, STRING};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
 use tsunagu_domain::normalize::{fold, fold_width};
 use tsunagu_domain::schedule::OpenState;
@@ -232,16 +230,8 @@ const RERANK_WINDOW: usize = 2000;
 
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
-    let positions = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqsAndPositions),
-    );
-    let freqs = TextOptions::default().set_indexing_options(
-        TextFieldIndexing::default()
-            .set_tokenizer("whitespace")
-            .set_index_option(IndexRecordOption::WithFreqs),
-    );
+    let positions = crate::analyzer::whitespace_field(true);
+    let freqs = crate::analyzer::whitespace_field(false);
     let fields = Fields {
         ord: sb.add_u64_field("ord", FAST),
         name_exact: sb.add_text_field("name_exact", STRING),
