@@ -806,6 +806,7 @@ fn highlights(text: &str, q: &Question) -> Vec<[usize; 2]> {
         } else {
             format!("{main}条ノ{}", branch.replace('の', "ノ"))
         };
+        needles.push(format!("第{printed}").chars().collect());
         needles.push(printed.chars().collect());
     }
     let total = text.chars().count();
