@@ -273,8 +273,8 @@ pub struct DocHit {
     pub score: f32,
     /// Character ranges `[start, end)` of `text` that match the question.
     pub highlights: Vec<[usize; 2]>,
-    /// Passage kind code.
-    pub kind: &'static str,
+    /// What the passage holds (serialised as its code: `text`, `article`, `table`).
+    pub kind: PassageKind,
     /// For an article, its number.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub article: Option<String>,
@@ -323,12 +323,38 @@ fn words(analyzer: &dyn Analyzer, text: &str) -> Vec<String> {
 
 /// The law an article reference means: the named law's full title, and for 「法」 or no law
 /// named, the 精神保健福祉法 (the handbook's convention).
+/// The word lists above in matching form, made once.
+struct Vocab {
+    stop: Vec<String>,
+    when: Vec<String>,
+    period: Vec<String>,
+    rule: Vec<String>,
+    /// (short name, full title), the short name in matching form.
+    laws: Vec<(String, &'static str)>,
+}
+
+static VOCAB: std::sync::LazyLock<Vocab> = std::sync::LazyLock::new(|| {
+    let norm = |list: &[&str]| list.iter().map(|m| normalize(m).text).collect();
+    Vocab {
+        stop: STOPWORDS.iter().map(|w| to_katakana(w)).collect(),
+        when: norm(WHEN_CUES),
+        period: norm(PERIOD_MARKS),
+        rule: norm(RULE_MARKS),
+        laws: LAWS
+            .iter()
+            .map(|(short, full)| (normalize(short).text, *full))
+            .collect(),
+    }
+});
+
 fn query_law(a: &ArticleRef) -> String {
     a.law
         .as_deref()
         .and_then(|l| {
-            LAWS.iter()
-                .find(|(short, _)| normalize(short).text == l)
+            VOCAB
+                .laws
+                .iter()
+                .find(|(short, _)| short == l)
                 .map(|(_, full)| (*full).to_owned())
         })
         .or_else(|| a.law.clone())
@@ -373,6 +399,8 @@ struct Question {
     phrases: Vec<String>,
     synonyms: Vec<String>,
     articles: Vec<ArticleRef>,
+    /// Each article's key with the law it means (see [`query_law`]), in order.
+    law_keys: Vec<String>,
     asks_when: bool,
     /// What the question is about: each concept is a set of interchangeable forms.
     concepts: Vec<Vec<String>>,
@@ -392,20 +420,30 @@ impl DocIndex {
         let mut features = vec![Features::default(); passages.len()];
         for (ord, ip) in passages.iter().enumerate() {
             let p = &ip.passage;
-            hay.push(normalize(&format!("{} {}", p.heading.join(" "), p.text)).text);
+            let heading_text = p.heading.join(" ");
+            let head = normalize(&heading_text).text;
+            let body = normalize(&p.text).text;
+            // The heading path and the text, as one matching-form string for the rerank.
+            let body_at = if head.is_empty() {
+                0
+            } else {
+                head.chars().count() + 1
+            };
+            hay.push(if head.is_empty() {
+                body.clone()
+            } else {
+                format!("{head} {body}")
+            });
             by_doc.entry(ip.doc.clone()).or_default().push(ord);
-            let p = &ip.passage;
             if p.kind == PassageKind::Toc {
                 continue;
             }
-            let body = normalize(&p.text).text;
-            let heading_text = p.heading.join(" ");
             let mut doc = TantivyDocument::default();
             doc.add_u64(f.ord, ord as u64);
             doc.add_text(f.body_w, words(analyzer.as_ref(), &p.text).join(" "));
             doc.add_text(f.body_g, bigrams(&body).join(" "));
             doc.add_text(f.head_w, words(analyzer.as_ref(), &heading_text).join(" "));
-            doc.add_text(f.head_g, bigrams(&normalize(&heading_text).text).join(" "));
+            doc.add_text(f.head_g, bigrams(&head).join(" "));
             if let Some(number) = &p.article {
                 doc.add_text(f.article, number);
                 if let Some(law) = &p.law {
@@ -419,12 +457,13 @@ impl DocIndex {
             }
             features[ord] = Features {
                 period: states_period(&body),
-                rule: RULE_MARKS.iter().any(|m| body.contains(&normalize(m).text)),
-                body_at: if p.heading.is_empty() {
-                    0
-                } else {
-                    normalize(&heading_text).text.chars().count() + 1
-                },
+                rule: VOCAB.rule.iter().any(|m| body.contains(m.as_str())),
+                body_at,
+                law_key: p
+                    .article
+                    .as_ref()
+                    .zip(p.law.as_ref())
+                    .map(|(number, law)| law_key(number, law)),
             };
             writer.add_document(doc)?;
         }
@@ -489,9 +528,9 @@ impl DocIndex {
 
     fn analyse(&self, question: &str) -> Question {
         let norm = normalize(question).text;
-        let stop: Vec<String> = STOPWORDS.iter().map(|w| to_katakana(w)).collect();
+        let stop = &VOCAB.stop;
         let mut q = Question {
-            asks_when: WHEN_CUES.iter().any(|c| norm.contains(&normalize(c).text)),
+            asks_when: VOCAB.when.iter().any(|c| norm.contains(c.as_str())),
             articles: articles_in(&norm),
             ..Question::default()
         };
@@ -545,6 +584,7 @@ impl DocIndex {
             }
             q.concepts.push(vec![w.clone()]);
         }
+        q.law_keys = q.articles.iter().map(query_law_key).collect();
         q
     }
 
@@ -613,12 +653,9 @@ impl DocIndex {
         }
         // Article clauses make the article itself and the passages citing it candidates; the
         // rerank decides between them.
-        for a in &q.articles {
+        for (a, law_key) in q.articles.iter().zip(&q.law_keys) {
             topic.push(Self::constant(Self::term(f.article, &a.number), 50.0));
-            topic.push(Self::constant(
-                Self::term(f.article_law, &query_law_key(a)),
-                50.0,
-            ));
+            topic.push(Self::constant(Self::term(f.article_law, law_key), 50.0));
             topic.push(Self::constant(Self::term(f.mentions, &a.number), 1.5));
         }
         if topic.is_empty() {
@@ -665,15 +702,12 @@ impl DocIndex {
     /// ×1.5), a rule (「…しなければならない」, ×1.1).
     fn states_factor(&self, ord: usize, hay: &str, q: &Question) -> f32 {
         let p = &self.passages[ord].passage;
-        let feat = self.features[ord];
+        let feat = &self.features[ord];
         let mut factor = 1.0;
         if let Some(own) = &p.article {
-            if let Some(a) = q.articles.iter().find(|a| &a.number == own) {
+            if let Some(i) = q.articles.iter().position(|a| &a.number == own) {
                 factor *= 3.0;
-                if p.law
-                    .as_deref()
-                    .is_some_and(|l| normalize(l).text == normalize(&query_law(a)).text)
-                {
+                if feat.law_key.as_ref() == Some(&q.law_keys[i]) {
                     factor *= 2.0;
                 }
                 if p.supplementary {
@@ -714,7 +748,7 @@ impl DocIndex {
             text: p.text.clone(),
             score,
             highlights: highlights(&p.text, q),
-            kind: p.kind.code(),
+            kind: p.kind,
             article: p.article.clone(),
             seq: p.seq,
         }
@@ -735,10 +769,12 @@ fn body_starts_with(hay: &str, body_at: usize, term: &str) -> bool {
 const RERANK: usize = 100;
 
 /// What a passage states.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 struct Features {
     period: bool,
     rule: bool,
+    /// For an article with a law, its key (number and law title, as in the index).
+    law_key: Option<String>,
     /// Where the text starts in the passage's `hay` (after the heading path), in characters.
     body_at: usize,
 }
@@ -749,10 +785,7 @@ fn states_period(norm: &str) -> bool {
     const UNITS: &[&str] = &[
         "日", "時間", "週", "箇月", "カ月", "ヶ月", "ケ月", "月", "年",
     ];
-    if PERIOD_MARKS
-        .iter()
-        .any(|m| norm.contains(&normalize(m).text))
-    {
+    if VOCAB.period.iter().any(|m| norm.contains(m.as_str())) {
         return true;
     }
     let chars: Vec<char> = norm.chars().collect();

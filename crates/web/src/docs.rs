@@ -136,15 +136,6 @@ struct HitView {
     score: String,
 }
 
-fn kind_label(code: &str) -> &'static str {
-    match code {
-        "article" => "条文",
-        "table" => "表",
-        "toc" => "目次",
-        _ => "本文",
-    }
-}
-
 fn hit_view(h: &DocHit, documents: &[DocumentInfo]) -> HitView {
     let cite = Citation {
         doc: h.doc.clone(),
@@ -161,7 +152,7 @@ fn hit_view(h: &DocHit, documents: &[DocumentInfo]) -> HitView {
         lines: format!("{}–{}行", h.lines[0], h.lines[1]),
         cite: cite.to_string(),
         heading: h.heading.clone(),
-        kind: kind_label(h.kind),
+        kind: h.kind.label_ja(),
         pieces: pieces(&h.text, &h.highlights),
         score: format!("{:.1}", h.score),
     }
