@@ -885,7 +885,7 @@ impl Parser {
             if t.is_empty() {
                 continue;
             }
-            if self.in_toc(line, idx, &lines) {
+            if self.in_toc(line) {
                 continue;
             }
             if is_page_residue(&line.text) {
@@ -935,7 +935,7 @@ impl Parser {
     }
 
     /// Table-of-contents handling; true when the line was consumed.
-    fn in_toc(&mut self, line: &Line, idx: usize, lines: &[Line]) -> bool {
+    fn in_toc(&mut self, line: &Line) -> bool {
         let Some((first, from)) = self.toc.clone() else {
             return false;
         };
@@ -956,12 +956,11 @@ impl Parser {
                     if !ends {
                         self.problem(
                             from,
-                            "a table of contents did not end within 600 lines; closed there",
+                            format!("a table of contents did not end within {TOC_MAX_LINES} lines; closed there"),
                         );
                     }
                     self.toc = None;
                     self.flush();
-                    let _ = (idx, lines);
                     false
                 } else {
                     self.push_line(line.no, t.to_owned());
@@ -1072,11 +1071,8 @@ impl Parser {
 
     fn flush(&mut self) {
         let Some(b) = self.block.take() else { return };
-        if b.lines.len() <= b.repeat.len() && b.kind == PassageKind::Table {
-            // A caption without rows: keep it as text.
-            if b.lines.is_empty() {
-                return;
-            }
+        if b.lines.is_empty() {
+            return;
         }
         let heading: Vec<String> = self
             .stack

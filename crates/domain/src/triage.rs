@@ -588,12 +588,7 @@ pub struct RuleBook {
 
 /// Whether `cite` is `<seed>.txt:N` or `<seed>.txt:N-M`.
 pub fn is_citation(cite: &str) -> bool {
-    cite.split_once(':').is_some_and(|(file, lines)| {
-        file.ends_with(".txt") && !file.contains('/') && {
-            let parts: Vec<&str> = lines.split('-').collect();
-            parts.len() <= 2 && parts.iter().all(|n| n.parse::<u32>().is_ok_and(|n| n > 0))
-        }
-    })
+    crate::kb::Citation::parse(cite).is_some_and(|c| c.doc.ends_with(".txt"))
 }
 
 impl RuleBook {
