@@ -524,18 +524,8 @@ pub async fn eval(
                     // Warm-up pass: judged, not timed.
                     let results: Vec<(String, [u32; 2])> =
                         hits.iter().map(|h| (h.doc.clone(), h.lines)).collect();
-                    let rank = first_relevant(q, &results);
-                    if rank != Some(1) {
-                        misses.push(miss(
-                            &name,
-                            q,
-                            rank,
-                            hits.first().map(|h| {
-                                format!("{}:{}-{} {}", h.doc, h.lines[0], h.lines[1], h.heading)
-                            }),
-                        ));
-                    }
-                    ranks.push(rank);
+                    let heading = hits.first().map(|h| h.heading.as_str());
+                    ranks.push(judge(&name, q, &results, heading, &mut misses));
                 } else {
                     samples.push(took);
                 }
@@ -564,18 +554,7 @@ pub async fn eval(
                         )
                     })
                     .collect();
-                let rank = first_relevant(q, &results);
-                if rank != Some(1) {
-                    misses.push(miss(
-                        "fts5-trigram",
-                        q,
-                        rank,
-                        results
-                            .first()
-                            .map(|(d, l)| format!("{d}:{}-{}", l[0], l[1])),
-                    ));
-                }
-                ranks.push(rank);
+                ranks.push(judge("fts5-trigram", q, &results, None, &mut misses));
             } else {
                 samples.push(took);
             }
@@ -645,15 +624,30 @@ pub async fn eval(
     Ok(ExitCode::SUCCESS)
 }
 
-fn miss(engine: &str, q: &Labelled, rank: Option<usize>, top: Option<String>) -> Miss {
-    Miss {
-        engine: engine.to_owned(),
-        id: q.id.clone(),
-        question: format!("{} [{}]", q.question, q.topic),
-        expected: format!("{}:{}-{}", q.doc, q.lines[0], q.lines[1]),
-        rank,
-        top,
+/// The rank of the first relevant result; a question not answered first is listed as a miss
+/// with the top result (and its heading, when the engine has one).
+fn judge(
+    engine: &str,
+    q: &Labelled,
+    results: &[(String, [u32; 2])],
+    heading: Option<&str>,
+    misses: &mut Vec<Miss>,
+) -> Option<usize> {
+    let rank = first_relevant(q, results);
+    if rank != Some(1) {
+        misses.push(Miss {
+            engine: engine.to_owned(),
+            id: q.id.clone(),
+            question: format!("{} [{}]", q.question, q.topic),
+            expected: format!("{}:{}-{}", q.doc, q.lines[0], q.lines[1]),
+            rank,
+            top: results.first().map(|(d, l)| match heading {
+                Some(h) => format!("{d}:{}-{} {h}", l[0], l[1]),
+                None => format!("{d}:{}-{}", l[0], l[1]),
+            }),
+        });
     }
+    rank
 }
 
 fn figures(
