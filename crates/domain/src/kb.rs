@@ -367,10 +367,11 @@ pub fn kanji_number(s: &str) -> Option<u32> {
                 continue;
             }
         };
-        total += if current == 0 { 1 } else { current } * unit;
+        // Checked: a run of thousands of numerals in a damaged document must not overflow.
+        total = total.checked_add(current.max(1) * unit)?;
         current = 0;
     }
-    Some(total + current)
+    total.checked_add(current)
 }
 
 /// A heading or an article recognised on one line.
@@ -1298,6 +1299,11 @@ mod tests {
         assert_eq!(kanji_number("二〇〇六"), Some(2006));
         assert_eq!(kanji_number("千九百五十"), Some(1950));
         assert_eq!(kanji_number("x"), None);
+        assert_eq!(
+            kanji_number(&"九千".repeat(1_000_000)),
+            None,
+            "overflow is refused"
+        );
     }
 
     #[test]

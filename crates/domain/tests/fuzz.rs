@@ -547,3 +547,34 @@ mod triage_properties {
         }
     }
 }
+
+// --- knowledge base: any bytes are read or refused by name; the matching form maps back ------
+
+proptest! {
+    #[test]
+    fn any_document_bytes_parse_into_ordered_passages_or_a_named_refusal(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+        text in "[第一二三十百千〇0-9条章節の()（）ア 。\t\n○#-]{0,300}",
+    ) {
+        use tsunagu_domain::kb::parse_document;
+        for input in [bytes, text.into_bytes()] {
+            if let Ok(doc) = parse_document("fuzz.txt", &input) {
+                for w in doc.passages.windows(2) {
+                    prop_assert!(w[0].to < w[1].from, "{:?} / {:?}", w[0], w[1]);
+                }
+                for p in &doc.passages {
+                    prop_assert!(p.from >= 1 && p.from <= p.to && p.to <= doc.lines.max(1));
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_matching_form_maps_every_character_back_to_the_original(text in "\\PC{0,200}") {
+        let n = tsunagu_domain::kb::normalize(&text);
+        let original = text.chars().count();
+        prop_assert_eq!(n.map.len(), n.text.chars().count());
+        prop_assert!(n.map.iter().all(|&i| i < original.max(1)));
+        prop_assert!(n.map.windows(2).all(|w| w[0] <= w[1]));
+    }
+}

@@ -37,6 +37,8 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         Just("zzz"),
         Just("event"),
         Just("at"),
+        Just("limit"),
+        Just("c"),
     ];
     let pairs =
         proptest::collection::vec((keys, proptest::collection::vec(any::<u8>(), 0..24)), 0..4);
@@ -52,7 +54,10 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
                     Just("/api/v1/search"),
                     Just("/"),
                     Just("/hsds/services"),
-                    Just("/seido")
+                    Just("/seido"),
+                    Just("/docs"),
+                    Just("/docs/cite"),
+                    Just("/api/v1/docs/search")
                 ],
             ),
             |(pairs, path)| {
