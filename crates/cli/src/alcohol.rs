@@ -77,9 +77,9 @@ pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result
 
 pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
     let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
-    let form = tsunagu_domain::fhir::Form::parse(form)
+    let form = tsunagu_domain::alcohol::fhir::Form::parse(form)
         .ok_or_else(|| anyhow::anyhow!("--fhir: {form:?} is not audit or audit-c"))?;
-    let b = tsunagu_domain::fhir::bundle(form, &a, chrono::Utc::now());
+    let b = tsunagu_domain::alcohol::fhir::bundle(form, &a, chrono::Utc::now());
     println!("{}", serde_json::to_string_pretty(&b)?);
     Ok(ExitCode::SUCCESS)
 }

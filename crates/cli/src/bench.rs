@@ -23,9 +23,10 @@ use std::process::ExitCode;
 use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use tsunagu_domain::model::{Location, ServiceArea};
-use tsunagu_domain::normalize::fold;
-use tsunagu_domain::{dataset, Directory, LocationId, OrganizationId, Prefecture, ServiceId};
+use tsunagu_domain::common::normalize::fold;
+use tsunagu_domain::directory::dataset;
+use tsunagu_domain::directory::model::{Location, ServiceArea};
+use tsunagu_domain::{Directory, LocationId, OrganizationId, Prefecture, ServiceId};
 use tsunagu_search::{
     searchable_texts, Analyzer, LinderaIpadic, SearchIndex, SearchRequest, TinySegmenter,
     DEBIAN_IPADIC,

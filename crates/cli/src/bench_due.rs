@@ -11,8 +11,8 @@ use clap::Args;
 use sqlx::Row;
 use std::process::ExitCode;
 use std::time::Instant;
-use tsunagu_domain::access::{OrgScope, Role, Username};
-use tsunagu_domain::consent::{
+use tsunagu_domain::records::access::{OrgScope, Role, Username};
+use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
 use tsunagu_store::records::{Actor, NewStaff, StaffCtx};

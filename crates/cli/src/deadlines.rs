@@ -7,8 +7,9 @@ use anyhow::Context;
 use std::io::Read;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use tsunagu_domain::deadlines::{findings, obligations, Event, Finding, Obligation, Refusal};
-use tsunagu_domain::outpatient_support::{categorise, ledger, Household, Visit, ROUNDING_BASIS};
+use tsunagu_domain::common::basis::Refusal;
+use tsunagu_domain::law::deadlines::{findings, obligations, Event, Finding, Obligation};
+use tsunagu_domain::law::jiritsu::{categorise, ledger, Household, Visit, ROUNDING_BASIS};
 
 /// Reads the JSON input from a file or standard input.
 fn read_input(file: Option<PathBuf>) -> anyhow::Result<serde_json::Value> {
@@ -95,7 +96,7 @@ pub fn copay(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
 }
 
 pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
-    tsunagu_domain::deadlines::validate_catalogue().map_err(|problems| {
+    tsunagu_domain::law::deadlines::validate_catalogue().map_err(|problems| {
         anyhow::anyhow!("the deadline catalogue is invalid: {}", problems.join("; "))
     })?;
     let doc = read_input(file)?;

@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
-use tsunagu_domain::{csvfmt, dataset, handbook, hsds, Directory, ReportId};
+use tsunagu_domain::directory::dataset;
+use tsunagu_domain::directory::exchange::{csv as csvfmt, handbook, hsds};
+use tsunagu_domain::{Directory, ReportId};
 use tsunagu_search::{
     Analyzer, LinderaIpadic, RawFilters, SearchIndex, SearchRequest, TinySegmenter,
 };
@@ -522,7 +524,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             triage_lexicon,
             store,
         } => {
-            let retention = tsunagu_domain::consent::RetentionPolicy::parse(&retention)
+            let retention = tsunagu_domain::records::consent::RetentionPolicy::parse(&retention)
                 .map_err(|e| anyhow::anyhow!("--retention: {e}"))?;
             let rate_limit = (rate_per_second > 0).then_some(tsunagu_web::ratelimit::RateLimit {
                 per_second: rate_per_second,
@@ -847,7 +849,7 @@ async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
     let mut request = SearchRequest {
         text: a.query.clone().unwrap_or_default(),
         open_now: a.open_now,
-        now: Some(tsunagu_domain::schedule::jst(chrono::Utc::now())),
+        now: Some(tsunagu_domain::common::calendar::jst(chrono::Utc::now())),
         limit: a.limit.clamp(1, 100),
         ..Default::default()
     };

@@ -9,7 +9,7 @@ use std::collections::BTreeSet;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use tsunagu_domain::model::Directory;
+use tsunagu_domain::directory::model::Directory;
 use tsunagu_domain::triage::{
     plan, plan_json, plan_text, Consultation, Lexicon, Resources, RuleBook,
 };
@@ -60,7 +60,7 @@ pub fn run(
             return Ok(ExitCode::from(2));
         }
     };
-    let now = tsunagu_domain::schedule::jst(chrono::Utc::now());
+    let now = tsunagu_domain::common::calendar::jst(chrono::Utc::now());
     let index = Resources::new(dir);
     let p = match plan(&book, &lex, &index, &consultation, now) {
         Ok(p) => p,
@@ -208,7 +208,7 @@ pub fn bench(dir: &Directory, file: &Path, rounds: usize, json: bool) -> anyhow:
         std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
     let cases: Vec<Case> =
         serde_json::from_str(&text).context("the case file is not a list of cases")?;
-    let now = tsunagu_domain::schedule::jst(chrono::Utc::now());
+    let now = tsunagu_domain::common::calendar::jst(chrono::Utc::now());
     let started = std::time::Instant::now();
     let index = Resources::new(dir);
     let index_ms = started.elapsed().as_secs_f64() * 1000.0;

@@ -376,7 +376,7 @@ fn user_add_prints_a_totp_enrolment_and_accounts_can_be_listed_disabled_and_unlo
     let uri = v["totp_uri"].as_str().expect("uri");
     assert!(uri.starts_with("otpauth://totp/tsunagu:kimura?"), "{uri}");
     let secret = v["totp_secret"].as_str().expect("secret");
-    assert!(tsunagu_domain::access::TotpSecret::from_base32(secret).is_ok());
+    assert!(tsunagu_domain::records::access::TotpSecret::from_base32(secret).is_ok());
     assert!(v["initial_password"]
         .as_str()
         .is_some_and(|p| p.len() == 20));

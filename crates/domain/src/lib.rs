@@ -1,45 +1,40 @@
 //! Pure domain types and rules for tsunagu.
 //!
 //! # Brief overview
-//! This crate owns the support-resource directory model (an HSDS 3.0 profile for Japan:
-//! organizations, services, locations, phones, schedules, provenance), the typed code lists
-//! (concerns, audiences, service kinds, statuses, JIS X 0401 prefectures), and the small parsers
-//! the importers need (phone numbers, 和暦 dates), and the rules for personal records: staff
-//! roles and sign-in ([`access`]), consent and retention ([`consent`]) and the hash-chained audit
-//! trail ([`audit`]). It does no I/O and never reads a clock: every
-//! rule that depends on time (open-now, staleness) takes `now` as an argument.
+//! One folder per capability; each folder's `mod.rs` is the map of that capability (what it
+//! owns, where its rule data and seed sources are).
+//! - [`common`]: what every capability shares and that imports none of them: typed ids, the
+//!   code-list machinery, text folding, the Japanese calendar, 和暦, and the basis/refusal of a
+//!   rule.
+//! - [`directory`]: the support directory (an HSDS 3.0 profile for Japan), its code lists,
+//!   prefectures, phones, opening hours, the bundled dataset and its exchange formats.
+//! - [`triage`]: a consultation in, an explained referral plan out.
+//! - [`alcohol`]: AUDIT screening, drinking risk, the diary and the reduction pathway, with
+//!   their FHIR export.
+//! - [`law`]: legal periods, the procedure deadlines, the 精神医療審査会 panel and
+//!   自立支援医療 (`jiritsu`).
+//! - [`kb`]: guideline documents into passages, and every rule's citation of them.
+//! - [`records`]: staff access rules, consent and retention, and the hash-chained audit trail.
+//!
+//! It does no I/O and never reads a clock: every rule that depends on time (open-now,
+//! staleness, deadlines) takes `now` as an argument.
 #![deny(missing_docs)]
 
-pub mod access;
 pub mod alcohol;
-pub mod audit;
-pub mod citations;
-pub mod codes;
-pub mod consent;
-pub mod csvfmt;
-pub mod dataset;
-pub mod deadlines;
-pub mod fhir;
-pub mod handbook;
-pub mod hsds;
-pub mod ids;
+pub mod common;
+pub mod directory;
 pub mod kb;
-pub mod model;
-pub mod normalize;
-pub mod outpatient_support;
-pub mod period;
-pub mod phone;
-pub mod prefecture;
-pub mod review_board;
-pub mod schedule;
+pub mod law;
+pub mod records;
 pub mod triage;
-pub mod wareki;
 
-pub use codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
-pub use ids::{
+pub use common::ids::{
     ConsentId, LocationId, OrganizationId, RecordId, ReportId, ServiceId, StaffId, SubjectId,
 };
-pub use model::{Directory, Location, Organization, Provenance, QualityNote, Service, SourceRef};
-pub use phone::PhoneNumber;
-pub use prefecture::Prefecture;
-pub use schedule::{Hours, OpenState};
+pub use directory::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
+pub use directory::model::{
+    Directory, Location, Organization, Provenance, QualityNote, Service, SourceRef,
+};
+pub use directory::phone::PhoneNumber;
+pub use directory::prefecture::Prefecture;
+pub use directory::schedule::{Hours, OpenState};

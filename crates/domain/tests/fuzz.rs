@@ -4,9 +4,11 @@
 
 use chrono::{Datelike, NaiveDate};
 use proptest::prelude::*;
-use tsunagu_domain::access::{OrgScope, Password, TotpSecret, Username};
-use tsunagu_domain::consent::{ConsentScope, RetentionPolicy};
-use tsunagu_domain::{csvfmt, handbook, hsds, wareki, PhoneNumber, Prefecture, ServiceId};
+use tsunagu_domain::common::wareki;
+use tsunagu_domain::directory::exchange::{csv as csvfmt, handbook, hsds};
+use tsunagu_domain::records::access::{OrgScope, Password, TotpSecret, Username};
+use tsunagu_domain::records::consent::{ConsentScope, RetentionPolicy};
+use tsunagu_domain::{PhoneNumber, Prefecture, ServiceId};
 
 /// Text that looks like the seeds: Japanese, digits, era names, tabs, newlines, separators.
 fn seedlike() -> impl Strategy<Value = String> {
@@ -172,7 +174,7 @@ mod alcohol_properties {
 mod period_properties {
     use chrono::{Datelike, Duration, NaiveDate};
     use proptest::prelude::*;
-    use tsunagu_domain::period::*;
+    use tsunagu_domain::law::period::*;
 
     fn date() -> impl Strategy<Value = NaiveDate> {
         (0i64..40_000)
@@ -219,8 +221,8 @@ mod period_properties {
 mod engine_properties {
     use chrono::{Datelike, Duration, NaiveDate};
     use proptest::prelude::*;
-    use tsunagu_domain::deadlines::{findings, obligations, At, Due, Event, EVENT_TYPES};
-    use tsunagu_domain::outpatient_support::{categorise, ledger, Cap, Household, Visit};
+    use tsunagu_domain::law::deadlines::{findings, obligations, At, Due, Event, EVENT_TYPES};
+    use tsunagu_domain::law::jiritsu::{categorise, ledger, Cap, Household, Visit};
 
     fn date() -> impl Strategy<Value = NaiveDate> {
         (0i64..20_000)
@@ -530,7 +532,7 @@ mod triage_properties {
                 (
                     Lexicon::bundled().expect("lexicon"),
                     RuleBook::bundled().expect("rules"),
-                    Resources::new(&tsunagu_domain::dataset::bundled().expect("directory")),
+                    Resources::new(&tsunagu_domain::directory::dataset::bundled().expect("directory")),
                 )
             });
             let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).and_then(|d| d.and_hms_opt(11, 0, 0)).expect("time");

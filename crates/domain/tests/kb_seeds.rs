@@ -159,7 +159,7 @@ fn markdown_seeds_use_their_headings_and_front_matter() {
 #[test]
 fn every_rule_citation_resolves_in_the_seeds_and_its_anchor_is_recorded() {
     use std::collections::BTreeMap;
-    use tsunagu_domain::citations::{anchors, catalogue, check, CitationStatus};
+    use tsunagu_domain::kb::citations::{anchors, catalogue, check, CitationStatus};
     use tsunagu_domain::kb::line_anchor;
     let book = tsunagu_domain::triage::RuleBook::bundled().expect("bundled rules");
     let mut texts = BTreeMap::new();

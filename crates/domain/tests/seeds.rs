@@ -5,7 +5,7 @@
 //! sample tables cover the same code paths. With `CI=true` a missing seed is a failure.
 
 use std::path::PathBuf;
-use tsunagu_domain::handbook;
+use tsunagu_domain::directory::exchange::handbook;
 use tsunagu_domain::Prefecture;
 
 fn seed(name: &str) -> Option<String> {
@@ -410,7 +410,7 @@ mod alcohol_citations {
 
 mod deadline_citations {
     use super::seed;
-    use tsunagu_domain::deadlines::{obligations, At, Event, HANDBOOK, RULES};
+    use tsunagu_domain::law::deadlines::{obligations, At, Event, HANDBOOK, RULES};
 
     fn cited(text: &str, source: &str) -> String {
         let (file, lines) = source.split_once(':').expect("file:lines");
@@ -448,8 +448,8 @@ mod deadline_citations {
                 ("admission_notice" | "discharge_notice", _) => "10日以内",
                 ("guardian_appointment_deadline", _) => "4週間を限り",
                 ("notice_deferral_limit", _) => "4週間を経過する日",
-                (_, tsunagu_domain::deadlines::Length::Hours(72)) => "72時間",
-                (_, tsunagu_domain::deadlines::Length::Hours(12)) => "12時間を限り",
+                (_, tsunagu_domain::law::deadlines::Length::Hours(72)) => "72時間",
+                (_, tsunagu_domain::law::deadlines::Length::Hours(12)) => "12時間を限り",
                 ("notebook_expiry", _) => "2年が経過する日の属する月の末日",
                 ("notebook_renewal_window_opens", _) => "3月前から",
                 ("notebook_change_notice", _) => "30日以内",
@@ -478,7 +478,7 @@ mod deadline_citations {
     #[test]
     fn the_copayment_rounding_cites_its_line() {
         let Some(text) = seed(HANDBOOK) else { return };
-        let b = tsunagu_domain::outpatient_support::ROUNDING_BASIS;
+        let b = tsunagu_domain::law::jiritsu::ROUNDING_BASIS;
         assert!(cited(&text, b.source).contains("四捨五入"), "{}", b.source);
     }
 
@@ -498,7 +498,7 @@ mod deadline_citations {
                 .collect(),
             members: Vec::new(),
         };
-        use tsunagu_domain::review_board::{Category, Conflict, Member};
+        use tsunagu_domain::law::review_board::{Category, Conflict, Member};
         let member = |category: Category, present: bool| Member {
             category,
             designated_physician: category == Category::Medical,
@@ -631,7 +631,7 @@ mod deadline_citations {
 
     #[test]
     fn every_finding_cites_a_line_that_states_it() {
-        use tsunagu_domain::deadlines::findings;
+        use tsunagu_domain::law::deadlines::findings;
         let Some(text) = seed(HANDBOOK) else { return };
         let v = |j: serde_json::Value| Event::from_json(&j).expect("valid");
         let member = |c: &str, vote: &str| serde_json::json!({"category": c, "designated_physician": c == "medical", "present": true, "vote": vote});
@@ -691,7 +691,7 @@ mod deadline_citations {
 
     #[test]
     fn every_income_category_and_its_reasons_cite_the_lines_that_state_them() {
-        use tsunagu_domain::outpatient_support::{
+        use tsunagu_domain::law::jiritsu::{
             categorise, Category, Household, Tax, LEDGER_BASIS, RATE_BASIS,
         };
         let Some(text) = seed(HANDBOOK) else { return };

@@ -34,10 +34,10 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, Value, FAST, STRING};
 use tantivy::{Index, IndexReader, ReloadPolicy, TantivyDocument, Term};
+use tsunagu_domain::common::normalize::to_katakana;
 use tsunagu_domain::kb::{
     articles_in, normalize, normalize_width, ArticleRef, Passage, PassageKind,
 };
-use tsunagu_domain::normalize::to_katakana;
 
 /// Longest question accepted, in characters.
 pub const MAX_QUESTION_CHARS: usize = 500;

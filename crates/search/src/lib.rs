@@ -2,7 +2,7 @@
 //!
 //! # Brief overview
 //! [`SearchIndex::build`] indexes every service of a [`Directory`] in memory with tantivy.
-//! Text is folded first ([`tsunagu_domain::normalize::fold`]: NFKC, case, hiragana →
+//! Text is folded first ([`tsunagu_domain::common::normalize::fold`]: NFKC, case, hiragana →
 //! katakana), then indexed twice:
 //!
 //! - as **words** from an [`Analyzer`] (the embedded [`TinySegmenter`] by default, which needs no
@@ -30,8 +30,8 @@ use tantivy::query::{
 };
 use tantivy::schema::{Field, IndexRecordOption, Schema, FAST, STRING};
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Term};
-use tsunagu_domain::normalize::{fold, fold_width};
-use tsunagu_domain::schedule::OpenState;
+use tsunagu_domain::common::normalize::{fold, fold_width};
+use tsunagu_domain::directory::schedule::OpenState;
 use tsunagu_domain::{
     Audience, Concern, Directory, Prefecture, ResourceKind, Service, ServiceKind,
 };
@@ -296,7 +296,7 @@ impl SearchIndex {
             let prefecture = s.prefecture(org);
             let national = matches!(
                 s.service_area,
-                Some(tsunagu_domain::model::ServiceArea::National)
+                Some(tsunagu_domain::directory::model::ServiceArea::National)
             );
             let mut doc = TantivyDocument::default();
             doc.add_u64(f.ord, ord as u64);

@@ -7,7 +7,7 @@
 
 use std::collections::HashMap;
 use std::sync::LazyLock;
-use tsunagu_domain::normalize::fold;
+use tsunagu_domain::common::normalize::fold;
 
 /// Groups of interchangeable terms.
 const GROUPS: &[&[&str]] = &[

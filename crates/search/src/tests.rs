@@ -1,7 +1,7 @@
 //! Search behaviour on the bundled dataset and on tiny fixtures.
 
 use super::*;
-use tsunagu_domain::dataset;
+use tsunagu_domain::directory::dataset;
 
 fn index_with(analyzer: Arc<dyn Analyzer>) -> SearchIndex {
     let dir = dataset::bundled().unwrap_or_else(|e| panic!("{e}"));

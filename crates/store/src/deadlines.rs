@@ -13,7 +13,7 @@
 use crate::records::StaffCtx;
 use crate::Result;
 use chrono::{DateTime, Utc};
-use tsunagu_domain::consent::RetentionPolicy;
+use tsunagu_domain::records::consent::RetentionPolicy;
 use tsunagu_domain::{RecordId, SubjectId};
 
 /// An obligation to store with its case event.
@@ -186,14 +186,14 @@ macro_rules! impl_deadline_store {
                 subject: tsunagu_domain::SubjectId,
                 event: &serde_json::Value,
                 obligations: &[$crate::deadlines::NewObligation],
-                retention: &tsunagu_domain::consent::RetentionPolicy,
+                retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Record> {
-                ctx.require(tsunagu_domain::access::Permission::WriteRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
                 let body = $crate::records::check_body(event)?;
                 let mut tx = self.begin_write().await?;
                 let record = Self::insert_record_in(
-                    &mut tx, ctx, subject, tsunagu_domain::consent::RecordKind::Case, body, retention, now,
+                    &mut tx, ctx, subject, tsunagu_domain::records::consent::RecordKind::Case, body, retention, now,
                 )
                 .await?;
                 for o in obligations {
@@ -223,7 +223,7 @@ macro_rules! impl_deadline_store {
                 subject: tsunagu_domain::SubjectId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Vec<$crate::deadlines::DueItem>> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
                 let sql = format!(
@@ -234,7 +234,7 @@ macro_rules! impl_deadline_store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut *tx).await?;
                 let items = rows.iter().map($crate::deadlines::due_of).collect::<$crate::Result<Vec<_>>>()?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Read, tsunagu_domain::audit::AuditTarget::Deadline,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     None, Some(subject), format!("{} obligations", items.len()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -248,7 +248,7 @@ macro_rules! impl_deadline_store {
                 limit: i64,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::deadlines::DueList> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let limit = limit.clamp(1, 1000);
                 let org = ctx.organization.to_string();
                 let now_s = $crate::records::ts(now);
@@ -259,7 +259,7 @@ macro_rules! impl_deadline_store {
                     Self::due_range_in(&mut tx, &org, Some(&now_s), Some(&week), limit).await?;
                 let (later, _) = Self::due_range_in(&mut tx, &org, Some(&week), None, limit).await?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::List, tsunagu_domain::audit::AuditTarget::Deadline,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     None, None,
                     format!("overdue={overdue_total} within_7_days={within_7_days_total} shown={}", overdue.len() + within_7_days.len() + later.len()),
                     now,
@@ -276,7 +276,7 @@ macro_rules! impl_deadline_store {
                 id: i64,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::deadlines::DueItem> {
-                ctx.require(tsunagu_domain::access::Permission::WriteRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from obligations o join subjects s on s.id = o.subject_id \
@@ -301,7 +301,7 @@ macro_rules! impl_deadline_store {
                     .execute(&mut *tx)
                     .await?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Complete, tsunagu_domain::audit::AuditTarget::Deadline,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Complete, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     Some(id.to_string()), Some(item.subject_id), format!("{} due {}", item.obligation, item.due), now,
                 );
                 Self::append_in(&mut tx, ev).await?;

@@ -3,10 +3,10 @@
 //! # Brief overview
 //! [`RecordStore`] is the only way personal data enters or leaves the database. Every method
 //! that touches it takes a [`StaffCtx`] (who is asking, from where), checks the role against
-//! [`tsunagu_domain::access::Role::allows`] and the organisation scope, does its work and
+//! [`tsunagu_domain::records::access::Role::allows`] and the organisation scope, does its work and
 //! appends the audit entry **in the same transaction**: a read that cannot be logged does not
 //! happen, and a write is never half done. Audit entries are chained
-//! ([`tsunagu_domain::audit`]); appends are serialised (`BEGIN IMMEDIATE` on SQLite, an
+//! ([`tsunagu_domain::records::audit_trail`]); appends are serialised (`BEGIN IMMEDIATE` on SQLite, an
 //! advisory lock on PostgreSQL) so that two writers cannot fork the chain.
 //!
 //! As with the directory, the SQL is written once in [`impl_record_store!`] and runs on both
@@ -17,11 +17,11 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use sqlx::Row;
-use tsunagu_domain::access::{LoginState, OrgScope, Permission, Role, Username};
-use tsunagu_domain::audit::{
+use tsunagu_domain::records::access::{LoginState, OrgScope, Permission, Role, Username};
+use tsunagu_domain::records::audit_trail::{
     audit_time, AuditAction, AuditEntry, AuditEvent, AuditTarget, ChainHead,
 };
-use tsunagu_domain::consent::{
+use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
 use tsunagu_domain::{ConsentId, RecordId, StaffId, SubjectId};
@@ -508,8 +508,9 @@ pub trait RecordStore: Send + Sync {
     /// Verifies the whole chain, page by page.
     async fn verify_audit(
         &self,
-    ) -> Result<std::result::Result<ChainHead, tsunagu_domain::audit::ChainBreak>> {
-        let mut v = tsunagu_domain::audit::ChainVerifier::default();
+    ) -> Result<std::result::Result<ChainHead, tsunagu_domain::records::audit_trail::ChainBreak>>
+    {
+        let mut v = tsunagu_domain::records::audit_trail::ChainVerifier::default();
         let mut after = 0;
         loop {
             let page = self.audit_page(after, 1000).await?;
@@ -725,8 +726,8 @@ macro_rules! impl_record_store {
             /// Appends an audit entry inside `tx` (which must come from `begin_write`).
             async fn append_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                event: tsunagu_domain::audit::AuditEvent,
-            ) -> $crate::Result<tsunagu_domain::audit::AuditEntry> {
+                event: tsunagu_domain::records::audit_trail::AuditEvent,
+            ) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
                 use $crate::records::RowExt;
                 let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
                     .fetch_optional(&mut **tx)
@@ -735,7 +736,7 @@ macro_rules! impl_record_store {
                     Some(r) => Some((r.int("seq")?, r.text("hash")?)),
                     None => None,
                 };
-                let entry = tsunagu_domain::audit::chain_next(prev.as_ref().map(|(s, h)| (*s, h.as_str())), event);
+                let entry = tsunagu_domain::records::audit_trail::chain_next(prev.as_ref().map(|(s, h)| (*s, h.as_str())), event);
                 sqlx::query(
                     "insert into audit_log (seq, at, actor, action, target, target_id, subject_id, remote, detail, prev_hash, hash) \
                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
@@ -758,7 +759,7 @@ macro_rules! impl_record_store {
 
             async fn staff_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
             ) -> $crate::Result<$crate::records::Staff> {
                 let sql = format!("select {} from staff where username = $1", $crate::records::STAFF_COLS);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -833,9 +834,9 @@ macro_rules! impl_record_store {
                 tx: &mut sqlx::Transaction<'static, $db>,
                 ctx: &$crate::records::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::consent::RecordKind,
+                kind: tsunagu_domain::records::consent::RecordKind,
                 body: String,
-                retention: &tsunagu_domain::consent::RetentionPolicy,
+                retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Record> {
                 use $crate::records::RowExt;
@@ -865,7 +866,7 @@ macro_rules! impl_record_store {
                 .await?;
                 let id = row.int("id")?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Create, tsunagu_domain::audit::AuditTarget::Record,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
                 );
                 Self::append_in(tx, ev).await?;
@@ -880,7 +881,7 @@ macro_rules! impl_record_store {
             /// Applies an account change, audits it and ends the account's sessions.
             async fn change_account(
                 &self,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
                 change: $crate::records::AccountChange,
                 by: &$crate::records::Actor,
                 now: chrono::DateTime<chrono::Utc>,
@@ -892,7 +893,7 @@ macro_rules! impl_record_store {
                     sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
                 }
                 let ev = $crate::records::actor_event(
-                    by, change.action, tsunagu_domain::audit::AuditTarget::Account, Some(username.to_string()), String::new(), now,
+                    by, change.action, tsunagu_domain::records::audit_trail::AuditTarget::Account, Some(username.to_string()), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
                 let staff = Self::staff_by_id_in(&mut tx, staff.id).await?;
@@ -937,8 +938,8 @@ macro_rules! impl_record_store {
                 .await?;
                 let ev = $crate::records::actor_event(
                     by,
-                    tsunagu_domain::audit::AuditAction::AccountCreated,
-                    tsunagu_domain::audit::AuditTarget::Account,
+                    tsunagu_domain::records::audit_trail::AuditAction::AccountCreated,
+                    tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(new.username.to_string()),
                     format!("role={} organization={}", new.role.code(), new.organization),
                     now,
@@ -951,7 +952,7 @@ macro_rules! impl_record_store {
 
             async fn staff_by_username(
                 &self,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
             ) -> $crate::Result<Option<$crate::records::Staff>> {
                 let sql = format!("select {} from staff where username = $1", $crate::records::STAFF_COLS);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
@@ -969,13 +970,13 @@ macro_rules! impl_record_store {
 
             async fn disable_staff(
                 &self,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
                 by: &$crate::records::Actor,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set disabled_at = $1 where id = $2", value: Some($crate::records::ts(now)), action: tsunagu_domain::audit::AuditAction::AccountDisabled, end_sessions: true },
+                    $crate::records::AccountChange { sql: "update staff set disabled_at = $1 where id = $2", value: Some($crate::records::ts(now)), action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled, end_sessions: true },
                     by,
                     now,
                 )
@@ -984,14 +985,14 @@ macro_rules! impl_record_store {
 
             async fn reset_totp(
                 &self,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
                 secret: Option<&str>,
                 by: &$crate::records::Actor,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2", value: secret.map(str::to_owned), action: tsunagu_domain::audit::AuditAction::TotpReset, end_sessions: true },
+                    $crate::records::AccountChange { sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2", value: secret.map(str::to_owned), action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset, end_sessions: true },
                     by,
                     now,
                 )
@@ -1000,8 +1001,8 @@ macro_rules! impl_record_store {
 
             async fn set_role(
                 &self,
-                username: &tsunagu_domain::access::Username,
-                role: tsunagu_domain::access::Role,
+                username: &tsunagu_domain::records::access::Username,
+                role: tsunagu_domain::records::access::Role,
                 by: &$crate::records::Actor,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Staff> {
@@ -1015,7 +1016,7 @@ macro_rules! impl_record_store {
                 sqlx::query("update staff set role = $1 where id = $2").bind(role.code()).bind(staff.id.0).execute(&mut *tx).await?;
                 sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
                 let ev = $crate::records::actor_event(
-                    by, tsunagu_domain::audit::AuditAction::RoleChanged, tsunagu_domain::audit::AuditTarget::Account,
+                    by, tsunagu_domain::records::audit_trail::AuditAction::RoleChanged, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(username.to_string()), format!("{} -> {}", staff.role.code(), role.code()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1026,13 +1027,13 @@ macro_rules! impl_record_store {
 
             async fn unlock_staff(
                 &self,
-                username: &tsunagu_domain::access::Username,
+                username: &tsunagu_domain::records::access::Username,
                 by: &$crate::records::Actor,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2", value: None, action: tsunagu_domain::audit::AuditAction::Unlocked, end_sessions: false },
+                    $crate::records::AccountChange { sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2", value: None, action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked, end_sessions: false },
                     by,
                     now,
                 )
@@ -1056,13 +1057,13 @@ macro_rules! impl_record_store {
                     .await?;
                 let by = $crate::records::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
                 let ev = $crate::records::actor_event(
-                    &by, tsunagu_domain::audit::AuditAction::LoginFailed, tsunagu_domain::audit::AuditTarget::Account,
+                    &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(staff.username.to_string()), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
                 if let Some(until) = after.locks_until {
                     let ev = $crate::records::actor_event(
-                        &by, tsunagu_domain::audit::AuditAction::Locked, tsunagu_domain::audit::AuditTarget::Account,
+                        &by, tsunagu_domain::records::audit_trail::AuditAction::Locked, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                         Some(staff.username.to_string()), format!("until {}", $crate::records::ts(until)), now,
                     );
                     Self::append_in(&mut tx, ev).await?;
@@ -1076,7 +1077,7 @@ macro_rules! impl_record_store {
                 let mut tx = self.begin_write().await?;
                 let by = $crate::records::Actor { name: String::new(), remote: remote.to_owned() };
                 let ev = $crate::records::actor_event(
-                    &by, tsunagu_domain::audit::AuditAction::LoginFailed, tsunagu_domain::audit::AuditTarget::Account,
+                    &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     None, "unknown account".into(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1104,7 +1105,7 @@ macro_rules! impl_record_store {
                 .await?;
                 let by = $crate::records::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
                 let ev = $crate::records::actor_event(
-                    &by, tsunagu_domain::audit::AuditAction::Login, tsunagu_domain::audit::AuditTarget::Account,
+                    &by, tsunagu_domain::records::audit_trail::AuditAction::Login, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(staff.username.to_string()), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1181,7 +1182,7 @@ macro_rules! impl_record_store {
                     .await?;
                 if let Some(ctx) = audit {
                     let ev = $crate::records::staff_event(
-                        ctx, tsunagu_domain::audit::AuditAction::Logout, tsunagu_domain::audit::AuditTarget::Account,
+                        ctx, tsunagu_domain::records::audit_trail::AuditAction::Logout, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                         Some(ctx.username.to_string()), None, String::new(), now,
                     );
                     Self::append_in(&mut tx, ev).await?;
@@ -1197,7 +1198,7 @@ macro_rules! impl_record_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Subject> {
                 use $crate::records::RowExt;
-                ctx.require(tsunagu_domain::access::Permission::WriteRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
                 let label = $crate::records::check_label(label)?;
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
@@ -1211,7 +1212,7 @@ macro_rules! impl_record_store {
                 .await?;
                 let id = tsunagu_domain::SubjectId(row.int("id")?);
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Create, tsunagu_domain::audit::AuditTarget::Subject,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     Some(id.to_string()), Some(id), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1225,7 +1226,7 @@ macro_rules! impl_record_store {
                 ctx: &$crate::records::StaffCtx,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Vec<$crate::records::Subject>> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
@@ -1237,7 +1238,7 @@ macro_rules! impl_record_store {
                     .await?;
                 let subjects: Vec<_> = rows.iter().map($crate::records::subject_of).collect::<$crate::Result<_>>()?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::List, tsunagu_domain::audit::AuditTarget::Subject,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     None, None, format!("{} files", subjects.len()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1251,7 +1252,7 @@ macro_rules! impl_record_store {
                 id: tsunagu_domain::SubjectId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::SubjectFile> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let subject = Self::subject_in(&mut tx, ctx, id).await?;
                 let consents = Self::consents_in(&mut tx, id).await?;
@@ -1267,7 +1268,7 @@ macro_rules! impl_record_store {
                     })
                     .collect();
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Read, tsunagu_domain::audit::AuditTarget::Subject,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     Some(id.to_string()), Some(id), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1279,11 +1280,11 @@ macro_rules! impl_record_store {
                 &self,
                 ctx: &$crate::records::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
-                consent: &tsunagu_domain::consent::NewConsent,
+                consent: &tsunagu_domain::records::consent::NewConsent,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Consent> {
                 use $crate::records::RowExt;
-                ctx.require(tsunagu_domain::access::Permission::RecordConsent)?;
+                ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
                 let row = sqlx::query(
@@ -1302,7 +1303,7 @@ macro_rules! impl_record_store {
                 .await?;
                 let id = row.int("id")?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::ConsentGiven, tsunagu_domain::audit::AuditTarget::Consent,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentGiven, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
                     Some(id.to_string()), Some(subject), format!("scope={}", consent.scope().to_codes()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1322,7 +1323,7 @@ macro_rules! impl_record_store {
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Consent> {
                 use $crate::records::RowExt;
-                ctx.require(tsunagu_domain::access::Permission::RecordConsent)?;
+                ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "select c.subject_id, c.withdrawn_at from consents c join subjects s on s.id = c.subject_id \
@@ -1355,7 +1356,7 @@ macro_rules! impl_record_store {
                     .await?
                     .rows_affected();
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::ConsentWithdrawn, tsunagu_domain::audit::AuditTarget::Consent,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentWithdrawn, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
                     Some(id.to_string()), Some(subject), format!("{n} records due for deletion"), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1372,12 +1373,12 @@ macro_rules! impl_record_store {
                 &self,
                 ctx: &$crate::records::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::consent::RecordKind,
+                kind: tsunagu_domain::records::consent::RecordKind,
                 body: &serde_json::Value,
-                retention: &tsunagu_domain::consent::RetentionPolicy,
+                retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Record> {
-                ctx.require(tsunagu_domain::access::Permission::WriteRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
                 let body = $crate::records::check_body(body)?;
                 let mut tx = self.begin_write().await?;
                 let record = Self::insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
@@ -1391,7 +1392,7 @@ macro_rules! impl_record_store {
                 id: tsunagu_domain::RecordId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::Record> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
@@ -1411,7 +1412,7 @@ macro_rules! impl_record_store {
                     )));
                 }
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Read, tsunagu_domain::audit::AuditTarget::Record,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(record.subject_id), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1423,10 +1424,10 @@ macro_rules! impl_record_store {
                 &self,
                 ctx: &$crate::records::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::consent::RecordKind,
+                kind: tsunagu_domain::records::consent::RecordKind,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Vec<$crate::records::Record>> {
-                ctx.require(tsunagu_domain::access::Permission::ReadRecords)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
                 let sql = format!(
@@ -1442,7 +1443,7 @@ macro_rules! impl_record_store {
                 let records = rows.iter().map($crate::records::record_of).collect::<$crate::Result<Vec<_>>>()?;
                 for r in &records {
                     let ev = $crate::records::staff_event(
-                        ctx, tsunagu_domain::audit::AuditAction::Read, tsunagu_domain::audit::AuditTarget::Record,
+                        ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                         Some(r.id.to_string()), Some(subject), String::new(), now,
                     );
                     Self::append_in(&mut tx, ev).await?;
@@ -1456,9 +1457,9 @@ macro_rules! impl_record_store {
                 ctx: &$crate::records::StaffCtx,
                 id: tsunagu_domain::RecordId,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<tsunagu_domain::audit::AuditEntry>> {
+            ) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
                 use $crate::records::RowExt;
-                ctx.require(tsunagu_domain::access::Permission::ViewAccessLog)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
                 let mut tx = self.begin_write().await?;
                 // The record may be gone (purged); its trail stays, so the scope check is on
                 // the person when the record still exists, and on the trail's own subject id
@@ -1500,7 +1501,7 @@ macro_rules! impl_record_store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_all(&mut *tx).await?;
                 let entries = rows.iter().map($crate::records::audit_of).collect::<$crate::Result<Vec<_>>>()?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::ViewAccessLog, tsunagu_domain::audit::AuditTarget::Record,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ViewAccessLog, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(subject), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1514,7 +1515,7 @@ macro_rules! impl_record_store {
                 id: tsunagu_domain::SubjectId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<$crate::records::SubjectExport> {
-                ctx.require(tsunagu_domain::access::Permission::ExportSubject)?;
+                ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
                 let mut tx = self.begin_write().await?;
                 let subject = Self::subject_in(&mut tx, ctx, id).await?;
                 let consents = Self::consents_in(&mut tx, id).await?;
@@ -1523,7 +1524,7 @@ macro_rules! impl_record_store {
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
                 let access_log = rows.iter().map($crate::records::audit_of).collect::<$crate::Result<Vec<_>>>()?;
                 let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::audit::AuditAction::Export, tsunagu_domain::audit::AuditTarget::Subject,
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Export, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     Some(id.to_string()), Some(id), format!("{} records", records.len()), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -1563,10 +1564,10 @@ macro_rules! impl_record_store {
                         summary.records_expired += 1;
                     }
                     sqlx::query("delete from records where id = $1").bind(id).execute(&mut *tx).await?;
-                    let ev = tsunagu_domain::audit::AuditEvent {
+                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
                         subject_id: Some(r.int("subject_id")?),
                         ..$crate::records::actor_event(
-                            by, tsunagu_domain::audit::AuditAction::Delete, tsunagu_domain::audit::AuditTarget::Record,
+                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                             Some(id.to_string()),
                             format!("kind={} reason={}", r.text("kind")?, if withdrawn { "consent_withdrawn" } else { "retention" }),
                             now,
@@ -1586,17 +1587,17 @@ macro_rules! impl_record_store {
                     let id = s.int("id")?;
                     sqlx::query("delete from subjects where id = $1").bind(id).execute(&mut *tx).await?;
                     summary.subjects_deleted += 1;
-                    let ev = tsunagu_domain::audit::AuditEvent {
+                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
                         subject_id: Some(id),
                         ..$crate::records::actor_event(
-                            by, tsunagu_domain::audit::AuditAction::Delete, tsunagu_domain::audit::AuditTarget::Subject,
+                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                             Some(id.to_string()), "all consents withdrawn".into(), now,
                         )
                     };
                     Self::append_in(&mut tx, ev).await?;
                 }
-                let idle_cut = $crate::records::ts(now - tsunagu_domain::access::IDLE_TIMEOUT);
-                let abs_cut = $crate::records::ts(now - tsunagu_domain::access::ABSOLUTE_TIMEOUT);
+                let idle_cut = $crate::records::ts(now - tsunagu_domain::records::access::IDLE_TIMEOUT);
+                let abs_cut = $crate::records::ts(now - tsunagu_domain::records::access::ABSOLUTE_TIMEOUT);
                 summary.sessions_deleted = sqlx::query("delete from sessions where last_seen <= $1 or created_at <= $2")
                     .bind(idle_cut)
                     .bind(abs_cut)
@@ -1604,7 +1605,7 @@ macro_rules! impl_record_store {
                     .await?
                     .rows_affected();
                 let ev = $crate::records::actor_event(
-                    by, tsunagu_domain::audit::AuditAction::Purge, tsunagu_domain::audit::AuditTarget::System, None,
+                    by, tsunagu_domain::records::audit_trail::AuditAction::Purge, tsunagu_domain::records::audit_trail::AuditTarget::System, None,
                     format!(
                         "expired={} withdrawn={} subjects={} sessions={}",
                         summary.records_expired, summary.records_withdrawn, summary.subjects_deleted, summary.sessions_deleted
@@ -1616,14 +1617,14 @@ macro_rules! impl_record_store {
                 Ok(summary)
             }
 
-            async fn append_audit(&self, event: tsunagu_domain::audit::AuditEvent) -> $crate::Result<tsunagu_domain::audit::AuditEntry> {
+            async fn append_audit(&self, event: tsunagu_domain::records::audit_trail::AuditEvent) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
                 let mut tx = self.begin_write().await?;
                 let entry = Self::append_in(&mut tx, event).await?;
                 tx.commit().await?;
                 Ok(entry)
             }
 
-            async fn audit_page(&self, after_seq: i64, limit: i64) -> $crate::Result<Vec<tsunagu_domain::audit::AuditEntry>> {
+            async fn audit_page(&self, after_seq: i64, limit: i64) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
                 let sql = format!("select {} from audit_log where seq > $1 order by seq limit $2", $crate::records::AUDIT_COLS);
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(after_seq)

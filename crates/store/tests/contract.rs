@@ -7,7 +7,8 @@
 
 use chrono::{TimeZone, Utc};
 use std::sync::atomic::{AtomicU32, Ordering};
-use tsunagu_domain::{dataset, Directory, ReportId, ServiceId};
+use tsunagu_domain::directory::dataset;
+use tsunagu_domain::{Directory, ReportId, ServiceId};
 use tsunagu_store::{
     NewReport, Page, PgStore, ReportCategory, ReportStatus, SqliteStore, Store, StoreError,
 };

@@ -147,9 +147,9 @@ async fn audit_submit(
         };
         // The FHIR export of the same answers, as a download.
         if let (Ok(a), Some(form)) = (&answers, pairs.opt("fhir")) {
-            let form = tsunagu_domain::fhir::Form::parse(form)
-                .unwrap_or(tsunagu_domain::fhir::Form::Audit);
-            let bundle = tsunagu_domain::fhir::bundle(form, a, (state.clock)());
+            let form = tsunagu_domain::alcohol::fhir::Form::parse(form)
+                .unwrap_or(tsunagu_domain::alcohol::fhir::Form::Audit);
+            let bundle = tsunagu_domain::alcohol::fhir::bundle(form, a, (state.clock)());
             return json_download(FHIR_JSON, "audit-fhir.json", &bundle);
         }
         let (status, error, result) = match answers {

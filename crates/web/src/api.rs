@@ -9,7 +9,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tsunagu_domain::{hsds, Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
+use tsunagu_domain::directory::exchange::hsds;
+use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
 use tsunagu_store::{NewReport, Page, ReportCategory};
 
 use crate::error::ApiError;

@@ -1,7 +1,7 @@
 //! Secrets for staff sign-in: argon2id password hashes, random tokens, TOTP secrets.
 //!
 //! The rules (who needs a second factor, lock-out, timeouts) live in
-//! [`tsunagu_domain::access`]; this module supplies what needs a random source or heavy
+//! [`tsunagu_domain::records::access`]; this module supplies what needs a random source or heavy
 //! computation. Argon2 is deliberately slow, so callers in async code run [`hash_password`]
 //! and [`verify_password`] on a blocking thread ([`verify_password_blocking`]).
 
@@ -9,7 +9,7 @@ use argon2::password_hash::phc::PasswordHash;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use argon2::Argon2;
 use sha2::{Digest, Sha256};
-use tsunagu_domain::access::{Password, TotpSecret};
+use tsunagu_domain::records::access::{Password, TotpSecret};
 
 /// Why a secret could not be made.
 #[derive(Debug, thiserror::Error)]

@@ -12,7 +12,7 @@ use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use std::collections::BTreeMap;
-use tsunagu_domain::citations::{catalogue, check, CitationStatus, Engine, RuleCitation};
+use tsunagu_domain::kb::citations::{catalogue, check, CitationStatus, Engine, RuleCitation};
 use tsunagu_domain::kb::Citation;
 use tsunagu_search::docs::{DocHit, DocIndex};
 use tsunagu_store::{DocumentInfo, Store};

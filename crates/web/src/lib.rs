@@ -45,7 +45,7 @@ pub struct WebConfig {
     /// those pages answer 404.
     pub maintainer_token: Option<String>,
     /// How long each kind of personal record is kept.
-    pub retention: tsunagu_domain::consent::RetentionPolicy,
+    pub retention: tsunagu_domain::records::consent::RetentionPolicy,
     /// Per-client rate limits on public endpoints; `None` turns them off (tests).
     pub rate_limit: Option<ratelimit::RateLimit>,
     /// Triage rule file; `None` uses the bundled one.
@@ -167,7 +167,7 @@ impl AppState {
         config: WebConfig,
         clock: Clock,
     ) -> Result<AppState, AppError> {
-        tsunagu_domain::deadlines::validate_catalogue().map_err(|problems| {
+        tsunagu_domain::law::deadlines::validate_catalogue().map_err(|problems| {
             AppError::Internal(format!(
                 "the deadline catalogue is invalid: {}",
                 problems.join("; ")
@@ -181,7 +181,7 @@ impl AppState {
         let limiters = config
             .rate_limit
             .map(|r| Arc::new(ratelimit::Limiters::new(r)));
-        let rules = tsunagu_domain::citations::catalogue(&triage.rules);
+        let rules = tsunagu_domain::kb::citations::catalogue(&triage.rules);
         let docs = docs::DocsData::load(store.as_ref(), analyzer.clone(), &rules).await?;
         Ok(AppState {
             docs: Arc::new(RwLock::new(Arc::new(docs))),
@@ -238,7 +238,7 @@ impl AppState {
     }
 
     /// Every rule citation of the engines (with the triage rules in use).
-    pub fn rule_citations(&self) -> Vec<tsunagu_domain::citations::RuleCitation> {
+    pub fn rule_citations(&self) -> Vec<tsunagu_domain::kb::citations::RuleCitation> {
         docs::rule_citations(self)
     }
 
@@ -267,7 +267,7 @@ impl AppState {
 
     /// Japan Standard Time now, from the injected clock.
     pub fn now_jst(&self) -> NaiveDateTime {
-        tsunagu_domain::schedule::jst((self.clock)())
+        tsunagu_domain::common::calendar::jst((self.clock)())
     }
 
     /// Today in Japan, from the injected clock.

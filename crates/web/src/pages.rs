@@ -79,7 +79,9 @@ pub(crate) fn json_download(
 
 /// CSV text to download, with the BOM Excel needs to read UTF-8.
 pub(crate) fn csv_download(filename: &str, text: &str) -> Response {
-    let body = [tsunagu_domain::csvfmt::BOM, text].concat().into_bytes();
+    let body = [tsunagu_domain::directory::exchange::csv::BOM, text]
+        .concat()
+        .into_bytes();
     download("text/csv; charset=utf-8", filename, body)
 }
 

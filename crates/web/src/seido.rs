@@ -11,11 +11,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use tsunagu_domain::deadlines::{findings, obligations, At, Due, Event, Length, RULES};
-use tsunagu_domain::outpatient_support::{
+use tsunagu_domain::law::deadlines::{findings, obligations, At, Due, Event, Length, RULES};
+use tsunagu_domain::law::jiritsu::{
     categorise, ledger, Cap, Category, Household, Tax, Visit, ROUNDING_BASIS,
 };
-use tsunagu_domain::period::{FirstDay, Unit};
+use tsunagu_domain::law::period::{FirstDay, Unit};
 
 use crate::form::Pairs;
 use crate::pages::{render, respond};
@@ -279,7 +279,7 @@ async fn page(
                                                     t.format("%Y-%m-%d %H:%M").to_string()
                                                 }
                                             },
-                                            wareki: tsunagu_domain::wareki::format(day)
+                                            wareki: tsunagu_domain::common::wareki::format(day)
                                                 .unwrap_or_default(),
                                             note: o.closed_day_note().unwrap_or_default(),
                                             meaning: o.meaning,

@@ -28,12 +28,12 @@ use axum::Router;
 use cookie::{Cookie, SameSite};
 use serde::Deserialize;
 use std::net::SocketAddr;
-use tsunagu_domain::access::{
+use tsunagu_domain::records::access::{
     session_alive, Permission, TotpSecret, Username, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT,
     SECOND_FACTOR_WINDOW,
 };
-use tsunagu_domain::audit::AuditEntry;
-use tsunagu_domain::consent::{ConsentGiver, ConsentScope, NewConsent, RecordKind};
+use tsunagu_domain::records::audit_trail::AuditEntry;
+use tsunagu_domain::records::consent::{ConsentGiver, ConsentScope, NewConsent, RecordKind};
 use tsunagu_domain::{ConsentId, RecordId, SubjectId};
 use tsunagu_store::records::{Session, SessionStage, StaffCtx};
 
@@ -223,7 +223,7 @@ pub(crate) fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Res
 }
 
 pub(crate) fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
-    tsunagu_domain::schedule::jst(t)
+    tsunagu_domain::common::calendar::jst(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
 }
@@ -274,7 +274,10 @@ async fn login_submit(
         let typed = f.username.unwrap_or_default();
         let password = f.password.unwrap_or_default();
         let staff = match Username::parse(&typed) {
-            Ok(u) if password.chars().count() <= tsunagu_domain::access::Password::MAX_CHARS => {
+            Ok(u)
+                if password.chars().count()
+                    <= tsunagu_domain::records::access::Password::MAX_CHARS =>
+            {
                 state.store.staff_by_username(&u).await?
             }
             _ => None,
@@ -685,14 +688,13 @@ fn consent_from_pairs(
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| AppError::BadRequest(e.to_string()))?;
     let scope = ConsentScope::new(kinds).map_err(|e| AppError::BadRequest(e.to_string()))?;
-    let given_by: ConsentGiver = get("given_by")
-        .unwrap_or("")
-        .parse()
-        .map_err(|e: tsunagu_domain::codes::UnknownCode| AppError::BadRequest(e.to_string()))?;
+    let given_by: ConsentGiver = get("given_by").unwrap_or("").parse().map_err(
+        |e: tsunagu_domain::common::codes::UnknownCode| AppError::BadRequest(e.to_string()),
+    )?;
     let given_at = match get("given_on").map(str::trim).filter(|s| !s.is_empty()) {
         // A date typed in the form is a day in Japan; its start (0:00 JST) is stored.
         Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .map(tsunagu_domain::schedule::jst_day_start)
+            .map(tsunagu_domain::common::calendar::jst_day_start)
             .map_err(|_| AppError::BadRequest("同意日は YYYY-MM-DD で入力してください".into()))?,
         None => now,
     };
@@ -777,10 +779,9 @@ async fn add_record(
         let s = signed_in(&state, &headers, &remote).await?;
         check_session_csrf(&headers, &s, f.csrf.as_deref())?;
         let id = SubjectId(path_id(path, "subject")?);
-        let kind: RecordKind =
-            f.kind.as_deref().unwrap_or("").parse().map_err(
-                |e: tsunagu_domain::codes::UnknownCode| AppError::BadRequest(e.to_string()),
-            )?;
+        let kind: RecordKind = f.kind.as_deref().unwrap_or("").parse().map_err(
+            |e: tsunagu_domain::common::codes::UnknownCode| AppError::BadRequest(e.to_string()),
+        )?;
         let note = f.note.unwrap_or_default();
         let note = note.trim();
         if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {

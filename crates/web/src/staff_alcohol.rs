@@ -18,7 +18,7 @@ use tsunagu_domain::alcohol::{
     pathway_view, summarise, AbstinenceCriterion, AuditAnswers, DiaryEntry, DiarySummary,
     MilestoneState, PathwayEvent, Sex, StoredDrink, PRESETS, SMALL_STEP_CITE,
 };
-use tsunagu_domain::consent::RecordKind;
+use tsunagu_domain::records::consent::RecordKind;
 use tsunagu_domain::SubjectId;
 
 use crate::alcohol::FHIR_JSON;
@@ -390,7 +390,7 @@ async fn page(
             can_write: s
                 .ctx
                 .role
-                .allows(tsunagu_domain::access::Permission::WriteRecords),
+                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
             me: Me::of(&s),
         };
         Ok(render(&page)?.into_response())
@@ -597,8 +597,8 @@ async fn screening_fhir(
             .map(|q| q.0.get("form").cloned())
             .map_err(|e| bad(e.body_text()))?;
         let form = match requested.as_deref() {
-            None => tsunagu_domain::fhir::Form::Audit,
-            Some(other) => tsunagu_domain::fhir::Form::parse(other)
+            None => tsunagu_domain::alcohol::fhir::Form::Audit,
+            Some(other) => tsunagu_domain::alcohol::fhir::Form::parse(other)
                 .ok_or_else(|| bad(format!("form: {other:?} is not audit or audit-c")))?,
         };
         let loaded = load(&state, &s, id).await?;
@@ -613,8 +613,8 @@ async fn screening_fhir(
             .ok_or_else(|| AppError::NotFound("screening".into()))?;
         let answers = AuditAnswers::parse(latest.1).map_err(bad)?;
         // The screening day at 0:00 JST.
-        let at = tsunagu_domain::schedule::jst_day_start(latest.0);
-        let bundle = tsunagu_domain::fhir::bundle(form, &answers, at);
+        let at = tsunagu_domain::common::calendar::jst_day_start(latest.0);
+        let bundle = tsunagu_domain::alcohol::fhir::bundle(form, &answers, at);
         json_download(FHIR_JSON, &format!("audit-{id}.json"), &bundle)
     }
     .await;

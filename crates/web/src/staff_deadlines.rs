@@ -3,7 +3,7 @@
 //! iCalendar (RFC 5545) file of the open obligations.
 //!
 //! A case event is a `case` record, stored only under a consent that covers cases; the engine
-//! ([`tsunagu_domain::deadlines`]) computes its obligations when it is entered, and an unlawful
+//! ([`tsunagu_domain::law::deadlines`]) computes its obligations when it is entered, and an unlawful
 //! event is refused with the rule it breaks, so nothing is stored. Every page is audited by
 //! the store.
 
@@ -15,7 +15,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use icalendar::{Calendar, Class, Component, EventLike};
-use tsunagu_domain::deadlines::{findings, obligations, Due, Event, EVENT_TYPES};
+use tsunagu_domain::law::deadlines::{findings, obligations, Due, Event, EVENT_TYPES};
 use tsunagu_domain::SubjectId;
 use tsunagu_store::deadlines::{DueItem, NewObligation};
 
@@ -110,7 +110,7 @@ fn row(i: &DueItem, now: chrono::DateTime<chrono::Utc>) -> Row {
     let day = i.due.get(..10).unwrap_or(&i.due);
     let wareki = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .ok()
-        .and_then(tsunagu_domain::wareki::format)
+        .and_then(tsunagu_domain::common::wareki::format)
         .unwrap_or_default();
     Row {
         id: i.id,
@@ -179,7 +179,7 @@ async fn dashboard(State(state): State<AppState>, remote: Remote, headers: Heade
             can_write: s
                 .ctx
                 .role
-                .allows(tsunagu_domain::access::Permission::WriteRecords),
+                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
         })
         .map(IntoResponse::into_response)
     }
@@ -223,7 +223,12 @@ async fn case_page(
         let items = state.store.case_deadlines(&s.ctx, id, now).await?;
         let events = state
             .store
-            .records_of_kind(&s.ctx, id, tsunagu_domain::consent::RecordKind::Case, now)
+            .records_of_kind(
+                &s.ctx,
+                id,
+                tsunagu_domain::records::consent::RecordKind::Case,
+                now,
+            )
             .await?
             .into_iter()
             .map(|r| EventRow {
@@ -253,7 +258,7 @@ async fn case_page(
             can_write: s
                 .ctx
                 .role
-                .allows(tsunagu_domain::access::Permission::WriteRecords),
+                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
         })
         .map(IntoResponse::into_response)
     }

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
-use tsunagu_domain::prefecture::Prefecture;
+use tsunagu_domain::directory::prefecture::Prefecture;
 use tsunagu_domain::triage::{
     plan_json, plan_text, Consultant, Consultation, Justice, PersonSex, Plan, TriageConcern,
     Urgency,

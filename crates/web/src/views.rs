@@ -2,8 +2,8 @@
 //! logic beyond loops and conditions.
 
 use chrono::{NaiveDate, NaiveDateTime};
-use tsunagu_domain::model::{LocationKind, Organization, Service};
-use tsunagu_domain::schedule::{HolidayPolicy, HoursKind};
+use tsunagu_domain::directory::model::{LocationKind, Organization, Service};
+use tsunagu_domain::directory::schedule::{HolidayPolicy, HoursKind};
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceKind};
 use tsunagu_search::Hit;
 
@@ -48,7 +48,7 @@ fn is_stale_as_of(as_of: Option<&str>, today: NaiveDate) -> bool {
         .and_then(|s| s.get(..4))
         .and_then(|y| y.parse::<i32>().ok());
     year.is_none_or(|y| {
-        chrono::Datelike::year(&today) - y >= tsunagu_domain::model::STALE_AFTER_YEARS
+        chrono::Datelike::year(&today) - y >= tsunagu_domain::directory::model::STALE_AFTER_YEARS
     })
 }
 
@@ -299,7 +299,7 @@ impl ServiceView {
                 HolidayPolicy::Closed => "祝日は休み".to_owned(),
                 HolidayPolicy::OpenAs(w) => format!(
                     "祝日も受付（{}曜日と同じ時間）",
-                    tsunagu_domain::schedule::weekday_ja(w)
+                    tsunagu_domain::directory::schedule::weekday_ja(w)
                 ),
             },
             year_end: h.closed_year_end,

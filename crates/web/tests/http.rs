@@ -47,7 +47,7 @@ pub(crate) async fn test_store() -> SqliteStore {
     let store = SqliteStore::open(&path).await.expect("open");
     store.migrate().await.expect("migrate");
     store
-        .replace_directory(&tsunagu_domain::dataset::bundled().expect("dataset"))
+        .replace_directory(&tsunagu_domain::directory::dataset::bundled().expect("dataset"))
         .await
         .expect("load");
     store

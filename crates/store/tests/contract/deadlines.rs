@@ -4,11 +4,11 @@
 use super::records::{staff, t0};
 use super::Raw;
 use chrono::Duration;
-use tsunagu_domain::access::Role;
-use tsunagu_domain::consent::{
+use tsunagu_domain::law::deadlines::{obligations, Event};
+use tsunagu_domain::records::access::Role;
+use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
-use tsunagu_domain::deadlines::{obligations, Event};
 use tsunagu_domain::SubjectId;
 use tsunagu_store::deadlines::NewObligation;
 use tsunagu_store::records::StaffCtx;

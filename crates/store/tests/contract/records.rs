@@ -2,9 +2,9 @@
 
 use super::Raw;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tsunagu_domain::access::{OrgScope, Role, Username};
-use tsunagu_domain::audit::{AuditAction, AuditTarget};
-use tsunagu_domain::consent::{
+use tsunagu_domain::records::access::{OrgScope, Role, Username};
+use tsunagu_domain::records::audit_trail::{AuditAction, AuditTarget};
+use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
 use tsunagu_store::records::{Actor, NewStaff, SessionStage, StaffCtx};

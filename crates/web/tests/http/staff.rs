@@ -8,7 +8,7 @@ use axum::Router;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
-use tsunagu_domain::access::{OrgScope, Password, Role, TotpSecret, Username};
+use tsunagu_domain::records::access::{OrgScope, Password, Role, TotpSecret, Username};
 use tsunagu_search::TinySegmenter;
 use tsunagu_store::records::{Actor, NewStaff};
 use tsunagu_store::{RecordStore, SqliteStore, Store};

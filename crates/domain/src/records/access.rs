@@ -9,7 +9,7 @@
 //! constants that the web layer and the store both read. Nothing here reads a clock or a random
 //! source: times and secrets are passed in.
 
-use crate::codes::code_enum;
+use crate::common::codes::code_enum;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;

@@ -6,7 +6,7 @@
 //! e-mails) are JSON in their cell, which keeps the round trip lossless. Reading reports every
 //! bad row with its line number, so the caller can refuse the file or skip those rows.
 
-use crate::model::{Directory, Organization, Service};
+use crate::directory::model::{Directory, Organization, Service};
 use serde::{Deserialize, Serialize};
 
 /// The byte-order mark that lets Excel read UTF-8 CSV.
@@ -288,7 +288,7 @@ mod tests {
 
     #[test]
     fn write_then_read_gives_back_the_same_directory_and_starts_with_a_bom() {
-        let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
         let bytes = write(&dir).unwrap_or_else(|e| panic!("{e}"));
         assert!(bytes.starts_with("\u{feff}service_id,".as_bytes()));
         let (back, errors) = read(&bytes);
@@ -298,7 +298,7 @@ mod tests {
 
     #[test]
     fn bad_rows_are_reported_with_their_line() {
-        let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
         let small = Directory {
             organizations: dir.organizations.clone(),
             services: dir.services[..3].to_vec(),

@@ -1,13 +1,13 @@
 //! 自立支援医療（精神通院医療）: money rules — the income category (所得区分) and its monthly
 //! cap (負担上限月額), the fallbacks when income cannot be confirmed, the co-payment with its ¥10
 //! rounding, and the monthly cap ledger (自己負担上限額管理票). The dated rules (validity,
-//! renewal window, the day a category change takes effect) are in [`crate::deadlines`].
+//! renewal window, the day a category change takes effect) are in [`crate::law::deadlines`].
 //!
 //! Every rule cites the 自立支援医療費支給認定通則実施要綱 as printed in the handbook
 //! (`004_d9518c60032bdf29.txt`, 20396–20560). Decisions where the seed leaves room are written
 //! next to the rule they touch.
 
-use crate::deadlines::Basis;
+use crate::common::basis::Basis;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -45,7 +45,7 @@ pub fn tenth_rounded(cost: u64) -> u64 {
     (cost.saturating_add(50) / 100) * 10
 }
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// 所得区分 for 精神通院医療. The 育成医療 categories are out of scope.
     Category, "income category" {
         /// ① 生活保護.

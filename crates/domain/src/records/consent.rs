@@ -8,7 +8,7 @@
 //! due. Each kind of record also has a retention period ([`RetentionPolicy`]); past it, the
 //! record is due for deletion even while consent stands.
 
-use crate::codes::code_enum;
+use crate::common::codes::code_enum;
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;

@@ -7,7 +7,7 @@
 //! # Brief overview
 //! - [`Lexicon`] (data: `data/triage-lexicon.json`) turns free text into facts: concerns,
 //!   who is consulting, the justice situation, urgency signals, the person's sex. Matching runs
-//!   on folded text ([`crate::normalize::fold`]: NFKC, lower case, hiragana → katakana), so
+//!   on folded text ([`crate::common::normalize::fold`]: NFKC, lower case, hiragana → katakana), so
 //!   `しゃぶ`, `シャブ` and `ｼｬﾌﾞ` are one word; a negation cue right after a word in the same
 //!   clause (「死にたいとは思わない」) cancels it, and the plan lists it as negated.
 //! - [`RuleBook`] (data: `data/triage-rules.json`) holds the roles, the rules (facts → role,
@@ -21,23 +21,23 @@
 //!
 //! Pure: no I/O, no clock ("now" is passed in for open-now).
 
-use crate::codes::{Audience, Concern, ResourceKind, ServiceStatus};
-use crate::model::{Directory, Service, ServiceArea};
-use crate::normalize::fold;
-use crate::prefecture::{DesignatedCity, Prefecture};
+use crate::common::normalize::fold;
+use crate::directory::codes::{Audience, Concern, ResourceKind, ServiceStatus};
+use crate::directory::model::{Directory, Service, ServiceArea};
+use crate::directory::prefecture::{DesignatedCity, Prefecture};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeSet, HashMap};
 
 /// The bundled lexicon (the team's own words).
-pub const LEXICON_JSON: &str = include_str!("../../../data/triage-lexicon.json");
+pub const LEXICON_JSON: &str = include_str!("../../../../data/triage-lexicon.json");
 /// The bundled rules.
-pub const RULES_JSON: &str = include_str!("../../../data/triage-rules.json");
+pub const RULES_JSON: &str = include_str!("../../../../data/triage-rules.json");
 
 /// Longest consultation text accepted, in characters.
 pub const MAX_TEXT_CHARS: usize = 20_000;
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// Who is consulting.
     Consultant, "consultant" {
         /// The person themself (本人).
@@ -66,7 +66,7 @@ impl Consultant {
     }
 }
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// What the consultation is about: the casebook's 11 tabs, and addiction subtypes.
     TriageConcern, "triage concern" {
         /// 就労.
@@ -140,7 +140,7 @@ impl TriageConcern {
     }
 }
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// The person's justice situation.
     Justice, "justice situation" {
         /// None.
@@ -158,7 +158,7 @@ crate::codes::code_enum!(
     }
 );
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// An urgency signal: any of these opens the plan with the crisis section.
     Urgency, "urgency signal" {
         /// Suicidal ideation or attempt.
@@ -172,7 +172,7 @@ crate::codes::code_enum!(
     }
 );
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// The person's sex, when known (for services for women).
     PersonSex, "sex" {
         /// Male.
@@ -182,7 +182,7 @@ crate::codes::code_enum!(
     }
 );
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// A role in a referral plan.
     Role, "role" {
         /// Crisis lines.
@@ -958,7 +958,7 @@ struct Prepared {
 impl Resources {
     /// Prepares a directory.
     pub fn new(dir: &Directory) -> Resources {
-        let orgs: HashMap<&str, &crate::model::Organization> = dir
+        let orgs: HashMap<&str, &crate::directory::model::Organization> = dir
             .organizations
             .iter()
             .map(|o| (o.id.as_ref(), o))
@@ -1279,7 +1279,7 @@ mod tests {
     fn run(c: &Consultation) -> Plan {
         let book = RuleBook::bundled().expect("rules");
         let lex = Lexicon::bundled().expect("lexicon");
-        let dir = Resources::new(&crate::dataset::bundled().expect("directory"));
+        let dir = Resources::new(&crate::directory::dataset::bundled().expect("directory"));
         plan(&book, &lex, &dir, c, now()).expect("plan")
     }
 
@@ -1412,7 +1412,7 @@ mod tests {
         assert!(p.inferred.iter().any(|i| i.code == "spouse" && !i.used));
         let book = RuleBook::bundled().expect("rules");
         let lex = Lexicon::bundled().expect("lexicon");
-        let dir = Resources::new(&crate::dataset::bundled().expect("directory"));
+        let dir = Resources::new(&crate::directory::dataset::bundled().expect("directory"));
         let err = |c: Consultation| plan(&book, &lex, &dir, &c, now()).expect_err("refused");
         assert_eq!(err(Consultation::default()), TriageError::Empty);
         assert!(matches!(

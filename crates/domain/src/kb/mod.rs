@@ -24,7 +24,9 @@
 //! back to the original characters so that highlights land on the text as printed.
 //! [`articles_in`] finds article references; [`ArticleRef`] is their canonical form.
 
-use crate::normalize::fold;
+pub mod citations;
+
+use crate::common::normalize::fold;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -403,7 +405,7 @@ fn roman_value(s: &str) -> Option<u32> {
 
 /// The line with full-width forms folded and spaces squeezed, kana as written.
 fn squeeze(line: &str) -> String {
-    crate::normalize::fold_width(line)
+    crate::common::normalize::fold_width(line)
 }
 
 /// Number at the start: Arabic or kanji digits; returns (value text, rest).
@@ -1131,7 +1133,7 @@ fn char_fold(c: char, kana: bool) -> String {
     if kana {
         fold(s)
     } else {
-        crate::normalize::fold_width(s)
+        crate::common::normalize::fold_width(s)
     }
 }
 

@@ -8,11 +8,11 @@
 //! taken from, the date the source states its facts as of, the date someone last verified the
 //! record, and data-quality notes for anything in the source that looks wrong.
 
-use crate::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
-use crate::ids::{LocationId, OrganizationId, ServiceId};
-use crate::phone::PhoneNumber;
-use crate::prefecture::Prefecture;
-use crate::schedule::Hours;
+use crate::common::ids::{LocationId, OrganizationId, ServiceId};
+use crate::directory::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
+use crate::directory::phone::PhoneNumber;
+use crate::directory::prefecture::Prefecture;
+use crate::directory::schedule::Hours;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;

@@ -10,15 +10,15 @@
 //! rest; `schedules` and `attributes` are derived views and are not read back. Export followed
 //! by import gives back exactly the same directory (tested).
 
-use crate::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
-use crate::ids::{LocationId, OrganizationId, ServiceId};
-use crate::model::{
+use crate::common::ids::{LocationId, OrganizationId, ServiceId};
+use crate::directory::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
+use crate::directory::model::{
     Directory, Link, Location, LocationKind, Organization, Phone, Provenance, QualityNote, Service,
     ServiceArea,
 };
-use crate::phone::PhoneNumber;
-use crate::prefecture::Prefecture;
-use crate::schedule::{Days, Hours};
+use crate::directory::phone::PhoneNumber;
+use crate::directory::prefecture::Prefecture;
+use crate::directory::schedule::{Days, Hours};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
@@ -426,7 +426,7 @@ mod tests {
 
     #[test]
     fn export_then_import_gives_back_the_same_directory() {
-        let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
         let text = serde_json::to_string(&export(&dir)).unwrap_or_default();
         let back = import(&text).unwrap_or_else(|e| panic!("{e}"));
         assert!(back == dir, "round trip changed the directory");
@@ -434,7 +434,7 @@ mod tests {
 
     #[test]
     fn schedules_use_hsds_byday_codes() {
-        let dir = crate::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
         let s = dir
             .services
             .iter()

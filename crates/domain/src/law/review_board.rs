@@ -19,7 +19,7 @@
 //! Decision: a conflicted member marked present is refused rather than silently left out, so the
 //! record of who sat on the case stays true.
 
-use crate::deadlines::{Basis, Refusal};
+use crate::common::basis::{Basis, Refusal};
 use serde::Serialize;
 
 /// The seed line of each rule.
@@ -32,7 +32,7 @@ mod source {
     pub const TIE: &str = "004_d9518c60032bdf29.txt:13560";
 }
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// A member's category (法第13条・第14条).
     Category, "review board member category" {
         /// 精神障害者の医療に関し学識経験を有する者.
@@ -44,7 +44,7 @@ crate::codes::code_enum!(
     }
 );
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// Why a member takes no part in this case (運営マニュアル 4(1)).
     Conflict, "review board conflict" {
         /// Manager of, or works at, the patient's hospital.
@@ -56,7 +56,7 @@ crate::codes::code_enum!(
     }
 );
 
-crate::codes::code_enum!(
+crate::common::codes::code_enum!(
     /// A vote on the case.
     Vote, "vote" {
         /// For the proposal (e.g. that admission is no longer needed).

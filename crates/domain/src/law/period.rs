@@ -89,10 +89,10 @@ pub fn end_of_month(d: NaiveDate) -> NaiveDate {
 
 /// Why a day is closed, if it is (for 民法142条 and for flagging).
 pub fn closed_day(d: NaiveDate) -> Option<String> {
-    if let Some(name) = crate::schedule::national_holiday(d) {
+    if let Some(name) = crate::common::calendar::national_holiday(d) {
         return Some(name);
     }
-    if crate::schedule::is_year_end(d) {
+    if crate::common::calendar::is_year_end(d) {
         return Some("年末年始".into());
     }
     match d.weekday() {

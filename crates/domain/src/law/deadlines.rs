@@ -1,5 +1,5 @@
 //! The deadline engine: procedures of the 精神保健福祉法 as data, each with its article and the
-//! seed line that states it, turned into dated obligations by [`crate::period`].
+//! seed line that states it, turned into dated obligations by [`crate::law::period`].
 //!
 //! # Brief overview
 //! An [`Event`] (an admission, a hold, a discharge, a restriction) goes in; [`obligations`]
@@ -17,25 +17,19 @@
 //! 手帳 (expiry, renewal window, renewal after expiry, grade change, moves, the certificate's
 //! 6 months, the pension route), 自立支援医療's validity, renewal and the date an income
 //! category change takes effect, appeals as the handbook's 教示 words them, the 医療観察法
-//! periods, and the 審査会 panel ([`crate::review_board`]). Besides dated obligations an event
+//! periods, and the 審査会 panel ([`crate::law::review_board`]). Besides dated obligations an event
 //! can give [`Finding`]s: facts such as the 手帳 grade or a vote's outcome, each with its basis.
-//! The money rules of 自立支援医療 are in [`crate::outpatient_support`].
+//! The money rules of 自立支援医療 are in [`crate::law::jiritsu`].
 
-use crate::period::{after_hours, closed_day, extend_past_closed_days, last_day, FirstDay, Unit};
+use crate::common::basis::{Basis, Refusal};
+use crate::law::period::{
+    after_hours, closed_day, extend_past_closed_days, last_day, FirstDay, Unit,
+};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 /// The handbook in the seed set.
 pub const HANDBOOK: &str = "004_d9518c60032bdf29.txt";
-
-/// The legal basis of a rule.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-pub struct Basis {
-    /// Law and article.
-    pub law: &'static str,
-    /// `file:line` in the seed.
-    pub source: &'static str,
-}
 
 /// What a closed last day does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -764,7 +758,7 @@ pub struct Event {
     /// For 措置: each examination as (by, finding).
     pub examinations: Vec<(String, String)>,
     /// For a 審査会 session: the panel.
-    pub members: Vec<crate::review_board::Member>,
+    pub members: Vec<crate::law::review_board::Member>,
 }
 
 impl Event {
@@ -927,7 +921,7 @@ impl Due {
     /// The instant from which it is overdue: the end of the day in Japan, or the moment.
     pub fn overdue_at(&self) -> chrono::DateTime<chrono::Utc> {
         match self {
-            Due::Date(d) => crate::schedule::jst_day_start(d.succ_opt().unwrap_or(*d)),
+            Due::Date(d) => crate::common::calendar::jst_day_start(d.succ_opt().unwrap_or(*d)),
             Due::DateTime(t) => (*t - chrono::Duration::hours(9)).and_utc(),
         }
     }
@@ -972,18 +966,6 @@ impl Obligation {
     }
 }
 
-/// An unlawful or impossible input, naming the rule.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
-#[error("{rule}: {message}")]
-pub struct Refusal {
-    /// The rule broken (`involuntary_admission_two_designated_physicians`, `date` …).
-    pub rule: &'static str,
-    /// What is wrong.
-    pub message: String,
-    /// The basis, when a legal rule was broken.
-    pub basis: Option<Basis>,
-}
-
 fn refuse(
     rule: &'static str,
     message: impl Into<String>,
@@ -1000,7 +982,7 @@ fn refuse(
 fn member_of(
     j: usize,
     x: &serde_json::Map<String, serde_json::Value>,
-) -> Result<crate::review_board::Member, Refusal> {
+) -> Result<crate::law::review_board::Member, Refusal> {
     let bad = |m: String| field_error(format!("members[{j}]: {m}"));
     for k in x.keys() {
         if ![
@@ -1024,21 +1006,21 @@ fn member_of(
                 .ok_or_else(|| bad(format!("{k} must be true or false"))),
         }
     };
-    Ok(crate::review_board::Member {
+    Ok(crate::law::review_board::Member {
         category: code("category")
             .ok_or_else(|| bad("category is required (medical, legal, other)".into()))?
             .parse()
-            .map_err(|e: crate::codes::UnknownCode| bad(e.to_string()))?,
+            .map_err(|e: crate::common::codes::UnknownCode| bad(e.to_string()))?,
         designated_physician: flag("designated_physician")?,
         present: flag("present")?,
         conflict: code("conflict")
             .map(str::parse)
             .transpose()
-            .map_err(|e: crate::codes::UnknownCode| bad(e.to_string()))?,
+            .map_err(|e: crate::common::codes::UnknownCode| bad(e.to_string()))?,
         vote: code("vote")
             .map(str::parse)
             .transpose()
-            .map_err(|e: crate::codes::UnknownCode| bad(e.to_string()))?,
+            .map_err(|e: crate::common::codes::UnknownCode| bad(e.to_string()))?,
     })
 }
 
@@ -1178,7 +1160,7 @@ pub fn check(e: &Event) -> Result<(), Refusal> {
             }
         }
         "review_board_session" => {
-            crate::review_board::assess(&e.members)?;
+            crate::law::review_board::assess(&e.members)?;
         }
         "decision_notified" => {
             if let Some(decided) = date_field("decided")? {
@@ -1272,13 +1254,13 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
     let one = match r.length {
         Length::Calendar { n, unit, first } => last_day(at, n, unit, first),
         Length::MonthEnd { n, unit, first } => {
-            last_day(at, n, unit, first).map(crate::period::end_of_month)
+            last_day(at, n, unit, first).map(crate::law::period::end_of_month)
         }
         // Decision: the latest month end on or before the period's last day (the period
         // counts the 始期 itself).
         Length::MonthEndWithin { n, unit } => {
             last_day(at, n, unit, FirstDay::Included).and_then(|last| {
-                if crate::period::end_of_month(last) == last {
+                if crate::law::period::end_of_month(last) == last {
                     Some(last)
                 } else {
                     month_start(last).and_then(|d| d.pred_opt())
@@ -1295,7 +1277,7 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
         Length::MonthEndAfterField { field, months } => e
             .date(field)
             .and_then(|d| d.checked_add_months(Months::new(months)))
-            .map(crate::period::end_of_month),
+            .map(crate::law::period::end_of_month),
         Length::FirstOfNextMonth => {
             month_start(at).and_then(|d| d.checked_add_months(Months::new(1)))
         }
@@ -1314,7 +1296,7 @@ fn nominal_days(r: &Rule, e: &Event, earlier: &[Obligation]) -> Result<Vec<Naive
                 .map(|m| {
                     month_start(at)
                         .and_then(|d| d.checked_add_months(Months::new(m)))
-                        .map(crate::period::end_of_month)
+                        .map(crate::law::period::end_of_month)
                         .ok_or_else(|| field_error("date out of range".into()))
                 })
                 .collect();
@@ -1423,7 +1405,7 @@ pub fn findings(e: &Event) -> Result<Vec<Finding>, Refusal> {
             });
         }
         "review_board_session" => {
-            let s = crate::review_board::assess(&e.members)?;
+            let s = crate::law::review_board::assess(&e.members)?;
             out.push(Finding {
                 finding: "review_board_outcome",
                 value: s.outcome.code().into(),

@@ -9,7 +9,7 @@
 //! chain; `tsunagu audit verify` prints the head hash and count so that an operator can keep
 //! them elsewhere and compare.) Entries never hold record contents: only ids and actions.
 
-use crate::codes::code_enum;
+use crate::common::codes::code_enum;
 use chrono::{DateTime, SecondsFormat, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};

@@ -6,10 +6,10 @@
 //! handbook-table importer on seed 004 (a test checks it equals a fresh import). They are
 //! compiled in, so `tsunagu serve` needs no file at run time.
 
-use crate::model::Directory;
+use crate::directory::model::Directory;
 
-const SEED_DIRECTORY: &str = include_str!("../../../data/seed-directory.json");
-const HANDBOOK_TABLES: &str = include_str!("../../../data/handbook-tables.json");
+const SEED_DIRECTORY: &str = include_str!("../../../../data/seed-directory.json");
+const HANDBOOK_TABLES: &str = include_str!("../../../../data/handbook-tables.json");
 
 /// Why the bundled dataset could not be loaded (a build defect, caught by the tests).
 #[derive(Debug, thiserror::Error)]
@@ -24,7 +24,7 @@ pub enum DatasetError {
     },
     /// The merged directory is inconsistent.
     #[error("bundled dataset is inconsistent: {0:?}")]
-    Invalid(Vec<crate::model::DirectoryError>),
+    Invalid(Vec<crate::directory::model::DirectoryError>),
 }
 
 /// The bundled directory: both files merged and validated.
@@ -48,7 +48,7 @@ pub fn bundled() -> Result<Directory, DatasetError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::codes::ResourceKind;
+    use crate::directory::codes::ResourceKind;
 
     #[test]
     fn the_bundled_dataset_loads_and_validates() {

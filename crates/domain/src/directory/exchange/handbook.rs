@@ -22,16 +22,16 @@
 //! - Rows where a cell holds two values (神戸市: two phones, postcodes and addresses labelled
 //!   (セナ)/(本庁); 広島市: two phones) keep both.
 
-use crate::codes::{Concern, ResourceKind, ServiceKind, ServiceStatus};
-use crate::ids::{LocationId, OrganizationId, ServiceId};
-use crate::model::{
+use crate::common::ids::{LocationId, OrganizationId, ServiceId};
+use crate::common::wareki;
+use crate::directory::codes::{Concern, ResourceKind, ServiceKind, ServiceStatus};
+use crate::directory::model::{
     Directory, Location, LocationKind, Organization, Phone, Provenance, QualityNote, Service,
     ServiceArea, SourceRef,
 };
-use crate::phone::PhoneNumber;
-use crate::prefecture::{DesignatedCity, Prefecture};
-use crate::schedule::Hours;
-use crate::wareki;
+use crate::directory::phone::PhoneNumber;
+use crate::directory::prefecture::{DesignatedCity, Prefecture};
+use crate::directory::schedule::Hours;
 
 /// Fragments of the 2006 tables that OCR or typesetting damaged, with what we believe.
 /// Source lines: 22594 (京都府), 22620/22624 (大阪市/神戸市), 22665 (兵庫県), 22716.
@@ -153,7 +153,10 @@ fn as_of_in(line: &str) -> Option<String> {
     }
 }
 
-fn id<T>(parse: fn(String) -> Result<T, crate::ids::InvalidId>, s: String) -> Result<T, String> {
+fn id<T>(
+    parse: fn(String) -> Result<T, crate::common::ids::InvalidId>,
+    s: String,
+) -> Result<T, String> {
     parse(s).map_err(|e| e.to_string())
 }
 

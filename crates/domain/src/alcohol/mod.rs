@@ -9,6 +9,8 @@
 //! options, their scores and the 単位 examples are exactly the manual's. Guidance is written in
 //! our own words. Nothing reads a clock: "today" is passed in.
 
+pub mod fhir;
+
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 

@@ -11,13 +11,14 @@
 //! (`UPDATE_ANCHORS=1 cargo test -p tsunagu-domain --test kb_seeds` rewrites them).
 
 use crate::kb::{line_anchor, Citation};
-use crate::{alcohol, deadlines, outpatient_support, triage};
+use crate::law::{deadlines, jiritsu};
+use crate::{alcohol, triage};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::LazyLock;
 
 /// The anchors file as bundled.
-pub const ANCHORS_JSON: &str = include_str!("../../../data/citation-anchors.json");
+pub const ANCHORS_JSON: &str = include_str!("../../../../data/citation-anchors.json");
 
 static ANCHORS: LazyLock<BTreeMap<String, String>> =
     LazyLock::new(|| serde_json::from_str(ANCHORS_JSON).unwrap_or_default());
@@ -105,15 +106,15 @@ pub fn catalogue(book: &triage::RuleBook) -> Vec<RuleCitation> {
         );
     }
     for (id, b, label) in [
-        ("rate", outpatient_support::RATE_BASIS, "自己負担は原則1割"),
+        ("rate", jiritsu::RATE_BASIS, "自己負担は原則1割"),
         (
             "rounding",
-            outpatient_support::ROUNDING_BASIS,
+            jiritsu::ROUNDING_BASIS,
             "自己負担額の10円未満の端数処理",
         ),
         (
             "ledger",
-            outpatient_support::LEDGER_BASIS,
+            jiritsu::LEDGER_BASIS,
             "上限額に達した月はそれ以上徴収しない",
         ),
     ] {
