@@ -788,7 +788,7 @@ async fn hsds_endpoints_paginate_and_every_documented_path_is_routed() {
     let v = json(&body);
     assert_eq!(v["organization"]["name"], "特定非営利活動法人 東京ダルク");
     assert_eq!(v["phones"][0]["number"], "03-3875-8808");
-    let doc = json(tsunagu_web::api::OPENAPI);
+    let doc = json(tsunagu_web::directory::api::OPENAPI);
     for (path, item) in doc["paths"].as_object().expect("paths") {
         let uri = path.replace("{id}", "tokyo-darc");
         for method in item.as_object().expect("item").keys() {

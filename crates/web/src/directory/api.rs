@@ -1,6 +1,10 @@
 //! JSON API under `/api/v1` and HSDS read endpoints under `/hsds`. The OpenAPI document is
 //! served at `/api/v1/openapi.json`; a test checks that every documented path is routed.
 
+use crate::directory::pages::SearchParams;
+use crate::kit::error::ApiError;
+use crate::kit::error::AppError;
+use crate::kit::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -12,10 +16,6 @@ use serde_json::{json, Value};
 use tsunagu_domain::directory::exchange::hsds;
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
 use tsunagu_store::{NewReport, Page, ReportCategory};
-
-use crate::error::ApiError;
-use crate::pages::SearchParams;
-use crate::{AppError, AppState};
 
 /// API routes.
 pub fn router() -> Router<AppState> {
@@ -84,7 +84,7 @@ async fn report(
     path: Result<Path<String>, PathRejection>,
     body: Result<Json<ReportBody>, JsonRejection>,
 ) -> Result<Response, ApiError> {
-    crate::pages::same_origin(&headers)?;
+    crate::kit::csrf::same_origin(&headers)?;
     let id = parse_id(path)?;
     let Json(body) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let category: ReportCategory = body.category.parse()?;
@@ -114,7 +114,7 @@ async fn facets() -> Json<Value> {
 }
 
 /// The OpenAPI document, kept next to the code it describes.
-pub const OPENAPI: &str = include_str!("../static/openapi.json");
+pub const OPENAPI: &str = include_str!("../../static/openapi.json");
 
 async fn openapi() -> impl IntoResponse {
     ([(header::CONTENT_TYPE, "application/json")], OPENAPI)

@@ -3,6 +3,15 @@
 //! is stored. `/seido/jiritsu` gives the 自立支援医療 income category, its monthly cap with each
 //! step's basis, and the month's cap ledger for visits typed in.
 
+use crate::kit::csrf::anon_csrf;
+use crate::kit::csrf::check_anon_csrf;
+use crate::kit::csrf::with_cookie;
+use crate::kit::error::AppError;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
@@ -16,12 +25,6 @@ use tsunagu_domain::law::jiritsu::{
     categorise, ledger, Cap, Category, Household, Tax, Visit, ROUNDING_BASIS,
 };
 use tsunagu_domain::law::period::{FirstDay, Unit};
-
-use crate::form::Pairs;
-use crate::pages::{render, respond};
-use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
-use crate::views::Layout;
-use crate::{AppError, AppState};
 
 /// Routes.
 pub fn router() -> Router<AppState> {

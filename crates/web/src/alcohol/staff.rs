@@ -6,6 +6,23 @@
 //! stored through [`tsunagu_store::RecordStore`]: only under a consent covering that kind,
 //! every read and write audited.
 
+use crate::alcohol::panels::diary_panels;
+use crate::alcohol::panels::SummaryRow;
+use crate::alcohol::panels::FHIR_JSON;
+use crate::kit::csrf::check_session_csrf;
+use crate::kit::error::AppError;
+use crate::kit::form::path_id;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::csv_download;
+use crate::kit::render::json_download;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::session::signed_in;
+use crate::kit::session::Me;
+use crate::kit::session::Remote;
+use crate::kit::session::Signed;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Form, Path, State};
@@ -13,20 +30,13 @@ use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use chrono::{Datelike, Duration, NaiveDate};
+use chrono::NaiveDate;
 use tsunagu_domain::alcohol::{
-    pathway_view, summarise, AbstinenceCriterion, AuditAnswers, DiaryEntry, DiarySummary,
-    MilestoneState, PathwayEvent, Sex, StoredDrink, PRESETS, SMALL_STEP_CITE,
+    pathway_view, AbstinenceCriterion, AuditAnswers, DiaryEntry, MilestoneState, PathwayEvent, Sex,
+    StoredDrink, PRESETS, SMALL_STEP_CITE,
 };
 use tsunagu_domain::records::consent::RecordKind;
 use tsunagu_domain::SubjectId;
-
-use crate::alcohol::FHIR_JSON;
-use crate::form::Pairs;
-use crate::pages::{csv_download, json_download, render, respond};
-use crate::staff::{check_session_csrf, path_id, signed_in, Me, Remote, Signed};
-use crate::views::Layout;
-use crate::{AppError, AppState};
 
 /// Routes.
 pub fn router() -> Router<AppState> {
@@ -44,9 +54,6 @@ pub fn router() -> Router<AppState> {
             axum::http::HeaderValue::from_static("no-store"),
         ))
 }
-
-/// Days shown in the chart.
-const CHART_DAYS: i64 = 28;
 
 struct Loaded {
     events: Vec<PathwayEvent>,
@@ -108,67 +115,6 @@ struct Row {
 struct PromptRow {
     text: String,
     source: String,
-}
-
-/// One line of a weekly or monthly summary table.
-pub(crate) struct SummaryRow {
-    pub(crate) label: String,
-    pub(crate) total: String,
-    pub(crate) average: String,
-    pub(crate) heavy: u32,
-    pub(crate) free: u32,
-    pub(crate) risk: &'static str,
-}
-
-fn summary_row(label: String, s: &DiarySummary) -> SummaryRow {
-    SummaryRow {
-        label,
-        total: format!("{:.1}", s.total_grams),
-        average: format!("{:.1}", s.average_grams_per_day),
-        heavy: s.heavy_days,
-        free: s.alcohol_free_days,
-        risk: s.risk.label_ja(),
-    }
-}
-
-/// The chart of the last 28 days up to `end`, and the summaries of the last 4 weeks and 3
-/// calendar months (the current month up to `end`).
-pub(crate) fn diary_panels(
-    diary: &[DiaryEntry],
-    sex: Sex,
-    end: NaiveDate,
-    goal: Option<f64>,
-) -> Result<(String, Vec<SummaryRow>, Vec<SummaryRow>), AppError> {
-    let from = end - Duration::days(CHART_DAYS - 1);
-    let recent = summarise(diary, from, end, sex).map_err(|e| AppError::Internal(e.to_string()))?;
-    let chart = crate::chart::daily_grams_svg(&recent.days, goal, sex);
-    let mut weeks = Vec::new();
-    for w in 0..4 {
-        let last = end - Duration::days(7 * w);
-        let first = last - Duration::days(6);
-        if let Ok(sum) = summarise(diary, first, last, sex) {
-            weeks.push(summary_row(
-                format!("{} 〜 {}", first.format("%m/%d"), last.format("%m/%d")),
-                &sum,
-            ));
-        }
-    }
-    let mut months = Vec::new();
-    let mut first = end.with_day(1).unwrap_or(end);
-    for _ in 0..3 {
-        let last = first
-            .checked_add_months(chrono::Months::new(1))
-            .map(|n| n - Duration::days(1))
-            .unwrap_or(first)
-            .min(end);
-        if let Ok(sum) = summarise(diary, first, last, sex) {
-            months.push(summary_row(first.format("%Y年%m月").to_string(), &sum));
-        }
-        first = first
-            .checked_sub_months(chrono::Months::new(1))
-            .unwrap_or(first);
-    }
-    Ok((chart, weeks, months))
 }
 
 #[derive(Template)]

@@ -1,10 +1,11 @@
 //! Forms read as name/value pairs: for forms with repeated fields (checkboxes) or many
 //! optional ones, where a struct would need a field per question.
+use axum::extract::rejection::PathRejection;
+use axum::extract::Path;
 
+use crate::kit::error::AppError;
 use axum::extract::rejection::FormRejection;
 use axum::extract::Form;
-
-use crate::AppError;
 
 /// A urlencoded form as its pairs, in order.
 pub(crate) struct Pairs(Vec<(String, String)>);
@@ -38,4 +39,14 @@ impl Pairs {
             .filter(move |(n, _)| n == name)
             .map(|(_, v)| v.as_str())
     }
+}
+
+pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
+    form.map(|Form(t)| t)
+        .map_err(|e| AppError::rejected(e.status(), e.body_text()))
+}
+
+pub(crate) fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, AppError> {
+    path.map(|Path(id)| id)
+        .map_err(|_| AppError::NotFound(what.to_owned()))
 }

@@ -8,6 +8,8 @@
 //! The key is the TCP peer. Behind a reverse proxy every client shares the proxy's address, so
 //! deployers there should limit at the proxy (or raise these limits).
 
+use crate::kit::error::AppError;
+use crate::kit::state::AppState;
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderValue, Method};
 use axum::middleware::Next;
@@ -16,8 +18,6 @@ use governor::{DefaultKeyedRateLimiter, Quota};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU64, Ordering};
-
-use crate::{AppError, AppState};
 
 /// The configured budgets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,9 +108,9 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
             ));
             let secs = wait.as_secs().max(1);
             let mut res = if path.starts_with("/api/") || path.starts_with("/hsds/") {
-                crate::error::ApiError(AppError::TooManyRequests).into_response()
+                crate::kit::error::ApiError(AppError::TooManyRequests).into_response()
             } else {
-                crate::pages::error_page(&state, AppError::TooManyRequests)
+                crate::kit::render::error_page(&state, AppError::TooManyRequests)
             };
             if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
                 res.headers_mut().insert(header::RETRY_AFTER, v);

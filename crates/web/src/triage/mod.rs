@@ -3,6 +3,16 @@
 //! the consultation is stored or logged; the form is a POST so that its text never sits in a
 //! URL. Saving a consultation with its plan is a staff action under consent (not here).
 
+use crate::kit::csrf::anon_csrf;
+use crate::kit::csrf::check_anon_csrf;
+use crate::kit::csrf::with_cookie;
+use crate::kit::error::ApiError;
+use crate::kit::error::AppError;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{Form, State};
@@ -15,13 +25,6 @@ use tsunagu_domain::triage::{
     plan_json, plan_text, Consultant, Consultation, Justice, PersonSex, Plan, TriageConcern,
     Urgency,
 };
-
-use crate::error::ApiError;
-use crate::form::Pairs;
-use crate::pages::{render, respond};
-use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
-use crate::views::Layout;
-use crate::{AppError, AppState};
 
 /// Largest triage request body: a 20,000-character text as a percent-encoded form.
 pub const MAX_TRIAGE_BODY: usize = 256 * 1024;
@@ -46,7 +49,7 @@ async fn api(
     headers: HeaderMap,
     body: Result<Json<Consultation>, JsonRejection>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
-    crate::pages::same_origin(&headers)?;
+    crate::kit::csrf::same_origin(&headers)?;
     let Json(c) = body.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let p = run(&state, &c)?;
     Ok(Json(plan_json(&p)))

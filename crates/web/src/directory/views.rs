@@ -7,21 +7,6 @@ use tsunagu_domain::directory::schedule::{HolidayPolicy, HoursKind};
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceKind};
 use tsunagu_search::Hit;
 
-use crate::{AppState, CrisisLine};
-
-/// What every page needs for its frame.
-pub struct Layout {
-    pub crisis: Vec<CrisisLine>,
-}
-
-impl Layout {
-    pub fn of(state: &AppState) -> Layout {
-        Layout {
-            crisis: state.catalog().crisis.clone(),
-        }
-    }
-}
-
 pub struct PhoneView {
     pub number: String,
     pub digits: String,

@@ -16,45 +16,37 @@
 //!
 //! All reading and writing of personal data goes through [`tsunagu_store::RecordStore`],
 //! which checks the role and the organisation and writes the audit entry.
+use crate::kit::csrf::CsrfOnly;
+use crate::kit::form::{form_of, path_id};
+use serde::Deserialize;
 
+use crate::kit::csrf::check_session_csrf;
+use crate::kit::error::AppError;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::json_download;
+use crate::kit::render::jst;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::session::signed_in;
+use crate::kit::session::Me;
+use crate::kit::session::Remote;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{ConnectInfo, Form, FromRequestParts, Path, State};
-use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::extract::{Form, Path, State};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use cookie::{Cookie, SameSite};
-use serde::Deserialize;
-use std::net::SocketAddr;
-use tsunagu_domain::records::access::{
-    session_alive, Permission, TotpSecret, Username, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT,
-    SECOND_FACTOR_WINDOW,
-};
+use tsunagu_domain::records::access::Permission;
 use tsunagu_domain::records::audit_trail::AuditEntry;
 use tsunagu_domain::records::consent::{ConsentGiver, ConsentScope, NewConsent, RecordKind};
 use tsunagu_domain::{ConsentId, RecordId, SubjectId};
-use tsunagu_store::records::{Session, SessionStage, StaffCtx};
-
-use crate::auth::{new_token, same_secret, token_hash, verify_password_blocking};
-use crate::form::Pairs;
-use crate::pages::{json_download, render, respond, same_origin};
-use crate::views::Layout;
-use crate::{AppError, AppState};
-
-/// Name of the session cookie.
-pub const SESSION_COOKIE: &str = "tsunagu_session";
-/// Name of the cookie behind forms used without a session.
-pub const CSRF_COOKIE: &str = "tsunagu_csrf";
-const AUTH_FAILED: &str = "認証に失敗しました。入力内容を確認してください。";
 
 /// Staff routes.
 pub fn router() -> Router<AppState> {
     Router::new()
-        .route("/staff/login", get(login_form).post(login_submit))
-        .route("/staff/login/totp", get(totp_form).post(totp_submit))
-        .route("/staff/logout", post(logout))
         .route("/staff", get(home))
         .route("/staff/subjects", post(create_subject))
         .route("/staff/subjects/{id}", get(subject_page))
@@ -64,435 +56,11 @@ pub fn router() -> Router<AppState> {
         .route("/staff/consents/{id}/withdraw", post(withdraw_consent))
         .route("/staff/records/{id}", get(record_page))
         .route("/staff/records/{id}/access", get(access_page))
-        .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
-            header::CACHE_CONTROL,
-            HeaderValue::from_static("no-store"),
-        ))
-}
-
-/// The client's address (the peer of the TCP connection), or `unknown` in tests without one.
-#[derive(Debug, Clone)]
-pub struct Remote(pub String);
-
-impl<S: Send + Sync> FromRequestParts<S> for Remote {
-    type Rejection = std::convert::Infallible;
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(Remote(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
-        ))
-    }
-}
-
-fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == name)
-        .map(|c| c.value().to_owned())
-}
-
-fn set_cookie(name: &'static str, value: String, max_age: Option<i64>) -> HeaderValue {
-    let mut c = Cookie::build((name, value))
-        .path("/")
-        .secure(true)
-        .http_only(true)
-        .same_site(SameSite::Strict);
-    if let Some(secs) = max_age {
-        c = c.max_age(cookie::time::Duration::seconds(secs));
-    }
-    // A cookie built from hex tokens and fixed names is always a valid header value.
-    HeaderValue::from_str(&c.build().to_string()).unwrap_or(HeaderValue::from_static(""))
-}
-
-fn clear_session_cookie() -> HeaderValue {
-    set_cookie(SESSION_COOKIE, String::new(), Some(0))
-}
-
-fn is_token(s: &str) -> bool {
-    s.len() == 64 && s.bytes().all(|b| b.is_ascii_hexdigit())
-}
-
-/// The double-submit token for forms without a session: the cookie's value when it has a
-/// valid one, else a new token and the `Set-Cookie` that stores it.
-pub(crate) fn anon_csrf(headers: &HeaderMap) -> Result<(String, Option<HeaderValue>), AppError> {
-    if let Some(t) = cookie_value(headers, CSRF_COOKIE).filter(|t| is_token(t)) {
-        return Ok((t, None));
-    }
-    let t = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-    let cookie = set_cookie(CSRF_COOKIE, t.clone(), None);
-    Ok((t, Some(cookie)))
-}
-
-/// Checks a form's token against the `tsunagu_csrf` cookie, and the origin.
-pub(crate) fn check_anon_csrf(headers: &HeaderMap, given: Option<&str>) -> Result<(), AppError> {
-    same_origin(headers)?;
-    let cookie = cookie_value(headers, CSRF_COOKIE).unwrap_or_default();
-    match given {
-        Some(g) if is_token(&cookie) && same_secret(g, &cookie) => Ok(()),
-        _ => Err(AppError::Forbidden("CSRF token missing or wrong".into())),
-    }
-}
-
-/// Adds a `Set-Cookie` to a response when one is given.
-pub(crate) fn with_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Response {
-    if let Some(c) = cookie {
-        res.headers_mut().append(header::SET_COOKIE, c);
-    }
-    res
-}
-
-/// A signed-in staff member on this request.
-pub(crate) struct Signed {
-    pub(crate) ctx: StaffCtx,
-    pub(crate) session: Session,
-    token_hash: String,
-}
-
-/// The session behind the cookie if it is alive and at `stage`.
-async fn session_at(
-    state: &AppState,
-    headers: &HeaderMap,
-    stage: SessionStage,
-) -> Result<Option<(Session, String)>, AppError> {
-    let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| is_token(t)) else {
-        return Ok(None);
-    };
-    let hash = token_hash(&token);
-    let Some(session) = state.store.session(&hash).await? else {
-        return Ok(None);
-    };
-    let now = (state.clock)();
-    let alive = match session.stage {
-        SessionStage::Active => session_alive(session.created_at, session.last_seen, now),
-        SessionStage::SecondFactor => now - session.created_at < SECOND_FACTOR_WINDOW,
-    };
-    if !alive || session.staff.disabled_at.is_some() {
-        state.store.delete_session(&hash, None, now).await?;
-        return Ok(None);
-    }
-    if session.stage != stage {
-        return Ok(None);
-    }
-    Ok(Some((session, hash)))
-}
-
-/// The signed-in staff member, or [`AppError::LoginRequired`]. Marks the session used.
-pub(crate) async fn signed_in(
-    state: &AppState,
-    headers: &HeaderMap,
-    remote: &Remote,
-) -> Result<Signed, AppError> {
-    let (session, hash) = session_at(state, headers, SessionStage::Active)
-        .await?
-        .ok_or(AppError::LoginRequired)?;
-    state.store.touch_session(&hash, (state.clock)()).await?;
-    Ok(Signed {
-        ctx: StaffCtx::of(&session.staff, &remote.0),
-        session,
-        token_hash: hash,
-    })
-}
-
-/// Checks a staff form: same origin and the session's CSRF token.
-pub(crate) fn check_session_csrf(
-    headers: &HeaderMap,
-    s: &Signed,
-    given: Option<&str>,
-) -> Result<(), AppError> {
-    same_origin(headers)?;
-    match given {
-        Some(g) if same_secret(g, &s.session.csrf_token) => Ok(()),
-        _ => Err(AppError::Forbidden("CSRF token missing or wrong".into())),
-    }
-}
-
-pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppError> {
-    form.map(|Form(t)| t)
-        .map_err(|e| AppError::rejected(e.status(), e.body_text()))
-}
-
-pub(crate) fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, AppError> {
-    path.map(|Path(id)| id)
-        .map_err(|_| AppError::NotFound(what.to_owned()))
-}
-
-pub(crate) fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
-    tsunagu_domain::common::calendar::jst(t)
-        .format("%Y-%m-%d %H:%M")
-        .to_string()
 }
 
 // --- sign-in ------------------------------------------------------------------------------
 
-#[derive(Template)]
-#[template(path = "staff_login.html")]
-struct LoginPage {
-    layout: Layout,
-    csrf: String,
-    error: String,
-    username: String,
-}
-
-async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let page = LoginPage {
-            layout: Layout::of(&state),
-            csrf,
-            error: String::new(),
-            username: String::new(),
-        };
-        Ok(with_cookie(render(&page)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
-}
-
-#[derive(Deserialize)]
-struct LoginForm {
-    username: Option<String>,
-    password: Option<String>,
-    csrf: Option<String>,
-}
-
-async fn login_submit(
-    State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        check_anon_csrf(&headers, f.csrf.as_deref())?;
-        let now = (state.clock)();
-        let typed = f.username.unwrap_or_default();
-        let password = f.password.unwrap_or_default();
-        let staff = match Username::parse(&typed) {
-            Ok(u)
-                if password.chars().count()
-                    <= tsunagu_domain::records::access::Password::MAX_CHARS =>
-            {
-                state.store.staff_by_username(&u).await?
-            }
-            _ => None,
-        };
-        let ok = verify_password_blocking(
-            password.clone(),
-            staff.as_ref().map(|s| s.password_hash.clone()),
-        )
-        .await;
-        let failed = |state: AppState, csrf: String| async move {
-            let page = LoginPage {
-                layout: Layout::of(&state),
-                csrf,
-                error: AUTH_FAILED.to_owned(),
-                username: typed.chars().take(32).collect(),
-            };
-            Ok::<Response, AppError>((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
-        };
-        let csrf = f.csrf.unwrap_or_default();
-        let Some(staff) = staff else {
-            state.store.login_failed_unknown(&remote.0, now).await?;
-            return failed(state.clone(), csrf).await;
-        };
-        if !staff.login_state().may_attempt(now) || !ok {
-            state.store.login_failed(staff.id, &remote.0, now).await?;
-            return failed(state.clone(), csrf).await;
-        }
-        let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let session_csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let (stage, next) = if staff.role.needs_totp() {
-            (SessionStage::SecondFactor, "/staff/login/totp")
-        } else {
-            state
-                .store
-                .login_succeeded(staff.id, None, &remote.0, now)
-                .await?;
-            (SessionStage::Active, "/staff")
-        };
-        state
-            .store
-            .create_session(
-                &token_hash(&token),
-                staff.id,
-                &session_csrf,
-                stage,
-                &remote.0,
-                now,
-            )
-            .await?;
-        let mut res = Redirect::to(next).into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
-        Ok(res)
-    }
-    .await;
-    respond(&state, result)
-}
-
-#[derive(Template)]
-#[template(path = "staff_totp.html")]
-struct TotpPage {
-    layout: Layout,
-    csrf: String,
-    error: String,
-}
-
-async fn totp_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (session, _) = session_at(&state, &headers, SessionStage::SecondFactor)
-            .await?
-            .ok_or(AppError::LoginRequired)?;
-        let page = TotpPage {
-            layout: Layout::of(&state),
-            csrf: session.csrf_token,
-            error: String::new(),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
-}
-
-#[derive(Deserialize)]
-struct TotpForm {
-    code: Option<String>,
-    csrf: Option<String>,
-}
-
-async fn totp_submit(
-    State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<TotpForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        same_origin(&headers)?;
-        let (session, hash) = session_at(&state, &headers, SessionStage::SecondFactor)
-            .await?
-            .ok_or(AppError::LoginRequired)?;
-        if !f
-            .csrf
-            .as_deref()
-            .is_some_and(|g| same_secret(g, &session.csrf_token))
-        {
-            return Err(AppError::Forbidden("CSRF token missing or wrong".into()));
-        }
-        let now = (state.clock)();
-        let staff = &session.staff;
-        let secret = staff
-            .totp_secret
-            .as_deref()
-            .and_then(|s| TotpSecret::from_base32(s).ok());
-        let verdict = match (&secret, staff.login_state().may_attempt(now)) {
-            (Some(secret), true) => secret
-                .verify(f.code.as_deref().unwrap_or(""), now, staff.totp_last_step)
-                .ok(),
-            _ => None,
-        };
-        let Some(step) = verdict else {
-            let after = state.store.login_failed(staff.id, &remote.0, now).await?;
-            if !after.login_state().may_attempt(now) {
-                state.store.delete_session(&hash, None, now).await?;
-                let mut res = Redirect::to("/staff/login").into_response();
-                res.headers_mut()
-                    .append(header::SET_COOKIE, clear_session_cookie());
-                return Ok(res);
-            }
-            let page = TotpPage {
-                layout: Layout::of(&state),
-                csrf: session.csrf_token.clone(),
-                error: AUTH_FAILED.to_owned(),
-            };
-            return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
-        };
-        // A fresh token for the signed-in session: the pre-sign-in one is now worthless.
-        state.store.delete_session(&hash, None, now).await?;
-        let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .store
-            .create_session(
-                &token_hash(&token),
-                staff.id,
-                &csrf,
-                SessionStage::Active,
-                &remote.0,
-                now,
-            )
-            .await?;
-        state
-            .store
-            .login_succeeded(staff.id, Some(step), &remote.0, now)
-            .await?;
-        let mut res = Redirect::to("/staff").into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
-        Ok(res)
-    }
-    .await;
-    respond(&state, result)
-}
-
-#[derive(Deserialize)]
-struct CsrfOnly {
-    csrf: Option<String>,
-}
-
-async fn logout(
-    State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, f.csrf.as_deref())?;
-        state
-            .store
-            .delete_session(&s.token_hash, Some(&s.ctx), (state.clock)())
-            .await?;
-        let mut res = Redirect::to("/staff/login").into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, clear_session_cookie());
-        Ok(res)
-    }
-    .await;
-    respond(&state, result)
-}
-
 // --- people and records -------------------------------------------------------------------
-
-/// What the page header shows about the signed-in member.
-pub(crate) struct Me {
-    pub(crate) username: String,
-    pub(crate) role: &'static str,
-    pub(crate) organization: String,
-    pub(crate) csrf: String,
-    pub(crate) idle_minutes: i64,
-    pub(crate) absolute_hours: i64,
-}
-
-impl Me {
-    pub(crate) fn of(s: &Signed) -> Me {
-        Me {
-            username: s.ctx.username.to_string(),
-            role: s.ctx.role.label_ja(),
-            organization: s.ctx.organization.to_string(),
-            csrf: s.session.csrf_token.clone(),
-            idle_minutes: IDLE_TIMEOUT.num_minutes(),
-            absolute_hours: ABSOLUTE_TIMEOUT.num_hours(),
-        }
-    }
-}
 
 struct SubjectRow {
     id: i64,

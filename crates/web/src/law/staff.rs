@@ -7,6 +7,18 @@
 //! event is refused with the rule it breaks, so nothing is stored. Every page is audited by
 //! the store.
 
+use crate::kit::csrf::check_session_csrf;
+use crate::kit::error::AppError;
+use crate::kit::form::path_id;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::session::signed_in;
+use crate::kit::session::Me;
+use crate::kit::session::Remote;
+use crate::kit::session::Signed;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Form, Path, State};
@@ -18,12 +30,6 @@ use icalendar::{Calendar, Class, Component, EventLike};
 use tsunagu_domain::law::deadlines::{findings, obligations, Due, Event, EVENT_TYPES};
 use tsunagu_domain::SubjectId;
 use tsunagu_store::deadlines::{DueItem, NewObligation};
-
-use crate::form::Pairs;
-use crate::pages::{render, respond};
-use crate::staff::{check_session_csrf, path_id, signed_in, Me, Remote, Signed};
-use crate::views::Layout;
-use crate::{AppError, AppState};
 
 /// Routes.
 pub fn router() -> Router<AppState> {
@@ -160,7 +166,7 @@ async fn dashboard(State(state): State<AppState>, remote: Remote, headers: Heade
         render(&DashboardPage {
             layout: Layout::of(&state),
             me: Me::of(&s),
-            now: crate::staff::jst(now),
+            now: crate::kit::render::jst(now),
             sections: vec![
                 section(
                     "期限切れ",

@@ -4,6 +4,12 @@
 //! `GET /api/v1/docs/search` and `GET /api/v1/docs/citations`. The documents are guidelines,
 //! not personal data: questions are GET requests and nothing is stored.
 
+use crate::kit::error::ApiError;
+use crate::kit::error::AppError;
+use crate::kit::layout::Layout;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -11,65 +17,13 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
-use std::collections::BTreeMap;
-use tsunagu_domain::kb::citations::{catalogue, check, CitationStatus, Engine, RuleCitation};
+use tsunagu_domain::kb::citations::{check, CitationStatus, Engine};
 use tsunagu_domain::kb::Citation;
 use tsunagu_search::docs::{DocHit, DocIndex};
-use tsunagu_store::{DocumentInfo, Store};
-
-use crate::error::ApiError;
-use crate::pages::{render, respond};
-use crate::views::Layout;
-use crate::{AppError, AppState};
+use tsunagu_store::DocumentInfo;
 
 /// Lines shown around a cited range.
 const CONTEXT_LINES: u32 = 12;
-
-/// The ingested documents, their index and the state of every rule citation; rebuilt whole by
-/// [`AppState::reload_docs`].
-pub struct DocsData {
-    /// Passage index.
-    pub index: DocIndex,
-    /// Ingested documents.
-    pub documents: Vec<DocumentInfo>,
-    /// Status of each rule citation (`file:lines` → status).
-    pub statuses: BTreeMap<String, CitationStatus>,
-}
-
-impl DocsData {
-    /// Reads the passages and checks the citations of `rules` against the stored texts.
-    pub async fn load(
-        store: &dyn Store,
-        analyzer: std::sync::Arc<dyn tsunagu_search::Analyzer>,
-        rules: &[RuleCitation],
-    ) -> Result<DocsData, AppError> {
-        let passages = store
-            .all_passages()
-            .await?
-            .into_iter()
-            .map(|(doc, passage)| tsunagu_search::docs::IndexedPassage { doc, passage })
-            .collect();
-        let index =
-            DocIndex::build(passages, analyzer).map_err(|e| AppError::Internal(e.to_string()))?;
-        let documents = store.documents().await?;
-        let mut texts: BTreeMap<String, Option<String>> = BTreeMap::new();
-        let mut statuses = BTreeMap::new();
-        for r in rules {
-            let doc = &r.citation.doc;
-            if !texts.contains_key(doc) {
-                let text = store.document_text(doc).await?;
-                texts.insert(doc.clone(), text);
-            }
-            let text = texts.get(doc).and_then(|t| t.as_deref());
-            statuses.insert(r.citation.to_string(), check(&r.citation, text));
-        }
-        Ok(DocsData {
-            index,
-            documents,
-            statuses,
-        })
-    }
-}
 
 /// Routes.
 pub fn router() -> Router<AppState> {
@@ -459,9 +413,4 @@ async fn api_citations(State(state): State<AppState>) -> Json<serde_json::Value>
         })
         .collect();
     Json(serde_json::json!({ "citations": items }))
-}
-
-/// Every rule citation with the triage rules in use.
-pub fn rule_citations(state: &AppState) -> Vec<RuleCitation> {
-    catalogue(&state.triage().rules)
 }

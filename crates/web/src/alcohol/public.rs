@@ -4,6 +4,18 @@
 //! logs), the result is computed and shown, and nothing is written anywhere. Forms carry the
 //! double-submit CSRF token like every other form.
 
+use crate::alcohol::panels::FHIR_JSON;
+use crate::kit::csrf::anon_csrf;
+use crate::kit::csrf::check_anon_csrf;
+use crate::kit::csrf::with_cookie;
+use crate::kit::error::AppError;
+use crate::kit::form::Pairs;
+use crate::kit::layout::Layout;
+use crate::kit::render::csv_download;
+use crate::kit::render::json_download;
+use crate::kit::render::render;
+use crate::kit::render::respond;
+use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;
 use axum::extract::{Form, State};
@@ -15,15 +27,6 @@ use tsunagu_domain::alcohol::{
     audit_c_threshold, drinking_risk_level, heavy_day, AuditAnswers, Drink, Sex, AUDIT_C_CITE,
     AUDIT_ITEMS, DRL_CITE, GRAMS_CITE, PRESETS, PRESETS_CITE, UNIT_EXAMPLES,
 };
-
-use crate::form::Pairs;
-use crate::pages::{csv_download, json_download, render, respond};
-
-/// The media type of FHIR JSON.
-pub(crate) const FHIR_JSON: &str = "application/fhir+json; charset=utf-8";
-use crate::staff::{anon_csrf, check_anon_csrf, with_cookie};
-use crate::views::Layout;
-use crate::{AppError, AppState};
 
 /// Routes.
 pub fn router() -> Router<AppState> {
@@ -393,8 +396,8 @@ struct DiaryPage {
     goal: String,
     errors: Vec<String>,
     chart: String,
-    weeks: Vec<crate::staff_alcohol::SummaryRow>,
-    months: Vec<crate::staff_alcohol::SummaryRow>,
+    weeks: Vec<crate::alcohol::panels::SummaryRow>,
+    months: Vec<crate::alcohol::panels::SummaryRow>,
     lines: usize,
 }
 
@@ -523,7 +526,7 @@ async fn diary_submit(
             // The chart ends at the latest entry, so an older diary pasted back still shows.
             let end = drinks.iter().map(|d| d.date).max().unwrap_or(today);
             let (chart, weeks, months) =
-                crate::staff_alcohol::diary_panels(&entries, sex, end, goal)?;
+                crate::alcohol::panels::diary_panels(&entries, sex, end, goal)?;
             page.chart = chart;
             page.weeks = weeks;
             page.months = months;

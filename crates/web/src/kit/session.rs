@@ -1,0 +1,105 @@
+use crate::kit::auth::token_hash;
+use crate::kit::cookies::cookie_value;
+use crate::kit::cookies::is_token;
+use crate::kit::cookies::SESSION_COOKIE;
+use crate::kit::error::AppError;
+use crate::kit::state::AppState;
+use axum::extract::{ConnectInfo, FromRequestParts};
+use axum::http::request::Parts;
+use axum::http::HeaderMap;
+use std::net::SocketAddr;
+use tsunagu_domain::records::access::{
+    session_alive, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SECOND_FACTOR_WINDOW,
+};
+use tsunagu_store::records::{Session, SessionStage, StaffCtx};
+
+/// The client's address (the peer of the TCP connection), or `unknown` in tests without one.
+#[derive(Debug, Clone)]
+pub struct Remote(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for Remote {
+    type Rejection = std::convert::Infallible;
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Remote(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map_or_else(|| "unknown".to_owned(), |c| c.0.ip().to_string()),
+        ))
+    }
+}
+
+/// A signed-in staff member on this request.
+pub(crate) struct Signed {
+    pub(crate) ctx: StaffCtx,
+    pub(crate) session: Session,
+    pub(crate) token_hash: String,
+}
+
+/// The session behind the cookie if it is alive and at `stage`.
+pub(crate) async fn session_at(
+    state: &AppState,
+    headers: &HeaderMap,
+    stage: SessionStage,
+) -> Result<Option<(Session, String)>, AppError> {
+    let Some(token) = cookie_value(headers, SESSION_COOKIE).filter(|t| is_token(t)) else {
+        return Ok(None);
+    };
+    let hash = token_hash(&token);
+    let Some(session) = state.store.session(&hash).await? else {
+        return Ok(None);
+    };
+    let now = (state.clock)();
+    let alive = match session.stage {
+        SessionStage::Active => session_alive(session.created_at, session.last_seen, now),
+        SessionStage::SecondFactor => now - session.created_at < SECOND_FACTOR_WINDOW,
+    };
+    if !alive || session.staff.disabled_at.is_some() {
+        state.store.delete_session(&hash, None, now).await?;
+        return Ok(None);
+    }
+    if session.stage != stage {
+        return Ok(None);
+    }
+    Ok(Some((session, hash)))
+}
+
+/// The signed-in staff member, or [`AppError::LoginRequired`]. Marks the session used.
+pub(crate) async fn signed_in(
+    state: &AppState,
+    headers: &HeaderMap,
+    remote: &Remote,
+) -> Result<Signed, AppError> {
+    let (session, hash) = session_at(state, headers, SessionStage::Active)
+        .await?
+        .ok_or(AppError::LoginRequired)?;
+    state.store.touch_session(&hash, (state.clock)()).await?;
+    Ok(Signed {
+        ctx: StaffCtx::of(&session.staff, &remote.0),
+        session,
+        token_hash: hash,
+    })
+}
+
+/// What the page header shows about the signed-in member.
+pub(crate) struct Me {
+    pub(crate) username: String,
+    pub(crate) role: &'static str,
+    pub(crate) organization: String,
+    pub(crate) csrf: String,
+    pub(crate) idle_minutes: i64,
+    pub(crate) absolute_hours: i64,
+}
+
+impl Me {
+    pub(crate) fn of(s: &Signed) -> Me {
+        Me {
+            username: s.ctx.username.to_string(),
+            role: s.ctx.role.label_ja(),
+            organization: s.ctx.organization.to_string(),
+            csrf: s.session.csrf_token.clone(),
+            idle_minutes: IDLE_TIMEOUT.num_minutes(),
+            absolute_hours: ABSOLUTE_TIMEOUT.num_hours(),
+        }
+    }
+}
