@@ -52,6 +52,10 @@ pub fn app(state: AppState) -> Router {
         .merge(kit::site::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
+            kit::render::page_errors,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
             kit::ratelimit::limit,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(

@@ -9,24 +9,19 @@
 use crate::alcohol::panels::diary_panels;
 use crate::alcohol::panels::SummaryRow;
 use crate::alcohol::panels::FHIR_JSON;
-use crate::kit::csrf::check_session_csrf;
 use crate::kit::error::AppError;
-use crate::kit::form::path_id;
-use crate::kit::form::Pairs;
+use crate::kit::error::{PageError, PageResult};
+use crate::kit::form::{Id, Pairs, StaffForm};
 use crate::kit::layout::Layout;
 use crate::kit::render::csv_download;
 use crate::kit::render::json_download;
 use crate::kit::render::render;
-use crate::kit::render::respond;
-use crate::kit::session::signed_in;
 use crate::kit::session::Me;
-use crate::kit::session::Remote;
-use crate::kit::session::Signed;
+use crate::kit::session::StaffSession;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Form, Path, State};
-use axum::http::{header, HeaderMap};
+use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -60,7 +55,7 @@ struct Loaded {
     drinks: Vec<StoredDrink>,
 }
 
-async fn load(state: &AppState, s: &Signed, id: SubjectId) -> Result<Loaded, AppError> {
+async fn load(state: &AppState, s: &StaffSession, id: SubjectId) -> Result<Loaded, AppError> {
     let now = (state.clock)();
     let events = state
         .store
@@ -239,110 +234,99 @@ fn describe(e: &PathwayEvent) -> String {
     }
 }
 
-async fn page(
-    State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let file = state
-            .store
-            .subject_file(&s.ctx, id, (state.clock)())
-            .await?;
-        let loaded = load(&state, &s, id).await?;
-        let today = state.today_jst();
-        let sex = sex_of(&loaded.events);
-        let view = pathway_view(&loaded.events, sex.unwrap_or(Sex::Female), today);
-        let diary = entries(&loaded.drinks, today);
-        let goal = goal_of(&loaded.events);
-        let (chart, weeks, months) = match sex {
-            Some(sex) => diary_panels(&diary, sex, today, goal)?,
-            None => (String::new(), Vec::new(), Vec::new()),
-        };
-        let mut events: Vec<&PathwayEvent> = loaded.events.iter().collect();
-        events.sort_by_key(|e| std::cmp::Reverse(e.date()));
-        let page = AlcoholPage {
-            layout: Layout::of(&state),
-            id: id.0,
-            label: file.subject.label,
-            sex: match sex {
-                Some(Sex::Male) => "男性",
-                Some(Sex::Female) => "女性",
-                None => "未記録",
-            },
-            has_sex: sex.is_some(),
-            has_screening: loaded
-                .events
-                .iter()
-                .any(|e| matches!(e, PathwayEvent::Screening { .. })),
-            goal: goal
-                .map(|g| format!("{g:.0} g/日"))
-                .unwrap_or_else(|| "未設定".into()),
-            schedule: view
-                .schedule
-                .iter()
-                .map(|m| Row {
-                    due: m.milestone.due.to_string(),
-                    what: m.milestone.what,
-                    state: match m.state {
-                        MilestoneState::Done => "記録済み",
-                        MilestoneState::DueSoon => "2週間以内",
-                        MilestoneState::Overdue => "期限超過",
-                        MilestoneState::Upcoming => "予定",
-                    },
-                    source: format!("{} {}", m.milestone.cite.section, m.milestone.cite.source()),
-                })
-                .collect(),
-            prompts: view
-                .prompts
-                .iter()
-                .map(|p| PromptRow {
-                    text: p.text.clone(),
-                    source: format!("{} {}", p.cite.section, p.cite.source()),
-                })
-                .collect(),
-            events: events
-                .into_iter()
-                .map(|e| (e.date().to_string(), describe(e)))
-                .collect(),
-            chart,
-            weeks,
-            months,
-            criteria: AbstinenceCriterion::ALL
-                .iter()
-                .map(|c| (c.code(), c.label_ja()))
-                .collect(),
-            icd10: tsunagu_domain::alcohol::ICD10_CRITERIA
-                .iter()
-                .map(|c| {
-                    (
-                        c.number,
-                        c.name,
-                        c.meaning,
-                        c.examples.join("、"),
-                        c.cite.source(),
-                    )
-                })
-                .collect(),
-            presets: PRESETS
-                .iter()
-                .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
-                .collect(),
-            today: today.to_string(),
-            small_step_source: SMALL_STEP_CITE.source(),
-            can_write: s
-                .ctx
-                .role
-                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
-            me: Me::of(&s),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+async fn page(State(state): State<AppState>, s: StaffSession, Id(id): Id<SubjectId>) -> PageResult {
+    let file = state
+        .store
+        .subject_file(&s.ctx, id, (state.clock)())
+        .await?;
+    let loaded = load(&state, &s, id).await?;
+    let today = state.today_jst();
+    let sex = sex_of(&loaded.events);
+    let view = pathway_view(&loaded.events, sex.unwrap_or(Sex::Female), today);
+    let diary = entries(&loaded.drinks, today);
+    let goal = goal_of(&loaded.events);
+    let (chart, weeks, months) = match sex {
+        Some(sex) => diary_panels(&diary, sex, today, goal)?,
+        None => (String::new(), Vec::new(), Vec::new()),
+    };
+    let mut events: Vec<&PathwayEvent> = loaded.events.iter().collect();
+    events.sort_by_key(|e| std::cmp::Reverse(e.date()));
+    let page = AlcoholPage {
+        layout: Layout::of(&state),
+        id: id.0,
+        label: file.subject.label,
+        sex: match sex {
+            Some(Sex::Male) => "男性",
+            Some(Sex::Female) => "女性",
+            None => "未記録",
+        },
+        has_sex: sex.is_some(),
+        has_screening: loaded
+            .events
+            .iter()
+            .any(|e| matches!(e, PathwayEvent::Screening { .. })),
+        goal: goal
+            .map(|g| format!("{g:.0} g/日"))
+            .unwrap_or_else(|| "未設定".into()),
+        schedule: view
+            .schedule
+            .iter()
+            .map(|m| Row {
+                due: m.milestone.due.to_string(),
+                what: m.milestone.what,
+                state: match m.state {
+                    MilestoneState::Done => "記録済み",
+                    MilestoneState::DueSoon => "2週間以内",
+                    MilestoneState::Overdue => "期限超過",
+                    MilestoneState::Upcoming => "予定",
+                },
+                source: format!("{} {}", m.milestone.cite.section, m.milestone.cite.source()),
+            })
+            .collect(),
+        prompts: view
+            .prompts
+            .iter()
+            .map(|p| PromptRow {
+                text: p.text.clone(),
+                source: format!("{} {}", p.cite.section, p.cite.source()),
+            })
+            .collect(),
+        events: events
+            .into_iter()
+            .map(|e| (e.date().to_string(), describe(e)))
+            .collect(),
+        chart,
+        weeks,
+        months,
+        criteria: AbstinenceCriterion::ALL
+            .iter()
+            .map(|c| (c.code(), c.label_ja()))
+            .collect(),
+        icd10: tsunagu_domain::alcohol::ICD10_CRITERIA
+            .iter()
+            .map(|c| {
+                (
+                    c.number,
+                    c.name,
+                    c.meaning,
+                    c.examples.join("、"),
+                    c.cite.source(),
+                )
+            })
+            .collect(),
+        presets: PRESETS
+            .iter()
+            .map(|p| (p.code, format!("{}（{}%・{}）", p.name, p.abv, p.serving)))
+            .collect(),
+        today: today.to_string(),
+        small_step_source: SMALL_STEP_CITE.source(),
+        can_write: s
+            .ctx
+            .role
+            .allows(tsunagu_domain::records::access::Permission::WriteRecords),
+        me: Me::of(&s),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -420,7 +404,7 @@ fn event_from(pairs: &Pairs) -> Result<PathwayEvent, AppError> {
 /// Stores one pathway event or diary line as a record of `kind` and returns to the page.
 async fn store_and_return(
     state: &AppState,
-    s: &Signed,
+    s: &StaffSession,
     id: SubjectId,
     kind: RecordKind,
     value: &impl serde::Serialize,
@@ -442,127 +426,103 @@ async fn store_and_return(
 
 async fn add_event(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let event = event_from(&pairs)?;
-        event.check(state.today_jst()).map_err(bad)?;
-        store_and_return(&state, &s, id, RecordKind::AlcoholPathway, &event).await
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+    StaffForm(pairs): StaffForm<Pairs>,
+) -> PageResult {
+    let event = event_from(&pairs)?;
+    event.check(state.today_jst()).map_err(bad)?;
+    store_and_return(&state, &s, id, RecordKind::AlcoholPathway, &event)
+        .await
+        .map_err(PageError)
 }
 
 async fn add_drink(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        let get = |k: &str| pairs.get(k);
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, Some(get("csrf")))?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let date = NaiveDate::parse_from_str(get("date"), "%Y-%m-%d")
-            .map_err(|_| bad("date: 日付を YYYY-MM-DD で入力してください"))?;
-        let count: u32 = get("count")
-            .parse()
-            .map_err(|_| bad("count: 杯数を数字で入力してください"))?;
-        let (ml, abv, label) = match PRESETS.iter().find(|p| p.code == get("drink")) {
-            Some(p) => (p.ml, p.abv, p.name.to_owned()),
-            None if get("drink") == "custom" => (
-                get("ml")
-                    .parse::<f64>()
-                    .map_err(|_| bad("ml: 量を数字で入力してください"))?,
-                get("abv")
-                    .parse::<f64>()
-                    .map_err(|_| bad("abv: 度数を数字で入力してください"))?,
-                "その他".to_owned(),
-            ),
-            None => return Err(bad("drink: お酒の種類を選んでください")),
-        };
-        let stored = StoredDrink {
-            date,
-            ml,
-            abv,
-            count,
-            label,
-        };
-        stored.entry(state.today_jst()).map_err(bad)?;
-        store_and_return(&state, &s, id, RecordKind::DrinkingDiary, &stored).await
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+    StaffForm(pairs): StaffForm<Pairs>,
+) -> PageResult {
+    let get = |k: &str| pairs.get(k);
+    let date = NaiveDate::parse_from_str(get("date"), "%Y-%m-%d")
+        .map_err(|_| bad("date: 日付を YYYY-MM-DD で入力してください"))?;
+    let count: u32 = get("count")
+        .parse()
+        .map_err(|_| bad("count: 杯数を数字で入力してください"))?;
+    let (ml, abv, label) = match PRESETS.iter().find(|p| p.code == get("drink")) {
+        Some(p) => (p.ml, p.abv, p.name.to_owned()),
+        None if get("drink") == "custom" => (
+            get("ml")
+                .parse::<f64>()
+                .map_err(|_| bad("ml: 量を数字で入力してください"))?,
+            get("abv")
+                .parse::<f64>()
+                .map_err(|_| bad("abv: 度数を数字で入力してください"))?,
+            "その他".to_owned(),
+        ),
+        None => return Err(PageError(bad("drink: お酒の種類を選んでください"))),
+    };
+    let stored = StoredDrink {
+        date,
+        ml,
+        abv,
+        count,
+        label,
+    };
+    stored.entry(state.today_jst()).map_err(bad)?;
+    store_and_return(&state, &s, id, RecordKind::DrinkingDiary, &stored)
+        .await
+        .map_err(PageError)
 }
 
 async fn diary_csv(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let loaded = load(&state, &s, id).await?;
-        let mut drinks = loaded.drinks.clone();
-        drinks.sort_by_key(|d| d.date);
-        let text = tsunagu_domain::alcohol::diary_csv(&drinks)
-            .map_err(|e| AppError::Internal(e.to_string()))?;
-        Ok(csv_download(&format!("drinking-diary-{id}.csv"), &text))
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+) -> PageResult {
+    let loaded = load(&state, &s, id).await?;
+    let mut drinks = loaded.drinks.clone();
+    drinks.sort_by_key(|d| d.date);
+    let text = tsunagu_domain::alcohol::diary_csv(&drinks)
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    Ok(csv_download(&format!("drinking-diary-{id}.csv"), &text))
 }
 
 /// The latest stored AUDIT screening as a FHIR R4 Bundle (`?form=audit-c` for AUDIT-C).
 async fn screening_fhir(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
     query: Result<
         axum::extract::Query<std::collections::HashMap<String, String>>,
         axum::extract::rejection::QueryRejection,
     >,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let requested = query
-            .map(|q| q.0.get("form").cloned())
-            .map_err(|e| bad(e.body_text()))?;
-        let form = match requested.as_deref() {
-            None => tsunagu_domain::alcohol::fhir::Form::Audit,
-            Some(other) => tsunagu_domain::alcohol::fhir::Form::parse(other)
-                .ok_or_else(|| bad(format!("form: {other:?} is not audit or audit-c")))?,
-        };
-        let loaded = load(&state, &s, id).await?;
-        let latest = loaded
-            .events
-            .iter()
-            .filter_map(|e| match e {
-                PathwayEvent::Screening { date, answers } => Some((*date, answers)),
-                _ => None,
-            })
-            .max_by_key(|(d, _)| *d)
-            .ok_or_else(|| AppError::NotFound("screening".into()))?;
-        let answers = AuditAnswers::parse(latest.1).map_err(bad)?;
-        // The screening day at 0:00 JST.
-        let at = tsunagu_domain::common::calendar::jst_day_start(latest.0);
-        let bundle = tsunagu_domain::alcohol::fhir::bundle(form, &answers, at);
-        json_download(FHIR_JSON, &format!("audit-{id}.json"), &bundle)
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    let requested = query
+        .map(|q| q.0.get("form").cloned())
+        .map_err(|e| bad(e.body_text()))?;
+    let form = match requested.as_deref() {
+        None => tsunagu_domain::alcohol::fhir::Form::Audit,
+        Some(other) => tsunagu_domain::alcohol::fhir::Form::parse(other)
+            .ok_or_else(|| bad(format!("form: {other:?} is not audit or audit-c")))?,
+    };
+    let loaded = load(&state, &s, id).await?;
+    let latest = loaded
+        .events
+        .iter()
+        .filter_map(|e| match e {
+            PathwayEvent::Screening { date, answers } => Some((*date, answers)),
+            _ => None,
+        })
+        .max_by_key(|(d, _)| *d)
+        .ok_or_else(|| AppError::NotFound("screening".into()))?;
+    let answers = AuditAnswers::parse(latest.1).map_err(bad)?;
+    // The screening day at 0:00 JST.
+    let at = tsunagu_domain::common::calendar::jst_day_start(latest.0);
+    let bundle = tsunagu_domain::alcohol::fhir::bundle(form, &answers, at);
+    Ok(json_download(
+        FHIR_JSON,
+        &format!("audit-{id}.json"),
+        &bundle,
+    )?)
 }

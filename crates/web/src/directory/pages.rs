@@ -5,14 +5,14 @@ use crate::directory::views::Facets;
 use crate::directory::views::HitView;
 use crate::directory::views::ServiceView;
 use crate::kit::error::AppError;
+use crate::kit::error::PageResult;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
@@ -204,44 +204,40 @@ fn percent_encode(s: &str) -> String {
 async fn search_page(
     State(state): State<AppState>,
     query: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let parsed = params.parse(&state, PAGE_SIZE)?;
-        let catalog = state.catalog();
-        let searched = !params.is_empty();
-        let (total, hits) = if searched {
-            let r = catalog
-                .index
-                .search(&parsed.request)
-                .map_err(|e| AppError::Internal(e.to_string()))?;
-            let today = state.now_jst().date();
-            (
-                r.total,
-                r.results.iter().map(|h| HitView::of(h, today)).collect(),
-            )
-        } else {
-            (0, Vec::new())
-        };
-        let r = &parsed.request;
-        let page = SearchPage {
-            layout: Layout::of(&state),
-            q: r.text.clone(),
-            facets: Facets::new(r.prefecture, r.concern, r.audience, r.service_kind, r.kind),
-            open_now: r.open_now,
-            searched,
-            total,
-            hits,
-            prev_url: (parsed.page > 1).then(|| page_url(&parsed, parsed.page - 1)),
-            next_url: (parsed.page * parsed.per_page < total)
-                .then(|| page_url(&parsed, parsed.page + 1)),
-            page: parsed.page,
-            directory_size: catalog.index.len(),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let parsed = params.parse(&state, PAGE_SIZE)?;
+    let catalog = state.catalog();
+    let searched = !params.is_empty();
+    let (total, hits) = if searched {
+        let r = catalog
+            .index
+            .search(&parsed.request)
+            .map_err(|e| AppError::Internal(e.to_string()))?;
+        let today = state.now_jst().date();
+        (
+            r.total,
+            r.results.iter().map(|h| HitView::of(h, today)).collect(),
+        )
+    } else {
+        (0, Vec::new())
+    };
+    let r = &parsed.request;
+    let page = SearchPage {
+        layout: Layout::of(&state),
+        q: r.text.clone(),
+        facets: Facets::new(r.prefecture, r.concern, r.audience, r.service_kind, r.kind),
+        open_now: r.open_now,
+        searched,
+        total,
+        hits,
+        prev_url: (parsed.page > 1).then(|| page_url(&parsed, parsed.page - 1)),
+        next_url: (parsed.page * parsed.per_page < total)
+            .then(|| page_url(&parsed, parsed.page + 1)),
+        page: parsed.page,
+        directory_size: catalog.index.len(),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Template)]
@@ -266,18 +262,14 @@ async fn service_page(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
     query: Result<Query<DetailParams>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let id = service_id(path)?;
-        let reported = query.ok().and_then(|Query(p)| p.reported).is_some();
-        let (service, org) = state.store.service(&id).await?;
-        let page = ServicePage {
-            layout: Layout::of(&state),
-            s: ServiceView::of(&service, &org, state.now_jst()),
-            reported,
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    let id = service_id(path)?;
+    let reported = query.ok().and_then(|Query(p)| p.reported).is_some();
+    let (service, org) = state.store.service(&id).await?;
+    let page = ServicePage {
+        layout: Layout::of(&state),
+        s: ServiceView::of(&service, &org, state.now_jst()),
+        reported,
+    };
+    Ok(render(&page)?.into_response())
 }

@@ -3,15 +3,15 @@ use crate::kit::csrf::anon_csrf;
 use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
+use crate::kit::error::PageResult;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, PathRejection};
 use axum::extract::{Form, Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
@@ -69,24 +69,20 @@ async fn report_form(
     State(state): State<AppState>,
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
-) -> Response {
-    let result = async {
-        let id = service_id(path)?;
-        let (service, _) = state.store.service(&id).await?;
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let page = report_page(
-            &state,
-            &id,
-            service.name,
-            None,
-            String::new(),
-            String::new(),
-            csrf,
-        );
-        Ok(with_cookie(render(&page)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    let id = service_id(path)?;
+    let (service, _) = state.store.service(&id).await?;
+    let (csrf, cookie) = anon_csrf(&headers)?;
+    let page = report_page(
+        &state,
+        &id,
+        service.name,
+        None,
+        String::new(),
+        String::new(),
+        csrf,
+    );
+    Ok(with_cookie(render(&page)?.into_response(), cookie))
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,41 +97,37 @@ async fn report_submit(
     headers: HeaderMap,
     path: Result<Path<String>, PathRejection>,
     form: Result<Form<ReportFormData>, FormRejection>,
-) -> Response {
-    let result = async {
-        let id = service_id(path)?;
-        let (service, _) = state.store.service(&id).await?;
-        let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        check_anon_csrf(&headers, data.csrf.as_deref())?;
-        let csrf = data.csrf.clone().unwrap_or_default();
-        let category = data
-            .category
-            .as_deref()
-            .and_then(|c| c.parse::<ReportCategory>().ok());
-        let message = data.message.unwrap_or_default();
-        let problem = match category {
-            None => Some("問題の種類を選んでください。".to_owned()),
-            Some(c) => match NewReport::parse(id.clone(), c, &message) {
-                Ok(report) => {
-                    state.store.add_report(&report, (state.clock)()).await?;
-                    None
-                }
-                Err(_) => Some(format!(
-                    "内容を1文字以上{}文字以内で書いてください。",
-                    NewReport::MAX_MESSAGE_CHARS
-                )),
-            },
-        };
-        match problem {
-            None => Ok(Redirect::to(&format!("/services/{id}?reported=1")).into_response()),
-            Some(error) => {
-                let page = report_page(&state, &id, service.name, category, message, error, csrf);
-                Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
+) -> PageResult {
+    let id = service_id(path)?;
+    let (service, _) = state.store.service(&id).await?;
+    let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    check_anon_csrf(&headers, data.csrf.as_deref())?;
+    let csrf = data.csrf.clone().unwrap_or_default();
+    let category = data
+        .category
+        .as_deref()
+        .and_then(|c| c.parse::<ReportCategory>().ok());
+    let message = data.message.unwrap_or_default();
+    let problem = match category {
+        None => Some("問題の種類を選んでください。".to_owned()),
+        Some(c) => match NewReport::parse(id.clone(), c, &message) {
+            Ok(report) => {
+                state.store.add_report(&report, (state.clock)()).await?;
+                None
             }
+            Err(_) => Some(format!(
+                "内容を1文字以上{}文字以内で書いてください。",
+                NewReport::MAX_MESSAGE_CHARS
+            )),
+        },
+    };
+    match problem {
+        None => Ok(Redirect::to(&format!("/services/{id}?reported=1")).into_response()),
+        Some(error) => {
+            let page = report_page(&state, &id, service.name, category, message, error, csrf);
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, render(&page)?).into_response())
         }
     }
-    .await;
-    respond(&state, result)
 }
 
 /// Checks HTTP Basic credentials `maintainer:<token>` against the configured token.
@@ -187,31 +179,27 @@ struct ReportRow {
     resolution: String,
 }
 
-async fn maintainer_reports(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        check_maintainer(&state, &headers)?;
-        let reports = state.store.reports(None).await?;
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let page = MaintainerPage {
-            csrf,
-            layout: Layout::of(&state),
-            reports: reports
-                .into_iter()
-                .map(|r| ReportRow {
-                    id: r.id.0,
-                    service_id: r.service_id,
-                    category: r.category.label_ja(),
-                    message: r.message,
-                    created_at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
-                    open: r.status == ReportStatus::Open,
-                    resolution: r.resolution.unwrap_or_default(),
-                })
-                .collect(),
-        };
-        Ok(with_cookie(render(&page)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
+async fn maintainer_reports(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    check_maintainer(&state, &headers)?;
+    let reports = state.store.reports(None).await?;
+    let (csrf, cookie) = anon_csrf(&headers)?;
+    let page = MaintainerPage {
+        csrf,
+        layout: Layout::of(&state),
+        reports: reports
+            .into_iter()
+            .map(|r| ReportRow {
+                id: r.id.0,
+                service_id: r.service_id,
+                category: r.category.label_ja(),
+                message: r.message,
+                created_at: r.created_at.format("%Y-%m-%d %H:%M UTC").to_string(),
+                open: r.status == ReportStatus::Open,
+                resolution: r.resolution.unwrap_or_default(),
+            })
+            .collect(),
+    };
+    Ok(with_cookie(render(&page)?.into_response(), cookie))
 }
 
 #[derive(Debug, Deserialize)]
@@ -225,19 +213,15 @@ async fn maintainer_close(
     headers: HeaderMap,
     path: Result<Path<i64>, PathRejection>,
     form: Result<Form<CloseForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        check_maintainer(&state, &headers)?;
-        let Path(id) = path.map_err(|_| AppError::NotFound("report".into()))?;
-        let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        check_anon_csrf(&headers, data.csrf.as_deref())?;
-        let resolution = data.resolution.unwrap_or_default();
-        state
-            .store
-            .close_report(ReportId(id), &resolution, (state.clock)())
-            .await?;
-        Ok(Redirect::to("/maintainer/reports").into_response())
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    check_maintainer(&state, &headers)?;
+    let Path(id) = path.map_err(|_| AppError::NotFound("report".into()))?;
+    let Form(data) = form.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    check_anon_csrf(&headers, data.csrf.as_deref())?;
+    let resolution = data.resolution.unwrap_or_default();
+    state
+        .store
+        .close_report(ReportId(id), &resolution, (state.clock)())
+        .await?;
+    Ok(Redirect::to("/maintainer/reports").into_response())
 }

@@ -6,14 +6,14 @@
 
 use crate::kit::error::ApiError;
 use crate::kit::error::AppError;
+use crate::kit::error::PageResult;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
@@ -134,37 +134,33 @@ fn ask(state: &AppState, q: &str, limit: usize) -> Result<Vec<DocHit>, AppError>
 async fn search_page(
     State(state): State<AppState>,
     query: Result<Query<SearchParams>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let data = state.docs();
-        let q = params.q.unwrap_or_default();
-        let searched = !q.trim().is_empty();
-        let (hits, error) = if searched {
-            match ask(&state, &q, params.limit.unwrap_or(10)) {
-                Ok(h) => (
-                    h.iter().map(|h| hit_view(h, &data.documents)).collect(),
-                    String::new(),
-                ),
-                Err(AppError::BadRequest(m)) => (Vec::new(), m),
-                Err(e) => return Err(e),
-            }
-        } else {
-            (Vec::new(), String::new())
-        };
-        let page = DocsPage {
-            layout: Layout::of(&state),
-            q,
-            error,
-            searched,
-            hits,
-            documents: data.documents.clone(),
-            problems: data.statuses.values().filter(|s| s.is_problem()).count(),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+) -> PageResult {
+    let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let data = state.docs();
+    let q = params.q.unwrap_or_default();
+    let searched = !q.trim().is_empty();
+    let (hits, error) = if searched {
+        match ask(&state, &q, params.limit.unwrap_or(10)) {
+            Ok(h) => (
+                h.iter().map(|h| hit_view(h, &data.documents)).collect(),
+                String::new(),
+            ),
+            Err(AppError::BadRequest(m)) => (Vec::new(), m),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        (Vec::new(), String::new())
+    };
+    let page = DocsPage {
+        layout: Layout::of(&state),
+        q,
+        error,
+        searched,
+        hits,
+        documents: data.documents.clone(),
+        problems: data.statuses.values().filter(|s| s.is_problem()).count(),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Debug, Deserialize)]
@@ -202,82 +198,78 @@ struct CitePage {
 async fn cite_page(
     State(state): State<AppState>,
     query: Result<Query<CiteParams>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-        let c = Citation::parse(params.c.trim()).ok_or_else(|| {
-            AppError::BadRequest(
-                "引用は「ファイル名:行」または「ファイル名:開始行-終了行」の形で指定してください。"
-                    .into(),
-            )
-        })?;
-        let text = state.store.document_text(&c.doc).await?;
-        let status = check(&c, text.as_deref());
-        let data = state.docs();
-        let rules = state.rule_citations();
-        let cited_by_rule = rules.iter().any(|r| r.citation == c);
-        let lines = match &text {
-            Some(t) => {
-                let from = c.from.saturating_sub(CONTEXT_LINES).max(1);
-                let to = c.to.saturating_add(CONTEXT_LINES);
-                t.lines()
-                    .enumerate()
-                    .map(|(i, l)| (i as u32 + 1, l))
-                    .filter(|(n, _)| (from..=to).contains(n))
-                    .map(|(n, l)| LineView {
-                        number: n,
-                        text: l.to_owned(),
-                        cited: (c.from..=c.to).contains(&n),
-                    })
-                    .collect()
-            }
-            None => Vec::new(),
-        };
-        let headings = data
-            .index
-            .passages_at(&c.doc, c.from, c.to)
-            .into_iter()
-            .map(|p| p.heading.join(" > "))
-            .fold(Vec::new(), |mut acc: Vec<String>, h| {
-                if !acc.contains(&h) {
-                    acc.push(h);
-                }
-                acc
-            });
-        let page = CitePage {
-            layout: Layout::of(&state),
-            cite: c.to_string(),
-            title: data
-                .documents
-                .iter()
-                .find(|d| d.name == c.doc)
-                .map(|d| d.title.clone())
-                .unwrap_or_default(),
-            doc: c.doc.clone(),
-            // A status is about a rule's citation; a search result's context link has none.
-            status: if cited_by_rule || text.is_none() {
-                status.label_ja()
-            } else {
-                ""
-            },
-            problem: status.is_problem() && cited_by_rule,
-            ingested: text.is_some(),
-            headings,
-            lines,
-            rules: rules
-                .iter()
-                .filter(|r| r.citation == c)
-                .map(|r| CitingRule {
-                    engine: r.engine.label_ja(),
-                    label: r.label.clone(),
-                    basis: r.basis.clone(),
+) -> PageResult {
+    let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let c = Citation::parse(params.c.trim()).ok_or_else(|| {
+        AppError::BadRequest(
+            "引用は「ファイル名:行」または「ファイル名:開始行-終了行」の形で指定してください。"
+                .into(),
+        )
+    })?;
+    let text = state.store.document_text(&c.doc).await?;
+    let status = check(&c, text.as_deref());
+    let data = state.docs();
+    let rules = state.rule_citations();
+    let cited_by_rule = rules.iter().any(|r| r.citation == c);
+    let lines = match &text {
+        Some(t) => {
+            let from = c.from.saturating_sub(CONTEXT_LINES).max(1);
+            let to = c.to.saturating_add(CONTEXT_LINES);
+            t.lines()
+                .enumerate()
+                .map(|(i, l)| (i as u32 + 1, l))
+                .filter(|(n, _)| (from..=to).contains(n))
+                .map(|(n, l)| LineView {
+                    number: n,
+                    text: l.to_owned(),
+                    cited: (c.from..=c.to).contains(&n),
                 })
-                .collect(),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+                .collect()
+        }
+        None => Vec::new(),
+    };
+    let headings = data
+        .index
+        .passages_at(&c.doc, c.from, c.to)
+        .into_iter()
+        .map(|p| p.heading.join(" > "))
+        .fold(Vec::new(), |mut acc: Vec<String>, h| {
+            if !acc.contains(&h) {
+                acc.push(h);
+            }
+            acc
+        });
+    let page = CitePage {
+        layout: Layout::of(&state),
+        cite: c.to_string(),
+        title: data
+            .documents
+            .iter()
+            .find(|d| d.name == c.doc)
+            .map(|d| d.title.clone())
+            .unwrap_or_default(),
+        doc: c.doc.clone(),
+        // A status is about a rule's citation; a search result's context link has none.
+        status: if cited_by_rule || text.is_none() {
+            status.label_ja()
+        } else {
+            ""
+        },
+        problem: status.is_problem() && cited_by_rule,
+        ingested: text.is_some(),
+        headings,
+        lines,
+        rules: rules
+            .iter()
+            .filter(|r| r.citation == c)
+            .map(|r| CitingRule {
+                engine: r.engine.label_ja(),
+                label: r.label.clone(),
+                basis: r.basis.clone(),
+            })
+            .collect(),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 struct RuleRow {
@@ -322,67 +314,63 @@ fn passage_at(index: &DocIndex, c: &Citation) -> (String, String) {
     (heading, text)
 }
 
-async fn rules_page(State(state): State<AppState>) -> Response {
-    let result = async {
-        let data = state.docs();
-        let rules = state.rule_citations();
-        let mut groups: Vec<RuleGroup> = Vec::new();
-        for engine in [
-            Engine::Deadlines,
-            Engine::Copay,
-            Engine::Alcohol,
-            Engine::Triage,
-        ] {
-            let rows = rules
-                .iter()
-                .filter(|r| r.engine == engine)
-                .map(|r| {
-                    let key = r.citation.to_string();
-                    let status = data
-                        .statuses
-                        .get(&key)
-                        .copied()
-                        .unwrap_or(CitationStatus::NotIngested);
-                    let (heading, passage) = passage_at(&data.index, &r.citation);
-                    RuleRow {
-                        rule: r.rule.clone(),
-                        label: r.label.clone(),
-                        basis: r.basis.clone(),
-                        cite: key,
-                        status: status.label_ja(),
-                        problem: status.is_problem(),
-                        heading,
-                        passage,
-                    }
-                })
-                .collect();
-            groups.push(RuleGroup {
-                engine: engine.label_ja(),
-                rows,
-            });
-        }
-        let statuses: Vec<CitationStatus> = rules
+async fn rules_page(State(state): State<AppState>) -> PageResult {
+    let data = state.docs();
+    let rules = state.rule_citations();
+    let mut groups: Vec<RuleGroup> = Vec::new();
+    for engine in [
+        Engine::Deadlines,
+        Engine::Copay,
+        Engine::Alcohol,
+        Engine::Triage,
+    ] {
+        let rows = rules
             .iter()
+            .filter(|r| r.engine == engine)
             .map(|r| {
-                data.statuses
-                    .get(&r.citation.to_string())
+                let key = r.citation.to_string();
+                let status = data
+                    .statuses
+                    .get(&key)
                     .copied()
-                    .unwrap_or(CitationStatus::NotIngested)
+                    .unwrap_or(CitationStatus::NotIngested);
+                let (heading, passage) = passage_at(&data.index, &r.citation);
+                RuleRow {
+                    rule: r.rule.clone(),
+                    label: r.label.clone(),
+                    basis: r.basis.clone(),
+                    cite: key,
+                    status: status.label_ja(),
+                    problem: status.is_problem(),
+                    heading,
+                    passage,
+                }
             })
             .collect();
-        let count = |f: fn(&CitationStatus) -> bool| statuses.iter().filter(|s| f(s)).count();
-        let page = RulesPage {
-            layout: Layout::of(&state),
-            total: rules.len(),
-            resolved: count(|s| *s == CitationStatus::Resolves),
-            problems: count(|s| s.is_problem()),
-            missing: count(|s| *s == CitationStatus::NotIngested),
-            groups,
-        };
-        Ok(render(&page)?.into_response())
+        groups.push(RuleGroup {
+            engine: engine.label_ja(),
+            rows,
+        });
     }
-    .await;
-    respond(&state, result)
+    let statuses: Vec<CitationStatus> = rules
+        .iter()
+        .map(|r| {
+            data.statuses
+                .get(&r.citation.to_string())
+                .copied()
+                .unwrap_or(CitationStatus::NotIngested)
+        })
+        .collect();
+    let count = |f: fn(&CitationStatus) -> bool| statuses.iter().filter(|s| f(s)).count();
+    let page = RulesPage {
+        layout: Layout::of(&state),
+        total: rules.len(),
+        resolved: count(|s| *s == CitationStatus::Resolves),
+        problems: count(|s| s.is_problem()),
+        missing: count(|s| *s == CitationStatus::NotIngested),
+        groups,
+    };
+    Ok(render(&page)?.into_response())
 }
 
 /// `GET /api/v1/docs/search?q=…&limit=…`.

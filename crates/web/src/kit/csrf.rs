@@ -5,7 +5,7 @@ use crate::kit::cookies::is_token;
 use crate::kit::cookies::set_cookie;
 use crate::kit::cookies::CSRF_COOKIE;
 use crate::kit::error::AppError;
-use crate::kit::session::Signed;
+use crate::kit::session::StaffSession;
 use axum::http::HeaderValue;
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
@@ -62,7 +62,7 @@ pub(crate) fn with_cookie(mut res: Response, cookie: Option<HeaderValue>) -> Res
 /// Checks a staff form: same origin and the session's CSRF token.
 pub(crate) fn check_session_csrf(
     headers: &HeaderMap,
-    s: &Signed,
+    s: &StaffSession,
     given: Option<&str>,
 ) -> Result<(), AppError> {
     same_origin(headers)?;
@@ -72,8 +72,8 @@ pub(crate) fn check_session_csrf(
     }
 }
 
-#[derive(Deserialize)]
 /// A form that carries only its CSRF token.
+#[derive(Deserialize)]
 pub(crate) struct CsrfOnly {
     pub(crate) csrf: Option<String>,
 }

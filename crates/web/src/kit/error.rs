@@ -8,7 +8,7 @@ use axum::Json;
 use tsunagu_store::StoreError;
 
 /// Errors of handlers.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug, Clone, thiserror::Error)]
 pub enum AppError {
     /// 400 with a message safe to show.
     #[error("bad request: {0}")]
@@ -171,3 +171,31 @@ impl IntoResponse for ApiError {
 /// Largest request body accepted. The longest legitimate body is a report of 2000 Japanese
 /// characters sent as a form: 3 UTF-8 bytes each, ×3 when percent-encoded, about 18 KB.
 pub const MAX_BODY_BYTES: usize = 32 * 1024;
+
+/// An error answered as a page in the site's layout. Handlers of pages return
+/// [`PageResult`] and use `?`; the response carries the error, and the middleware
+/// [`crate::kit::render::page_errors`] renders it with the layout (it needs the state, which a
+/// response does not have). A missing session redirects to the sign-in page.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// What a page handler returns.
+pub type PageResult = Result<Response, PageError>;
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        PageError(e.into())
+    }
+}
+
+/// The error a page response carries to [`crate::kit::render::page_errors`].
+#[derive(Debug, Clone)]
+pub struct UnrenderedError(pub AppError);
+
+impl IntoResponse for PageError {
+    fn into_response(self) -> Response {
+        let mut res = self.0.status().into_response();
+        res.extensions_mut().insert(UnrenderedError(self.0));
+        res
+    }
+}

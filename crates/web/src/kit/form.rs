@@ -3,11 +3,20 @@
 use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 
-use crate::kit::error::AppError;
+use crate::kit::csrf::{check_session_csrf, CsrfOnly};
+use crate::kit::error::{AppError, PageError};
+use crate::kit::session::StaffSession;
+use crate::kit::state::AppState;
 use axum::extract::rejection::FormRejection;
 use axum::extract::Form;
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use serde::de::DeserializeOwned;
+use tsunagu_domain::{ConsentId, RecordId, SubjectId};
 
 /// A urlencoded form as its pairs, in order.
+#[derive(serde::Deserialize)]
+#[serde(transparent)]
 pub(crate) struct Pairs(Vec<(String, String)>);
 
 impl Pairs {
@@ -49,4 +58,82 @@ pub(crate) fn form_of<T>(form: Result<Form<T>, FormRejection>) -> Result<T, AppE
 pub(crate) fn path_id(path: Result<Path<i64>, PathRejection>, what: &str) -> Result<i64, AppError> {
     path.map(|Path(id)| id)
         .map_err(|_| AppError::NotFound(what.to_owned()))
+}
+
+/// A form with a CSRF token field.
+pub(crate) trait CsrfField {
+    /// The token the form carried, if any.
+    fn csrf(&self) -> Option<&str>;
+}
+
+impl CsrfField for Pairs {
+    fn csrf(&self) -> Option<&str> {
+        self.opt("csrf")
+    }
+}
+
+impl CsrfField for CsrfOnly {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
+}
+
+/// A staff form (extractor): the signed-in session, then the form, then the same-origin check
+/// and the session's CSRF token, in that order; any failure is a [`PageError`].
+pub(crate) struct StaffForm<T>(pub(crate) T);
+
+impl<T> FromRequest<AppState> for StaffForm<T>
+where
+    T: CsrfField + DeserializeOwned + Send,
+{
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let (mut parts, body) = req.into_parts();
+        let session = StaffSession::from_request_parts(&mut parts, state).await?;
+        let headers = parts.headers.clone();
+        let form = Form::<T>::from_request(Request::from_parts(parts, body), state).await;
+        let t = form_of(form)?;
+        check_session_csrf(&headers, &session, t.csrf())?;
+        Ok(StaffForm(t))
+    }
+}
+
+/// An id of a kind that staff pages take from their path.
+pub(crate) trait PathId: Sized {
+    /// What it names, for the not-found error.
+    const WHAT: &'static str;
+    /// The id from its number.
+    fn of(n: i64) -> Self;
+}
+
+impl PathId for SubjectId {
+    const WHAT: &'static str = "subject";
+    fn of(n: i64) -> Self {
+        SubjectId(n)
+    }
+}
+
+impl PathId for RecordId {
+    const WHAT: &'static str = "record";
+    fn of(n: i64) -> Self {
+        RecordId(n)
+    }
+}
+
+impl PathId for ConsentId {
+    const WHAT: &'static str = "consent";
+    fn of(n: i64) -> Self {
+        ConsentId(n)
+    }
+}
+
+/// A typed id from the path (extractor); a path that is not a number is "not found".
+pub(crate) struct Id<T>(pub(crate) T);
+
+impl<T: PathId, S: Send + Sync> FromRequestParts<S> for Id<T> {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, PageError> {
+        let path = Path::<i64>::from_request_parts(parts, state).await;
+        Ok(Id(T::of(path_id(path, T::WHAT)?)))
+    }
 }

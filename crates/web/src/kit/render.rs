@@ -1,4 +1,4 @@
-use crate::kit::error::AppError;
+use crate::kit::error::{AppError, UnrenderedError};
 use crate::kit::layout::Layout;
 use crate::kit::state::AppState;
 use askama::Template;
@@ -79,10 +79,6 @@ pub(crate) fn error_page(state: &AppState, err: AppError) -> Response {
     res
 }
 
-pub(crate) fn respond(state: &AppState, r: Result<Response, AppError>) -> Response {
-    r.unwrap_or_else(|e| error_page(state, e))
-}
-
 pub(crate) async fn not_found(State(state): State<AppState>) -> Response {
     error_page(&state, AppError::NotFound("route".into()))
 }
@@ -101,4 +97,18 @@ pub(crate) fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
     tsunagu_domain::common::calendar::jst(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
+}
+
+/// Renders the errors that page handlers returned ([`crate::kit::error::PageError`]) as pages
+/// in the layout; every other response passes through.
+pub async fn page_errors(
+    State(state): State<AppState>,
+    req: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> Response {
+    let mut res = next.run(req).await;
+    match res.extensions_mut().remove::<UnrenderedError>() {
+        Some(UnrenderedError(err)) => error_page(&state, err),
+        None => res,
+    }
 }

@@ -2,7 +2,7 @@ use crate::kit::auth::token_hash;
 use crate::kit::cookies::cookie_value;
 use crate::kit::cookies::is_token;
 use crate::kit::cookies::SESSION_COOKIE;
-use crate::kit::error::AppError;
+use crate::kit::error::{AppError, PageError};
 use crate::kit::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::request::Parts;
@@ -29,8 +29,12 @@ impl<S: Send + Sync> FromRequestParts<S> for Remote {
     }
 }
 
-/// A signed-in staff member on this request.
-pub(crate) struct Signed {
+/// A signed-in staff member on this request. Every staff page takes it as an extractor: without
+/// a live, fully signed-in session the request is refused with [`AppError::LoginRequired`]
+/// (pages redirect to the sign-in page) before the handler runs. Extracting it marks the
+/// session used.
+#[derive(Clone)]
+pub struct StaffSession {
     pub(crate) ctx: StaffCtx,
     pub(crate) session: Session,
     pub(crate) token_hash: String,
@@ -69,12 +73,12 @@ pub(crate) async fn signed_in(
     state: &AppState,
     headers: &HeaderMap,
     remote: &Remote,
-) -> Result<Signed, AppError> {
+) -> Result<StaffSession, AppError> {
     let (session, hash) = session_at(state, headers, SessionStage::Active)
         .await?
         .ok_or(AppError::LoginRequired)?;
     state.store.touch_session(&hash, (state.clock)()).await?;
-    Ok(Signed {
+    Ok(StaffSession {
         ctx: StaffCtx::of(&session.staff, &remote.0),
         session,
         token_hash: hash,
@@ -92,7 +96,7 @@ pub(crate) struct Me {
 }
 
 impl Me {
-    pub(crate) fn of(s: &Signed) -> Me {
+    pub(crate) fn of(s: &StaffSession) -> Me {
         Me {
             username: s.ctx.username.to_string(),
             role: s.ctx.role.label_ja(),
@@ -101,5 +105,21 @@ impl Me {
             idle_minutes: IDLE_TIMEOUT.num_minutes(),
             absolute_hours: ABSOLUTE_TIMEOUT.num_hours(),
         }
+    }
+}
+
+impl FromRequestParts<AppState> for StaffSession {
+    type Rejection = PageError;
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, PageError> {
+        if let Some(s) = parts.extensions.get::<StaffSession>() {
+            return Ok(s.clone());
+        }
+        let remote = Remote::from_request_parts(parts, state)
+            .await
+            .unwrap_or_else(|never| match never {});
+        let s = signed_in(state, &parts.headers, &remote).await?;
+        // Kept for the form extractor of the same request, so the session is read once.
+        parts.extensions.insert(s.clone());
+        Ok(s)
     }
 }

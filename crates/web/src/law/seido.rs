@@ -7,16 +7,16 @@ use crate::kit::csrf::anon_csrf;
 use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
+use crate::kit::error::PageResult;
 use crate::kit::form::Pairs;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, QueryRejection};
 use axum::extract::{Form, Query, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
@@ -226,21 +226,21 @@ fn choice_of(value: &str) -> Option<&'static (&'static str, &'static str, Preset
 async fn page(
     State(state): State<AppState>,
     query: Result<Query<SeidoQuery>, QueryRejection>,
-) -> Response {
-    let result = async {
-        let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
-        let chosen = q.event.as_deref().unwrap_or("");
-        let mut results = Vec::new();
-        let mut error = String::new();
-        let mut notes: Vec<String> = Vec::new();
-        if let Some(at_text) = q.at.as_deref().filter(|a| !a.trim().is_empty()) {
-            let at_text = match q.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
-                Some(t) => format!("{}T{t}", at_text.trim()),
-                None => at_text.trim().to_owned(),
-            };
-            match choice_of(chosen) {
-                None => error = "手続きを選んでください。".into(),
-                Some((code, _, fields)) => match At::parse(&at_text) {
+) -> PageResult {
+    let Query(q) = query.map_err(|e| AppError::BadRequest(e.body_text()))?;
+    let chosen = q.event.as_deref().unwrap_or("");
+    let mut results = Vec::new();
+    let mut error = String::new();
+    let mut notes: Vec<String> = Vec::new();
+    if let Some(at_text) = q.at.as_deref().filter(|a| !a.trim().is_empty()) {
+        let at_text = match q.time.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+            Some(t) => format!("{}T{t}", at_text.trim()),
+            None => at_text.trim().to_owned(),
+        };
+        match choice_of(chosen) {
+            None => error = "手続きを選んでください。".into(),
+            Some((code, _, fields)) => {
+                match At::parse(&at_text) {
                     Err(_) => error =
                         "日付を YYYY-MM-DD で入力してください（存在する日付）。時刻は HH:MM です。"
                             .into(),
@@ -295,46 +295,44 @@ async fn page(
                             Err(r) => error = r.message,
                         }
                     }
-                },
+                }
             }
         }
-        let page = SeidoPage {
-            layout: Layout::of(&state),
-            rules: RULES
-                .iter()
-                .map(|r| RuleRow {
-                    event: r.event,
-                    obligation: r.obligation,
-                    period: period_text(r.length),
-                    meaning: r.meaning,
-                    law: r.basis.law,
-                    source: r.basis.source,
-                })
-                .collect(),
-            choices: CHOICES
-                .iter()
-                .map(|(code, label, fields)| {
-                    let key = choice_key(code, fields);
-                    let selected = key == chosen;
-                    (key, *label, selected)
-                })
-                .collect(),
-            at: q.at.unwrap_or_default().chars().take(10).collect(),
-            time: q.time.unwrap_or_default().chars().take(5).collect(),
-            previous: q.previous.unwrap_or_default().chars().take(10).collect(),
-            results,
-            notes,
-            error,
-        };
-        let status = if page.error.is_empty() {
-            axum::http::StatusCode::OK
-        } else {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        };
-        Ok((status, render(&page)?).into_response())
     }
-    .await;
-    respond(&state, result)
+    let page = SeidoPage {
+        layout: Layout::of(&state),
+        rules: RULES
+            .iter()
+            .map(|r| RuleRow {
+                event: r.event,
+                obligation: r.obligation,
+                period: period_text(r.length),
+                meaning: r.meaning,
+                law: r.basis.law,
+                source: r.basis.source,
+            })
+            .collect(),
+        choices: CHOICES
+            .iter()
+            .map(|(code, label, fields)| {
+                let key = choice_key(code, fields);
+                let selected = key == chosen;
+                (key, *label, selected)
+            })
+            .collect(),
+        at: q.at.unwrap_or_default().chars().take(10).collect(),
+        time: q.time.unwrap_or_default().chars().take(5).collect(),
+        previous: q.previous.unwrap_or_default().chars().take(10).collect(),
+        results,
+        notes,
+        error,
+    };
+    let status = if page.error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)?).into_response())
 }
 
 // --- 自立支援医療: the income category, its cap and the month's ledger ----------------------
@@ -462,14 +460,10 @@ fn empty_copay_page(state: &AppState, csrf: String) -> CopayPage {
     }
 }
 
-async fn copay_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let page = empty_copay_page(&state, csrf);
-        Ok(with_cookie(render(&page)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
+async fn copay_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let (csrf, cookie) = anon_csrf(&headers)?;
+    let page = empty_copay_page(&state, csrf);
+    Ok(with_cookie(render(&page)?.into_response(), cookie))
 }
 
 /// Computes the category (a POST, like the other self-checks, so that income figures never
@@ -478,74 +472,69 @@ async fn copay_submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        check_anon_csrf(&headers, pairs.opt("csrf"))?;
-        let clip = |k: &str, n: usize| pairs.get(k).chars().take(n).collect::<String>();
-        let on = |k: &str| !pairs.get(k).is_empty();
-        let echo = CopayEcho {
-            welfare: on("welfare"),
-            uninsured: on("uninsured"),
-            severe: on("severe"),
-            levy_below_200k: on("levy_below_200k"),
-            tax: clip("tax", 20),
-            total_income: clip("total_income", 20),
-            public_pension: clip("public_pension", 20),
-            other_benefits: clip("other_benefits", 20),
-            income_levy_total: clip("income_levy_total", 20),
-            treated: clip("treated", 10),
-            visits: clip("visits", 8000),
-        };
-        let mut page = empty_copay_page(&state, pairs.get("csrf").to_owned());
-        let outcome = household_of(&echo).and_then(|h| {
-            let a = categorise(&h).map_err(|e| e.to_string())?;
-            let visits = visits_of(&echo.visits)?;
-            let lines = if visits.is_empty() {
-                Vec::new()
-            } else {
-                ledger(a.cap, &visits).map_err(|_| {
-                    "この所得区分は自立支援医療の対象外のため、上限額の管理はありません。"
-                        .to_owned()
-                })?
-            };
-            Ok((a, lines))
-        });
-        match outcome {
-            Ok((a, lines)) => {
-                page.category = a.category.label_ja().to_owned();
-                page.cap = match a.cap {
-                    Cap::Yen(y) => format!("月 {y} 円"),
-                    Cap::NoCap => "上限なし（医療費の1割）".into(),
-                    Cap::NotCovered => "自立支援医療の対象外".into(),
-                };
-                page.reasons = a
-                    .reasons
-                    .into_iter()
-                    .map(|r| (r.text, r.basis.law, r.basis.source))
-                    .collect();
-                page.ledger = lines
-                    .into_iter()
-                    .map(|l| LedgerRow {
-                        date: l.date.to_string(),
-                        cost: l.cost,
-                        tenth: l.tenth,
-                        copay: l.copay,
-                        total: l.month_total,
-                        reached: l.cap_reached,
-                    })
-                    .collect();
-            }
-            Err(e) => page.error = e,
-        }
-        page.q = echo;
-        let status = if page.error.is_empty() {
-            axum::http::StatusCode::OK
+) -> PageResult {
+    let pairs = Pairs::from_form(form)?;
+    check_anon_csrf(&headers, pairs.opt("csrf"))?;
+    let clip = |k: &str, n: usize| pairs.get(k).chars().take(n).collect::<String>();
+    let on = |k: &str| !pairs.get(k).is_empty();
+    let echo = CopayEcho {
+        welfare: on("welfare"),
+        uninsured: on("uninsured"),
+        severe: on("severe"),
+        levy_below_200k: on("levy_below_200k"),
+        tax: clip("tax", 20),
+        total_income: clip("total_income", 20),
+        public_pension: clip("public_pension", 20),
+        other_benefits: clip("other_benefits", 20),
+        income_levy_total: clip("income_levy_total", 20),
+        treated: clip("treated", 10),
+        visits: clip("visits", 8000),
+    };
+    let mut page = empty_copay_page(&state, pairs.get("csrf").to_owned());
+    let outcome = household_of(&echo).and_then(|h| {
+        let a = categorise(&h).map_err(|e| e.to_string())?;
+        let visits = visits_of(&echo.visits)?;
+        let lines = if visits.is_empty() {
+            Vec::new()
         } else {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
+            ledger(a.cap, &visits).map_err(|_| {
+                "この所得区分は自立支援医療の対象外のため、上限額の管理はありません。".to_owned()
+            })?
         };
-        Ok((status, render(&page)?).into_response())
+        Ok((a, lines))
+    });
+    match outcome {
+        Ok((a, lines)) => {
+            page.category = a.category.label_ja().to_owned();
+            page.cap = match a.cap {
+                Cap::Yen(y) => format!("月 {y} 円"),
+                Cap::NoCap => "上限なし（医療費の1割）".into(),
+                Cap::NotCovered => "自立支援医療の対象外".into(),
+            };
+            page.reasons = a
+                .reasons
+                .into_iter()
+                .map(|r| (r.text, r.basis.law, r.basis.source))
+                .collect();
+            page.ledger = lines
+                .into_iter()
+                .map(|l| LedgerRow {
+                    date: l.date.to_string(),
+                    cost: l.cost,
+                    tenth: l.tenth,
+                    copay: l.copay,
+                    total: l.month_total,
+                    reached: l.cap_reached,
+                })
+                .collect();
+        }
+        Err(e) => page.error = e,
     }
-    .await;
-    respond(&state, result)
+    page.q = echo;
+    let status = if page.error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&page)?).into_response())
 }

@@ -7,23 +7,19 @@
 //! event is refused with the rule it breaks, so nothing is stored. Every page is audited by
 //! the store.
 
-use crate::kit::csrf::check_session_csrf;
 use crate::kit::error::AppError;
-use crate::kit::form::path_id;
-use crate::kit::form::Pairs;
+use crate::kit::error::{PageError, PageResult};
+use crate::kit::form::{Id, Pairs, StaffForm};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
-use crate::kit::session::signed_in;
 use crate::kit::session::Me;
-use crate::kit::session::Remote;
-use crate::kit::session::Signed;
+use crate::kit::session::StaffSession;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Form, Path, State};
-use axum::http::{header, HeaderMap, HeaderValue};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::rejection::PathRejection;
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use icalendar::{Calendar, Class, Component, EventLike};
@@ -149,48 +145,44 @@ struct DashboardPage {
     can_write: bool,
 }
 
-async fn dashboard(State(state): State<AppState>, remote: Remote, headers: HeaderMap) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let now = (state.clock)();
-        let list = state.store.due_list(&s.ctx, DASHBOARD_LIMIT, now).await?;
-        let section = |title: &str, id, v: &[DueItem], total: Option<i64>| Section {
-            title: match total {
-                Some(t) => format!("{title}（{t} 件）"),
-                None => title.to_owned(),
-            },
-            id,
-            rows: v.iter().map(|i| row(i, now)).collect(),
-            more: total.map_or(0, |t| (t - v.len() as i64).max(0)),
-        };
-        render(&DashboardPage {
-            layout: Layout::of(&state),
-            me: Me::of(&s),
-            now: crate::kit::render::jst(now),
-            sections: vec![
-                section(
-                    "期限切れ",
-                    "overdue",
-                    &list.overdue,
-                    Some(list.overdue_total),
-                ),
-                section(
-                    "7日以内",
-                    "within-7-days",
-                    &list.within_7_days,
-                    Some(list.within_7_days_total),
-                ),
-                section("それ以降", "later", &list.later, None),
-            ],
-            can_write: s
-                .ctx
-                .role
-                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
-        })
-        .map(IntoResponse::into_response)
-    }
-    .await;
-    respond(&state, result)
+async fn dashboard(State(state): State<AppState>, s: StaffSession) -> PageResult {
+    let now = (state.clock)();
+    let list = state.store.due_list(&s.ctx, DASHBOARD_LIMIT, now).await?;
+    let section = |title: &str, id, v: &[DueItem], total: Option<i64>| Section {
+        title: match total {
+            Some(t) => format!("{title}（{t} 件）"),
+            None => title.to_owned(),
+        },
+        id,
+        rows: v.iter().map(|i| row(i, now)).collect(),
+        more: total.map_or(0, |t| (t - v.len() as i64).max(0)),
+    };
+    render(&DashboardPage {
+        layout: Layout::of(&state),
+        me: Me::of(&s),
+        now: crate::kit::render::jst(now),
+        sections: vec![
+            section(
+                "期限切れ",
+                "overdue",
+                &list.overdue,
+                Some(list.overdue_total),
+            ),
+            section(
+                "7日以内",
+                "within-7-days",
+                &list.within_7_days,
+                Some(list.within_7_days_total),
+            ),
+            section("それ以降", "later", &list.later, None),
+        ],
+        can_write: s
+            .ctx
+            .role
+            .allows(tsunagu_domain::records::access::Permission::WriteRecords),
+    })
+    .map(IntoResponse::into_response)
+    .map_err(PageError)
 }
 
 /// A recorded procedure, with what the engine found besides dates.
@@ -217,59 +209,53 @@ struct CasePage {
 
 async fn case_page(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let now = (state.clock)();
-        let file = state.store.subject_file(&s.ctx, id, now).await?;
-        let items = state.store.case_deadlines(&s.ctx, id, now).await?;
-        let events = state
-            .store
-            .records_of_kind(
-                &s.ctx,
-                id,
-                tsunagu_domain::records::consent::RecordKind::Case,
-                now,
-            )
-            .await?
-            .into_iter()
-            .map(|r| EventRow {
-                at: r.body["at"].as_str().unwrap_or_default().replace('T', " "),
-                what: event_label(r.body["type"].as_str().unwrap_or_default()),
-                by: r.created_by.clone(),
-                findings: Event::from_json(&r.body)
-                    .ok()
-                    .and_then(|e| findings(&e).ok())
-                    .unwrap_or_default()
-                    .into_iter()
-                    .map(|f| format!("{}（{} {}）", f.meaning, f.basis.law, f.basis.source))
-                    .collect(),
-            })
-            .collect();
-        let (done, open): (Vec<Row>, Vec<Row>) =
-            items.iter().map(|i| row(i, now)).partition(|r| r.done);
-        render(&CasePage {
-            layout: Layout::of(&state),
-            me: Me::of(&s),
-            id: id.0,
-            label: file.subject.label,
-            open,
-            done,
-            events,
-            choices: EVENT_LABELS.to_vec(),
-            can_write: s
-                .ctx
-                .role
-                .allows(tsunagu_domain::records::access::Permission::WriteRecords),
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+) -> PageResult {
+    let now = (state.clock)();
+    let file = state.store.subject_file(&s.ctx, id, now).await?;
+    let items = state.store.case_deadlines(&s.ctx, id, now).await?;
+    let events = state
+        .store
+        .records_of_kind(
+            &s.ctx,
+            id,
+            tsunagu_domain::records::consent::RecordKind::Case,
+            now,
+        )
+        .await?
+        .into_iter()
+        .map(|r| EventRow {
+            at: r.body["at"].as_str().unwrap_or_default().replace('T', " "),
+            what: event_label(r.body["type"].as_str().unwrap_or_default()),
+            by: r.created_by.clone(),
+            findings: Event::from_json(&r.body)
+                .ok()
+                .and_then(|e| findings(&e).ok())
+                .unwrap_or_default()
+                .into_iter()
+                .map(|f| format!("{}（{} {}）", f.meaning, f.basis.law, f.basis.source))
+                .collect(),
         })
-        .map(IntoResponse::into_response)
-    }
-    .await;
-    respond(&state, result)
+        .collect();
+    let (done, open): (Vec<Row>, Vec<Row>) =
+        items.iter().map(|i| row(i, now)).partition(|r| r.done);
+    render(&CasePage {
+        layout: Layout::of(&state),
+        me: Me::of(&s),
+        id: id.0,
+        label: file.subject.label,
+        open,
+        done,
+        events,
+        choices: EVENT_LABELS.to_vec(),
+        can_write: s
+            .ctx
+            .role
+            .allows(tsunagu_domain::records::access::Permission::WriteRecords),
+    })
+    .map(IntoResponse::into_response)
+    .map_err(PageError)
 }
 
 fn bad(e: impl std::fmt::Display) -> AppError {
@@ -314,84 +300,67 @@ fn event_json(pairs: &Pairs) -> Result<serde_json::Value, AppError> {
 
 async fn add_event(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let json = event_json(&pairs)?;
-        let event = Event::from_json(&json).map_err(|r| bad(r.message))?;
-        let derived = obligations(&event).map_err(|r| {
-            bad(match r.basis {
-                Some(b) => format!(
-                    "{}（規則 {}・根拠 {} {}）",
-                    r.message, r.rule, b.law, b.source
-                ),
-                None => format!("{}（{}）", r.message, r.rule),
-            })
-        })?;
-        let list: Vec<NewObligation> = derived
-            .iter()
-            .map(|o| NewObligation {
-                obligation: o.obligation.to_owned(),
-                due: o.due.text(),
-                due_at: o.due.overdue_at(),
-                law: o.basis.law.to_owned(),
-                source: o.basis.source.to_owned(),
-                meaning: match o.closed_day_note() {
-                    Some(n) => format!("{}（{n}）", o.meaning),
-                    None => o.meaning.to_owned(),
-                },
-            })
-            .collect();
-        state
-            .store
-            .add_case_event(
-                &s.ctx,
-                id,
-                &event.to_json(),
-                &list,
-                &state.config.retention,
-                (state.clock)(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{}/deadlines", id.0)).into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+    StaffForm(pairs): StaffForm<Pairs>,
+) -> PageResult {
+    let json = event_json(&pairs)?;
+    let event = Event::from_json(&json).map_err(|r| bad(r.message))?;
+    let derived = obligations(&event).map_err(|r| {
+        bad(match r.basis {
+            Some(b) => format!(
+                "{}（規則 {}・根拠 {} {}）",
+                r.message, r.rule, b.law, b.source
+            ),
+            None => format!("{}（{}）", r.message, r.rule),
+        })
+    })?;
+    let list: Vec<NewObligation> = derived
+        .iter()
+        .map(|o| NewObligation {
+            obligation: o.obligation.to_owned(),
+            due: o.due.text(),
+            due_at: o.due.overdue_at(),
+            law: o.basis.law.to_owned(),
+            source: o.basis.source.to_owned(),
+            meaning: match o.closed_day_note() {
+                Some(n) => format!("{}（{n}）", o.meaning),
+                None => o.meaning.to_owned(),
+            },
+        })
+        .collect();
+    state
+        .store
+        .add_case_event(
+            &s.ctx,
+            id,
+            &event.to_json(),
+            &list,
+            &state.config.retention,
+            (state.clock)(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/staff/subjects/{}/deadlines", id.0)).into_response())
 }
 
 async fn complete(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
+    s: StaffSession,
     path: Result<Path<(i64, i64)>, PathRejection>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
-        let Ok(Path((subject, obligation))) = path else {
-            return Err(AppError::NotFound("obligation".into()));
-        };
-        state
-            .store
-            .complete_obligation(&s.ctx, SubjectId(subject), obligation, (state.clock)())
-            .await?;
-        let back = match pairs.opt("back") {
-            Some("dashboard") => "/staff/deadlines".to_owned(),
-            _ => format!("/staff/subjects/{subject}/deadlines"),
-        };
-        Ok(Redirect::to(&back).into_response())
-    }
-    .await;
-    respond(&state, result)
+    StaffForm(pairs): StaffForm<Pairs>,
+) -> PageResult {
+    let Ok(Path((subject, obligation))) = path else {
+        return Err(AppError::NotFound("obligation".into()).into());
+    };
+    state
+        .store
+        .complete_obligation(&s.ctx, SubjectId(subject), obligation, (state.clock)())
+        .await?;
+    let back = match pairs.opt("back") {
+        Some("dashboard") => "/staff/deadlines".to_owned(),
+        _ => format!("/staff/subjects/{subject}/deadlines"),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// The open obligations as an iCalendar file: a day's deadline is an all-day event, an hour
@@ -424,34 +393,23 @@ fn calendar(label: &str, items: &[DueItem], now: chrono::DateTime<chrono::Utc>) 
     cal.done().to_string()
 }
 
-async fn ical(
-    State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s: Signed = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let now = (state.clock)();
-        let file = state.store.subject_file(&s.ctx, id, now).await?;
-        let items = state.store.case_deadlines(&s.ctx, id, now).await?;
-        let body = calendar(&file.subject.label, &items, now);
-        Ok((
-            [
-                (
-                    header::CONTENT_TYPE,
-                    "text/calendar; charset=utf-8".to_owned(),
-                ),
-                (
-                    header::CONTENT_DISPOSITION,
-                    format!("attachment; filename=\"tsunagu-deadlines-{}.ics\"", id.0),
-                ),
-            ],
-            body,
-        )
-            .into_response())
-    }
-    .await;
-    respond(&state, result)
+async fn ical(State(state): State<AppState>, s: StaffSession, Id(id): Id<SubjectId>) -> PageResult {
+    let now = (state.clock)();
+    let file = state.store.subject_file(&s.ctx, id, now).await?;
+    let items = state.store.case_deadlines(&s.ctx, id, now).await?;
+    let body = calendar(&file.subject.label, &items, now);
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "text/calendar; charset=utf-8".to_owned(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"tsunagu-deadlines-{}.ics\"", id.0),
+            ),
+        ],
+        body,
+    )
+        .into_response())
 }

@@ -17,26 +17,21 @@
 //! All reading and writing of personal data goes through [`tsunagu_store::RecordStore`],
 //! which checks the role and the organisation and writes the audit entry.
 use crate::kit::csrf::CsrfOnly;
-use crate::kit::form::{form_of, path_id};
+use crate::kit::error::{PageError, PageResult};
+use crate::kit::form::{CsrfField, Id, Pairs, StaffForm};
+use crate::kit::session::StaffSession;
 use serde::Deserialize;
 
-use crate::kit::csrf::check_session_csrf;
 use crate::kit::error::AppError;
-use crate::kit::form::Pairs;
 use crate::kit::layout::Layout;
 use crate::kit::render::json_download;
 use crate::kit::render::jst;
 use crate::kit::render::render;
-use crate::kit::render::respond;
-use crate::kit::session::signed_in;
 use crate::kit::session::Me;
-use crate::kit::session::Remote;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::{FormRejection, PathRejection};
-use axum::extract::{Form, Path, State};
-use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::extract::State;
+use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use tsunagu_domain::records::access::Permission;
@@ -79,34 +74,29 @@ struct HomePage {
     subjects: Vec<SubjectRow>,
 }
 
-async fn home(State(state): State<AppState>, remote: Remote, headers: HeaderMap) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let can_read = s.ctx.role.allows(Permission::ReadRecords);
-        let subjects = if can_read {
-            state.store.list_subjects(&s.ctx, (state.clock)()).await?
-        } else {
-            Vec::new()
-        };
-        let page = HomePage {
-            layout: Layout::of(&state),
-            can_read,
-            can_write: s.ctx.role.allows(Permission::WriteRecords),
-            subjects: subjects
-                .into_iter()
-                .map(|x| SubjectRow {
-                    id: x.id.0,
-                    label: x.label,
-                    created_at: jst(x.created_at),
-                    created_by: x.created_by,
-                })
-                .collect(),
-            me: Me::of(&s),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+async fn home(State(state): State<AppState>, s: StaffSession) -> PageResult {
+    let can_read = s.ctx.role.allows(Permission::ReadRecords);
+    let subjects = if can_read {
+        state.store.list_subjects(&s.ctx, (state.clock)()).await?
+    } else {
+        Vec::new()
+    };
+    let page = HomePage {
+        layout: Layout::of(&state),
+        can_read,
+        can_write: s.ctx.role.allows(Permission::WriteRecords),
+        subjects: subjects
+            .into_iter()
+            .map(|x| SubjectRow {
+                id: x.id.0,
+                label: x.label,
+                created_at: jst(x.created_at),
+                created_by: x.created_by,
+            })
+            .collect(),
+        me: Me::of(&s),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -117,22 +107,14 @@ struct SubjectForm {
 
 async fn create_subject(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<SubjectForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, f.csrf.as_deref())?;
-        let subject = state
-            .store
-            .create_subject(&s.ctx, f.label.as_deref().unwrap_or(""), (state.clock)())
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{}", subject.id)).into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    StaffForm(f): StaffForm<SubjectForm>,
+) -> PageResult {
+    let subject = state
+        .store
+        .create_subject(&s.ctx, f.label.as_deref().unwrap_or(""), (state.clock)())
+        .await?;
+    Ok(Redirect::to(&format!("/staff/subjects/{}", subject.id)).into_response())
 }
 
 struct ConsentRow {
@@ -174,74 +156,67 @@ struct SubjectPage {
 
 async fn subject_page(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let file = state
-            .store
-            .subject_file(&s.ctx, id, (state.clock)())
-            .await?;
-        let role = s.ctx.role;
-        let page = SubjectPage {
-            layout: Layout::of(&state),
-            id: id.0,
-            label: file.subject.label,
-            created_at: jst(file.subject.created_at),
-            has_consent: file.consents.iter().any(|c| c.active()),
-            consents: file
-                .consents
-                .into_iter()
-                .map(|c| ConsentRow {
-                    id: c.id.0,
-                    active: c.active(),
-                    purpose: c.purpose,
-                    scope: c
-                        .scope
-                        .kinds()
-                        .map(RecordKind::label_ja)
-                        .collect::<Vec<_>>()
-                        .join("・"),
-                    given_by: match &c.giver_name {
-                        Some(n) => format!("{}（{n}）", c.given_by.label_ja()),
-                        None => c.given_by.label_ja().to_owned(),
-                    },
-                    given_at: jst(c.given_at),
-                    recorded_by: c.recorded_by,
-                    withdrawn_at: c.withdrawn_at.map(jst).unwrap_or_default(),
-                })
-                .collect(),
-            records: file
-                .records
-                .into_iter()
-                .map(|r| RecordRow {
-                    id: r.id.0,
-                    kind: r.kind.label_ja(),
-                    created_at: jst(r.created_at),
-                    created_by: r.created_by,
-                    usable: r.usable,
-                })
-                .collect(),
-            kinds: RecordKind::ALL
-                .iter()
-                .map(|k| (k.code(), k.label_ja()))
-                .collect(),
-            givers: ConsentGiver::ALL
-                .iter()
-                .map(|g| (g.code(), g.label_ja()))
-                .collect(),
-            can_write: role.allows(Permission::WriteRecords),
-            can_consent: role.allows(Permission::RecordConsent),
-            can_export: role.allows(Permission::ExportSubject),
-            me: Me::of(&s),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+) -> PageResult {
+    let file = state
+        .store
+        .subject_file(&s.ctx, id, (state.clock)())
+        .await?;
+    let role = s.ctx.role;
+    let page = SubjectPage {
+        layout: Layout::of(&state),
+        id: id.0,
+        label: file.subject.label,
+        created_at: jst(file.subject.created_at),
+        has_consent: file.consents.iter().any(|c| c.active()),
+        consents: file
+            .consents
+            .into_iter()
+            .map(|c| ConsentRow {
+                id: c.id.0,
+                active: c.active(),
+                purpose: c.purpose,
+                scope: c
+                    .scope
+                    .kinds()
+                    .map(RecordKind::label_ja)
+                    .collect::<Vec<_>>()
+                    .join("・"),
+                given_by: match &c.giver_name {
+                    Some(n) => format!("{}（{n}）", c.given_by.label_ja()),
+                    None => c.given_by.label_ja().to_owned(),
+                },
+                given_at: jst(c.given_at),
+                recorded_by: c.recorded_by,
+                withdrawn_at: c.withdrawn_at.map(jst).unwrap_or_default(),
+            })
+            .collect(),
+        records: file
+            .records
+            .into_iter()
+            .map(|r| RecordRow {
+                id: r.id.0,
+                kind: r.kind.label_ja(),
+                created_at: jst(r.created_at),
+                created_by: r.created_by,
+                usable: r.usable,
+            })
+            .collect(),
+        kinds: RecordKind::ALL
+            .iter()
+            .map(|k| (k.code(), k.label_ja()))
+            .collect(),
+        givers: ConsentGiver::ALL
+            .iter()
+            .map(|g| (g.code(), g.label_ja()))
+            .collect(),
+        can_write: role.allows(Permission::WriteRecords),
+        can_consent: role.allows(Permission::RecordConsent),
+        can_export: role.allows(Permission::ExportSubject),
+        me: Me::of(&s),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 /// The consent form. `scope` may repeat, so the form is read as pairs.
@@ -279,48 +254,30 @@ fn consent_from_pairs(
 
 async fn add_consent(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, pairs.opt("csrf"))?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let now = (state.clock)();
-        let consent = consent_from_pairs(&pairs, now)?;
-        state
-            .store
-            .record_consent(&s.ctx, id, &consent, now)
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{id}")).into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+    StaffForm(pairs): StaffForm<Pairs>,
+) -> PageResult {
+    let now = (state.clock)();
+    let consent = consent_from_pairs(&pairs, now)?;
+    state
+        .store
+        .record_consent(&s.ctx, id, &consent, now)
+        .await?;
+    Ok(Redirect::to(&format!("/staff/subjects/{id}")).into_response())
 }
 
 async fn withdraw_consent(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, f.csrf.as_deref())?;
-        let id = ConsentId(path_id(path, "consent")?);
-        let c = state
-            .store
-            .withdraw_consent(&s.ctx, id, (state.clock)())
-            .await?;
-        Ok(Redirect::to(&format!("/staff/subjects/{}", c.subject_id)).into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<ConsentId>,
+    StaffForm(_f): StaffForm<CsrfOnly>,
+) -> PageResult {
+    let c = state
+        .store
+        .withdraw_consent(&s.ctx, id, (state.clock)())
+        .await?;
+    Ok(Redirect::to(&format!("/staff/subjects/{}", c.subject_id)).into_response())
 }
 
 #[derive(Deserialize)]
@@ -337,59 +294,50 @@ const MAX_NOTE_CHARS: usize = 5000;
 
 async fn add_record(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-    form: Result<Form<RecordForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, f.csrf.as_deref())?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let kind: RecordKind = f.kind.as_deref().unwrap_or("").parse().map_err(
-            |e: tsunagu_domain::common::codes::UnknownCode| AppError::BadRequest(e.to_string()),
-        )?;
-        let note = f.note.unwrap_or_default();
-        let note = note.trim();
-        if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {
-            return Err(AppError::BadRequest(format!(
-                "記録の内容を1文字以上{MAX_NOTE_CHARS}文字以内で入力してください"
-            )));
-        }
-        let wants_plan = f.plan.as_deref().is_some_and(|p| !p.is_empty());
-        let body = if wants_plan && kind == RecordKind::Consultation {
-            // The plan as it was when the consultation was recorded (the directory and rules
-            // may change later), kept under the same consent as the consultation.
-            let plan = state
-                .triage_plan(&tsunagu_domain::triage::Consultation {
-                    text: note.to_owned(),
-                    ..Default::default()
-                })
-                .map_err(|e| AppError::BadRequest(e.to_string()))?;
-            serde_json::json!({
-                "note": note,
-                "plan": tsunagu_domain::triage::plan_text(&plan),
-                "plan_json": tsunagu_domain::triage::plan_json(&plan),
-            })
-        } else {
-            serde_json::json!({ "note": note })
-        };
-        let rec = state
-            .store
-            .add_record(
-                &s.ctx,
-                id,
-                kind,
-                &body,
-                &state.config.retention,
-                (state.clock)(),
-            )
-            .await?;
-        Ok(Redirect::to(&format!("/staff/records/{}", rec.id)).into_response())
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+    StaffForm(f): StaffForm<RecordForm>,
+) -> PageResult {
+    let kind: RecordKind = f.kind.as_deref().unwrap_or("").parse().map_err(
+        |e: tsunagu_domain::common::codes::UnknownCode| AppError::BadRequest(e.to_string()),
+    )?;
+    let note = f.note.unwrap_or_default();
+    let note = note.trim();
+    if note.is_empty() || note.chars().count() > MAX_NOTE_CHARS {
+        return Err(PageError(AppError::BadRequest(format!(
+            "記録の内容を1文字以上{MAX_NOTE_CHARS}文字以内で入力してください"
+        ))));
     }
-    .await;
-    respond(&state, result)
+    let wants_plan = f.plan.as_deref().is_some_and(|p| !p.is_empty());
+    let body = if wants_plan && kind == RecordKind::Consultation {
+        // The plan as it was when the consultation was recorded (the directory and rules
+        // may change later), kept under the same consent as the consultation.
+        let plan = state
+            .triage_plan(&tsunagu_domain::triage::Consultation {
+                text: note.to_owned(),
+                ..Default::default()
+            })
+            .map_err(|e| AppError::BadRequest(e.to_string()))?;
+        serde_json::json!({
+            "note": note,
+            "plan": tsunagu_domain::triage::plan_text(&plan),
+            "plan_json": tsunagu_domain::triage::plan_json(&plan),
+        })
+    } else {
+        serde_json::json!({ "note": note })
+    };
+    let rec = state
+        .store
+        .add_record(
+            &s.ctx,
+            id,
+            kind,
+            &body,
+            &state.config.retention,
+            (state.clock)(),
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/staff/records/{}", rec.id)).into_response())
 }
 
 #[derive(Template)]
@@ -410,40 +358,33 @@ struct RecordPage {
 
 async fn record_page(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = RecordId(path_id(path, "record")?);
-        let r = state.store.record(&s.ctx, id, (state.clock)()).await?;
-        let note = match r.body.get("note").and_then(|n| n.as_str()) {
-            Some(n) => n.to_owned(),
-            None => serde_json::to_string_pretty(&r.body).unwrap_or_default(),
-        };
-        let page = RecordPage {
-            layout: Layout::of(&state),
-            id: r.id.0,
-            subject_id: r.subject_id.0,
-            kind: r.kind.label_ja(),
-            note,
-            plan: r
-                .body
-                .get("plan")
-                .and_then(|p| p.as_str())
-                .unwrap_or_default()
-                .to_owned(),
-            created_at: jst(r.created_at),
-            created_by: r.created_by,
-            retain_until: jst(r.retain_until),
-            can_see_access: s.ctx.role.allows(Permission::ViewAccessLog),
-            me: Me::of(&s),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<RecordId>,
+) -> PageResult {
+    let r = state.store.record(&s.ctx, id, (state.clock)()).await?;
+    let note = match r.body.get("note").and_then(|n| n.as_str()) {
+        Some(n) => n.to_owned(),
+        None => serde_json::to_string_pretty(&r.body).unwrap_or_default(),
+    };
+    let page = RecordPage {
+        layout: Layout::of(&state),
+        id: r.id.0,
+        subject_id: r.subject_id.0,
+        kind: r.kind.label_ja(),
+        note,
+        plan: r
+            .body
+            .get("plan")
+            .and_then(|p| p.as_str())
+            .unwrap_or_default()
+            .to_owned(),
+        created_at: jst(r.created_at),
+        created_by: r.created_by,
+        retain_until: jst(r.retain_until),
+        can_see_access: s.ctx.role.allows(Permission::ViewAccessLog),
+        me: Me::of(&s),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 struct AccessRow {
@@ -473,48 +414,46 @@ fn access_row(e: AuditEntry) -> AccessRow {
 
 async fn access_page(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = RecordId(path_id(path, "record")?);
-        let log = state
-            .store
-            .record_access_log(&s.ctx, id, (state.clock)())
-            .await?;
-        let page = AccessPage {
-            layout: Layout::of(&state),
-            id: id.0,
-            rows: log.into_iter().map(access_row).collect(),
-            me: Me::of(&s),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    Id(id): Id<RecordId>,
+) -> PageResult {
+    let log = state
+        .store
+        .record_access_log(&s.ctx, id, (state.clock)())
+        .await?;
+    let page = AccessPage {
+        layout: Layout::of(&state),
+        id: id.0,
+        rows: log.into_iter().map(access_row).collect(),
+        me: Me::of(&s),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 async fn export_subject(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    path: Result<Path<i64>, PathRejection>,
-) -> Response {
-    let result = async {
-        let s = signed_in(&state, &headers, &remote).await?;
-        let id = SubjectId(path_id(path, "subject")?);
-        let export = state
-            .store
-            .export_subject(&s.ctx, id, (state.clock)())
-            .await?;
-        json_download(
-            "application/json; charset=utf-8",
-            &format!("tsunagu-subject-{id}.json"),
-            &export,
-        )
+    s: StaffSession,
+    Id(id): Id<SubjectId>,
+) -> PageResult {
+    let export = state
+        .store
+        .export_subject(&s.ctx, id, (state.clock)())
+        .await?;
+    Ok(json_download(
+        "application/json; charset=utf-8",
+        &format!("tsunagu-subject-{id}.json"),
+        &export,
+    )?)
+}
+
+impl CsrfField for SubjectForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
     }
-    .await;
-    respond(&state, result)
+}
+
+impl CsrfField for RecordForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
 }

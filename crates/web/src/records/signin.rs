@@ -1,5 +1,8 @@
 use crate::kit::csrf::CsrfOnly;
+use crate::kit::error::{PageError, PageResult};
 use crate::kit::form::form_of;
+use crate::kit::form::StaffForm;
+use crate::kit::session::StaffSession;
 
 use crate::kit::auth::new_token;
 use crate::kit::auth::same_secret;
@@ -10,15 +13,12 @@ use crate::kit::cookies::set_cookie;
 use crate::kit::cookies::SESSION_COOKIE;
 use crate::kit::csrf::anon_csrf;
 use crate::kit::csrf::check_anon_csrf;
-use crate::kit::csrf::check_session_csrf;
 use crate::kit::csrf::same_origin;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::session::session_at;
-use crate::kit::session::signed_in;
 use crate::kit::session::Remote;
 use crate::kit::state::AppState;
 use askama::Template;
@@ -51,19 +51,15 @@ struct LoginPage {
     username: String,
 }
 
-async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let page = LoginPage {
-            layout: Layout::of(&state),
-            csrf,
-            error: String::new(),
-            username: String::new(),
-        };
-        Ok(with_cookie(render(&page)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
+async fn login_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let (csrf, cookie) = anon_csrf(&headers)?;
+    let page = LoginPage {
+        layout: Layout::of(&state),
+        csrf,
+        error: String::new(),
+        username: String::new(),
+    };
+    Ok(with_cookie(render(&page)?.into_response(), cookie))
 }
 
 #[derive(Deserialize)]
@@ -78,74 +74,69 @@ async fn login_submit(
     remote: Remote,
     headers: HeaderMap,
     form: Result<Form<LoginForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        check_anon_csrf(&headers, f.csrf.as_deref())?;
-        let now = (state.clock)();
-        let typed = f.username.unwrap_or_default();
-        let password = f.password.unwrap_or_default();
-        let staff = match Username::parse(&typed) {
-            Ok(u)
-                if password.chars().count()
-                    <= tsunagu_domain::records::access::Password::MAX_CHARS =>
-            {
-                state.store.staff_by_username(&u).await?
-            }
-            _ => None,
-        };
-        let ok = verify_password_blocking(
-            password.clone(),
-            staff.as_ref().map(|s| s.password_hash.clone()),
-        )
-        .await;
-        let failed = |state: AppState, csrf: String| async move {
-            let page = LoginPage {
-                layout: Layout::of(&state),
-                csrf,
-                error: AUTH_FAILED.to_owned(),
-                username: typed.chars().take(32).collect(),
-            };
-            Ok::<Response, AppError>((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
-        };
-        let csrf = f.csrf.unwrap_or_default();
-        let Some(staff) = staff else {
-            state.store.login_failed_unknown(&remote.0, now).await?;
-            return failed(state.clone(), csrf).await;
-        };
-        if !staff.login_state().may_attempt(now) || !ok {
-            state.store.login_failed(staff.id, &remote.0, now).await?;
-            return failed(state.clone(), csrf).await;
+) -> PageResult {
+    let f = form_of(form)?;
+    check_anon_csrf(&headers, f.csrf.as_deref())?;
+    let now = (state.clock)();
+    let typed = f.username.unwrap_or_default();
+    let password = f.password.unwrap_or_default();
+    let staff = match Username::parse(&typed) {
+        Ok(u)
+            if password.chars().count() <= tsunagu_domain::records::access::Password::MAX_CHARS =>
+        {
+            state.store.staff_by_username(&u).await?
         }
-        let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let session_csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let (stage, next) = if staff.role.needs_totp() {
-            (SessionStage::SecondFactor, "/staff/login/totp")
-        } else {
-            state
-                .store
-                .login_succeeded(staff.id, None, &remote.0, now)
-                .await?;
-            (SessionStage::Active, "/staff")
+        _ => None,
+    };
+    let ok = verify_password_blocking(
+        password.clone(),
+        staff.as_ref().map(|s| s.password_hash.clone()),
+    )
+    .await;
+    let failed = |state: AppState, csrf: String| async move {
+        let page = LoginPage {
+            layout: Layout::of(&state),
+            csrf,
+            error: AUTH_FAILED.to_owned(),
+            username: typed.chars().take(32).collect(),
         };
+        Ok::<Response, AppError>((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
+    };
+    let csrf = f.csrf.unwrap_or_default();
+    let Some(staff) = staff else {
+        state.store.login_failed_unknown(&remote.0, now).await?;
+        return failed(state.clone(), csrf).await.map_err(PageError);
+    };
+    if !staff.login_state().may_attempt(now) || !ok {
+        state.store.login_failed(staff.id, &remote.0, now).await?;
+        return failed(state.clone(), csrf).await.map_err(PageError);
+    }
+    let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+    let session_csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+    let (stage, next) = if staff.role.needs_totp() {
+        (SessionStage::SecondFactor, "/staff/login/totp")
+    } else {
         state
             .store
-            .create_session(
-                &token_hash(&token),
-                staff.id,
-                &session_csrf,
-                stage,
-                &remote.0,
-                now,
-            )
+            .login_succeeded(staff.id, None, &remote.0, now)
             .await?;
-        let mut res = Redirect::to(next).into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
-        Ok(res)
-    }
-    .await;
-    respond(&state, result)
+        (SessionStage::Active, "/staff")
+    };
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            staff.id,
+            &session_csrf,
+            stage,
+            &remote.0,
+            now,
+        )
+        .await?;
+    let mut res = Redirect::to(next).into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
+    Ok(res)
 }
 
 #[derive(Template)]
@@ -156,20 +147,16 @@ struct TotpPage {
     error: String,
 }
 
-async fn totp_form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (session, _) = session_at(&state, &headers, SessionStage::SecondFactor)
-            .await?
-            .ok_or(AppError::LoginRequired)?;
-        let page = TotpPage {
-            layout: Layout::of(&state),
-            csrf: session.csrf_token,
-            error: String::new(),
-        };
-        Ok(render(&page)?.into_response())
-    }
-    .await;
-    respond(&state, result)
+async fn totp_form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let (session, _) = session_at(&state, &headers, SessionStage::SecondFactor)
+        .await?
+        .ok_or(AppError::LoginRequired)?;
+    let page = TotpPage {
+        layout: Layout::of(&state),
+        csrf: session.csrf_token,
+        error: String::new(),
+    };
+    Ok(render(&page)?.into_response())
 }
 
 #[derive(Deserialize)]
@@ -183,95 +170,83 @@ async fn totp_submit(
     remote: Remote,
     headers: HeaderMap,
     form: Result<Form<TotpForm>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        same_origin(&headers)?;
-        let (session, hash) = session_at(&state, &headers, SessionStage::SecondFactor)
-            .await?
-            .ok_or(AppError::LoginRequired)?;
-        if !f
-            .csrf
-            .as_deref()
-            .is_some_and(|g| same_secret(g, &session.csrf_token))
-        {
-            return Err(AppError::Forbidden("CSRF token missing or wrong".into()));
-        }
-        let now = (state.clock)();
-        let staff = &session.staff;
-        let secret = staff
-            .totp_secret
-            .as_deref()
-            .and_then(|s| TotpSecret::from_base32(s).ok());
-        let verdict = match (&secret, staff.login_state().may_attempt(now)) {
-            (Some(secret), true) => secret
-                .verify(f.code.as_deref().unwrap_or(""), now, staff.totp_last_step)
-                .ok(),
-            _ => None,
-        };
-        let Some(step) = verdict else {
-            let after = state.store.login_failed(staff.id, &remote.0, now).await?;
-            if !after.login_state().may_attempt(now) {
-                state.store.delete_session(&hash, None, now).await?;
-                let mut res = Redirect::to("/staff/login").into_response();
-                res.headers_mut()
-                    .append(header::SET_COOKIE, clear_session_cookie());
-                return Ok(res);
-            }
-            let page = TotpPage {
-                layout: Layout::of(&state),
-                csrf: session.csrf_token.clone(),
-                error: AUTH_FAILED.to_owned(),
-            };
-            return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
-        };
-        // A fresh token for the signed-in session: the pre-sign-in one is now worthless.
-        state.store.delete_session(&hash, None, now).await?;
-        let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        let csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
-        state
-            .store
-            .create_session(
-                &token_hash(&token),
-                staff.id,
-                &csrf,
-                SessionStage::Active,
-                &remote.0,
-                now,
-            )
-            .await?;
-        state
-            .store
-            .login_succeeded(staff.id, Some(step), &remote.0, now)
-            .await?;
-        let mut res = Redirect::to("/staff").into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
-        Ok(res)
+) -> PageResult {
+    let f = form_of(form)?;
+    same_origin(&headers)?;
+    let (session, hash) = session_at(&state, &headers, SessionStage::SecondFactor)
+        .await?
+        .ok_or(AppError::LoginRequired)?;
+    if !f
+        .csrf
+        .as_deref()
+        .is_some_and(|g| same_secret(g, &session.csrf_token))
+    {
+        return Err(AppError::Forbidden("CSRF token missing or wrong".into()).into());
     }
-    .await;
-    respond(&state, result)
+    let now = (state.clock)();
+    let staff = &session.staff;
+    let secret = staff
+        .totp_secret
+        .as_deref()
+        .and_then(|s| TotpSecret::from_base32(s).ok());
+    let verdict = match (&secret, staff.login_state().may_attempt(now)) {
+        (Some(secret), true) => secret
+            .verify(f.code.as_deref().unwrap_or(""), now, staff.totp_last_step)
+            .ok(),
+        _ => None,
+    };
+    let Some(step) = verdict else {
+        let after = state.store.login_failed(staff.id, &remote.0, now).await?;
+        if !after.login_state().may_attempt(now) {
+            state.store.delete_session(&hash, None, now).await?;
+            let mut res = Redirect::to("/staff/login").into_response();
+            res.headers_mut()
+                .append(header::SET_COOKIE, clear_session_cookie());
+            return Ok(res);
+        }
+        let page = TotpPage {
+            layout: Layout::of(&state),
+            csrf: session.csrf_token.clone(),
+            error: AUTH_FAILED.to_owned(),
+        };
+        return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
+    };
+    // A fresh token for the signed-in session: the pre-sign-in one is now worthless.
+    state.store.delete_session(&hash, None, now).await?;
+    let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+    let csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
+    state
+        .store
+        .create_session(
+            &token_hash(&token),
+            staff.id,
+            &csrf,
+            SessionStage::Active,
+            &remote.0,
+            now,
+        )
+        .await?;
+    state
+        .store
+        .login_succeeded(staff.id, Some(step), &remote.0, now)
+        .await?;
+    let mut res = Redirect::to("/staff").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
+    Ok(res)
 }
 
 async fn logout(
     State(state): State<AppState>,
-    remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<CsrfOnly>, FormRejection>,
-) -> Response {
-    let result = async {
-        let f = form_of(form)?;
-        let s = signed_in(&state, &headers, &remote).await?;
-        check_session_csrf(&headers, &s, f.csrf.as_deref())?;
-        state
-            .store
-            .delete_session(&s.token_hash, Some(&s.ctx), (state.clock)())
-            .await?;
-        let mut res = Redirect::to("/staff/login").into_response();
-        res.headers_mut()
-            .append(header::SET_COOKIE, clear_session_cookie());
-        Ok(res)
-    }
-    .await;
-    respond(&state, result)
+    s: StaffSession,
+    StaffForm(_): StaffForm<CsrfOnly>,
+) -> PageResult {
+    state
+        .store
+        .delete_session(&s.token_hash, Some(&s.ctx), (state.clock)())
+        .await?;
+    let mut res = Redirect::to("/staff/login").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie());
+    Ok(res)
 }

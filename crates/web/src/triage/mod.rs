@@ -8,16 +8,16 @@ use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::ApiError;
 use crate::kit::error::AppError;
+use crate::kit::error::PageResult;
 use crate::kit::form::Pairs;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::render::respond;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::{FormRejection, JsonRejection};
 use axum::extract::{Form, State};
 use axum::http::HeaderMap;
-use axum::response::{IntoResponse, Response};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use tsunagu_domain::directory::prefecture::Prefecture;
@@ -146,14 +146,10 @@ fn page(state: &AppState, csrf: String, c: &Consultation) -> TriagePage {
     }
 }
 
-async fn form(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    let result = async {
-        let (csrf, cookie) = anon_csrf(&headers)?;
-        let p = page(&state, csrf, &Consultation::default());
-        Ok(with_cookie(render(&p)?.into_response(), cookie))
-    }
-    .await;
-    respond(&state, result)
+async fn form(State(state): State<AppState>, headers: HeaderMap) -> PageResult {
+    let (csrf, cookie) = anon_csrf(&headers)?;
+    let p = page(&state, csrf, &Consultation::default());
+    Ok(with_cookie(render(&p)?.into_response(), cookie))
 }
 
 /// Reads the form into a consultation; an unknown code is an error naming the field.
@@ -214,61 +210,57 @@ async fn submit(
     State(state): State<AppState>,
     headers: HeaderMap,
     form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> Response {
-    let result = async {
-        let pairs = Pairs::from_form(form)?;
-        check_anon_csrf(&headers, pairs.opt("csrf"))?;
-        let csrf = pairs.get("csrf").to_owned();
-        let (c, error) = match consultation_of(&pairs) {
-            Ok(c) => (c, String::new()),
-            Err(e) => (Consultation::default(), e),
-        };
-        let mut p = page(&state, csrf, &c);
-        p.error = error;
-        if p.error.is_empty() {
-            match run(&state, &c) {
-                Ok(plan) => {
-                    p.plan = Some(PlanView {
-                        crisis: plan.crisis,
-                        inferred: plan
-                            .inferred
-                            .iter()
-                            .map(|i| {
-                                format!(
-                                    "「{}」→ {}{}",
-                                    i.from,
-                                    label_of(&i.code),
-                                    if i.used {
-                                        ""
-                                    } else {
-                                        "（入力した項目を優先）"
-                                    }
-                                )
-                            })
-                            .collect(),
-                        negated: plan
-                            .negated
-                            .iter()
-                            .map(|f| format!("「{}」（否定されているため使っていません）", f.term))
-                            .collect(),
-                        text: plan_text(&plan),
-                        recommendations: plan.recommendations,
-                        points: plan.points,
-                    });
-                }
-                Err(AppError::BadRequest(m)) => p.error = japanese_error(&m),
-                Err(e) => return Err(e),
+) -> PageResult {
+    let pairs = Pairs::from_form(form)?;
+    check_anon_csrf(&headers, pairs.opt("csrf"))?;
+    let csrf = pairs.get("csrf").to_owned();
+    let (c, error) = match consultation_of(&pairs) {
+        Ok(c) => (c, String::new()),
+        Err(e) => (Consultation::default(), e),
+    };
+    let mut p = page(&state, csrf, &c);
+    p.error = error;
+    if p.error.is_empty() {
+        match run(&state, &c) {
+            Ok(plan) => {
+                p.plan = Some(PlanView {
+                    crisis: plan.crisis,
+                    inferred: plan
+                        .inferred
+                        .iter()
+                        .map(|i| {
+                            format!(
+                                "「{}」→ {}{}",
+                                i.from,
+                                label_of(&i.code),
+                                if i.used {
+                                    ""
+                                } else {
+                                    "（入力した項目を優先）"
+                                }
+                            )
+                        })
+                        .collect(),
+                    negated: plan
+                        .negated
+                        .iter()
+                        .map(|f| format!("「{}」（否定されているため使っていません）", f.term))
+                        .collect(),
+                    text: plan_text(&plan),
+                    recommendations: plan.recommendations,
+                    points: plan.points,
+                });
             }
+            Err(AppError::BadRequest(m)) => p.error = japanese_error(&m),
+            Err(e) => return Err(e.into()),
         }
-        let status = if p.error.is_empty() {
-            axum::http::StatusCode::OK
-        } else {
-            axum::http::StatusCode::UNPROCESSABLE_ENTITY
-        };
-        Ok((status, render(&p)?).into_response())
     }
-    .await;
-    respond(&state, result)
+    let status = if p.error.is_empty() {
+        axum::http::StatusCode::OK
+    } else {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok((status, render(&p)?).into_response())
 }
 
 /// A code's Japanese label, whichever list it is from.
