@@ -22,6 +22,8 @@
 //! - [`kb`]: the knowledge base: questions, passages in context, every rule with its passage.
 //! - [`records`]: staff sign-in, people's files, consent, records and their access log.
 
+#![deny(missing_docs)]
+
 use axum::http::{header, HeaderValue};
 use axum::Router;
 use tower_http::set_header::SetResponseHeaderLayer;

@@ -1,3 +1,6 @@
+//! What the public diary and the staff alcohol page both show of a drinking diary: the chart of
+//! the last 28 days and the weekly and monthly summaries; and the FHIR content type.
+
 use crate::kit::error::AppError;
 use chrono::{Datelike, Duration, NaiveDate};
 use tsunagu_domain::alcohol::{summarise, DiaryEntry, DiarySummary, Sex};

@@ -53,7 +53,7 @@ struct Question {
 }
 
 #[derive(Template)]
-#[template(path = "alcohol_audit.html")]
+#[template(path = "alcohol/audit.html")]
 struct AuditPage {
     layout: Layout,
     csrf: String,
@@ -215,7 +215,7 @@ struct DrinksResult {
 }
 
 #[derive(Template)]
-#[template(path = "alcohol_drinks.html")]
+#[template(path = "alcohol/drinks.html")]
 struct DrinksPage {
     layout: Layout,
     csrf: String,
@@ -370,7 +370,7 @@ async fn drinks_submit(
 // --- self-check diary --------------------------------------------------------------------
 
 #[derive(Template)]
-#[template(path = "alcohol_diary.html")]
+#[template(path = "alcohol/diary.html")]
 struct DiaryPage {
     layout: Layout,
     csrf: String,

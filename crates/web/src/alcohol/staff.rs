@@ -113,7 +113,7 @@ struct PromptRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_alcohol.html")]
+#[template(path = "alcohol/staff.html")]
 struct AlcoholPage {
     layout: Layout,
     me: Me,

@@ -10,7 +10,7 @@ use crate::kit::state::AppState;
 pub mod api;
 pub mod pages;
 pub mod report;
-pub mod views;
+pub(crate) mod views;
 
 /// Directory routes.
 pub fn router() -> Router<AppState> {

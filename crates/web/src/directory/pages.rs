@@ -33,15 +33,25 @@ const PAGE_SIZE: usize = 20;
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SearchParams {
+    /// Free text.
     pub q: Option<String>,
+    /// Prefecture (name or JIS code).
     pub prefecture: Option<String>,
+    /// Region (地方).
     pub region: Option<String>,
+    /// Concern code.
     pub concern: Option<String>,
+    /// Audience code.
     pub audience: Option<String>,
+    /// Service kind code.
     pub service_kind: Option<String>,
+    /// Resource kind code.
     pub kind: Option<String>,
+    /// Only services open now (`1`/`true`).
     pub open_now: Option<String>,
+    /// Page number, from 1.
     pub page: Option<String>,
+    /// Page size.
     pub per_page: Option<String>,
 }
 
@@ -67,8 +77,11 @@ fn parse_number(
 
 /// A parsed search: the request and the page.
 pub struct ParsedSearch {
+    /// The search to run.
     pub request: SearchRequest,
+    /// Page number, from 1.
     pub page: usize,
+    /// Page size.
     pub per_page: usize,
 }
 
@@ -144,7 +157,7 @@ impl SearchParams {
 }
 
 #[derive(Template)]
-#[template(path = "search.html")]
+#[template(path = "directory/search.html")]
 struct SearchPage {
     layout: Layout,
     q: String,
@@ -241,7 +254,7 @@ async fn search_page(
 }
 
 #[derive(Template)]
-#[template(path = "service.html")]
+#[template(path = "directory/service.html")]
 struct ServicePage {
     layout: Layout,
     s: ServiceView,

@@ -1,3 +1,6 @@
+//! Problem reports on a listing (the public form, CSRF-protected, rate-limited) and the
+//! maintainers' list where they are closed (HTTP Basic with the maintainer token).
+
 use crate::directory::pages::service_id;
 use crate::kit::csrf::anon_csrf;
 use crate::kit::csrf::check_anon_csrf;
@@ -31,7 +34,7 @@ pub fn router() -> Router<AppState> {
 }
 
 #[derive(Template)]
-#[template(path = "report.html")]
+#[template(path = "directory/report.html")]
 struct ReportPage {
     layout: Layout,
     id: String,
@@ -162,7 +165,7 @@ pub(crate) fn check_maintainer(state: &AppState, headers: &HeaderMap) -> Result<
 }
 
 #[derive(Template)]
-#[template(path = "maintainer_reports.html")]
+#[template(path = "directory/maintainer_reports.html")]
 struct MaintainerPage {
     layout: Layout,
     reports: Vec<ReportRow>,

@@ -113,7 +113,7 @@ fn hit_view(h: &DocHit, documents: &[DocumentInfo]) -> HitView {
 }
 
 #[derive(Template)]
-#[template(path = "docs.html")]
+#[template(path = "kb/search.html")]
 struct DocsPage {
     layout: Layout,
     q: String,
@@ -181,7 +181,7 @@ struct CitingRule {
 }
 
 #[derive(Template)]
-#[template(path = "docs_cite.html")]
+#[template(path = "kb/cite.html")]
 struct CitePage {
     layout: Layout,
     cite: String,
@@ -289,7 +289,7 @@ struct RuleGroup {
 }
 
 #[derive(Template)]
-#[template(path = "docs_rules.html")]
+#[template(path = "kb/rules.html")]
 struct RulesPage {
     layout: Layout,
     groups: Vec<RuleGroup>,

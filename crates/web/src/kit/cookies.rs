@@ -1,3 +1,6 @@
+//! The session and CSRF cookies: names, reading, and writing them `Secure`, `HttpOnly`,
+//! `SameSite=Strict`, `Path=/`.
+
 use axum::http::{header, HeaderMap, HeaderValue};
 use cookie::{Cookie, SameSite};
 

@@ -1,3 +1,7 @@
+//! CSRF defences: the same-origin check on every form post, the double-submit token for forms
+//! used without a session (the `tsunagu_csrf` cookie), and the session's own token on staff
+//! forms.
+
 use crate::kit::auth::new_token;
 use crate::kit::auth::same_secret;
 use crate::kit::cookies::cookie_value;

@@ -1,5 +1,8 @@
-//! Forms read as name/value pairs: for forms with repeated fields (checkboxes) or many
-//! optional ones, where a struct would need a field per question.
+//! Form and path input: [`Pairs`] (a form read as name/value pairs, for forms with repeated
+//! fields or many optional ones), form and path rejections turned into client errors, and the
+//! extractors staff pages take: [`StaffForm`] (session, form, origin and CSRF token checked in
+//! that order) and [`Id`] (a typed id from the path).
+
 use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 

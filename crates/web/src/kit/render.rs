@@ -1,3 +1,7 @@
+//! Rendering: templates to HTML, the error page in the layout (and the middleware that renders
+//! the errors page handlers return), downloads (JSON, CSV with a BOM), the style sheet, and
+//! times shown in JST.
+
 use crate::kit::error::{AppError, UnrenderedError};
 use crate::kit::layout::Layout;
 use crate::kit::state::AppState;
@@ -7,7 +11,7 @@ use axum::http::header;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
 #[derive(Template)]
-#[template(path = "error.html")]
+#[template(path = "kit/error.html")]
 pub(crate) struct ErrorPage {
     layout: Layout,
     title: String,

@@ -1,3 +1,8 @@
+//! Who is asking: the client's address ([`Remote`]) and the signed-in staff member
+//! ([`StaffSession`], an extractor). A session is a random 256-bit token in the cookie
+//! `tsunagu_session`; the database keeps only its SHA-256. It ends after the idle timeout or the
+//! absolute one (`tsunagu_domain::records::access`), and when the account is disabled.
+
 use crate::kit::auth::token_hash;
 use crate::kit::cookies::cookie_value;
 use crate::kit::cookies::is_token;

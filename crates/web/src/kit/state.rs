@@ -1,3 +1,8 @@
+//! The state every handler shares ([`AppState`]): the store, the search catalog and crisis
+//! lines, the triage rules and lexicon, the knowledge base with the status of every rule
+//! citation, the settings, the clock and the rate limiters; how it is loaded at start and
+//! replaced whole on reload.
+
 use crate::kit::error::AppError;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use std::collections::BTreeMap;

@@ -185,7 +185,7 @@ struct ResultRow {
 }
 
 #[derive(Template)]
-#[template(path = "seido.html")]
+#[template(path = "law/seido.html")]
 struct SeidoPage {
     layout: Layout,
     rules: Vec<RuleRow>,
@@ -347,7 +347,7 @@ struct LedgerRow {
 }
 
 #[derive(Template)]
-#[template(path = "seido_copay.html")]
+#[template(path = "law/jiritsu.html")]
 struct CopayPage {
     layout: Layout,
     q: CopayEcho,

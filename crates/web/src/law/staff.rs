@@ -136,7 +136,7 @@ struct Section {
 }
 
 #[derive(Template)]
-#[template(path = "staff_deadlines.html")]
+#[template(path = "law/staff_dashboard.html")]
 struct DashboardPage {
     layout: Layout,
     me: Me,
@@ -194,7 +194,7 @@ struct EventRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_case_deadlines.html")]
+#[template(path = "law/staff_case.html")]
 struct CasePage {
     layout: Layout,
     me: Me,

@@ -65,7 +65,7 @@ struct SubjectRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_home.html")]
+#[template(path = "records/home.html")]
 struct HomePage {
     layout: Layout,
     me: Me,
@@ -137,7 +137,7 @@ struct RecordRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_subject.html")]
+#[template(path = "records/subject.html")]
 struct SubjectPage {
     layout: Layout,
     me: Me,
@@ -341,7 +341,7 @@ async fn add_record(
 }
 
 #[derive(Template)]
-#[template(path = "staff_record.html")]
+#[template(path = "records/record.html")]
 struct RecordPage {
     layout: Layout,
     me: Me,
@@ -395,7 +395,7 @@ struct AccessRow {
 }
 
 #[derive(Template)]
-#[template(path = "staff_access.html")]
+#[template(path = "records/access.html")]
 struct AccessPage {
     layout: Layout,
     me: Me,

@@ -1,3 +1,11 @@
+//! Staff sign-in: the password form, the TOTP second factor and sign-out.
+//!
+//! Failures all read 「認証に失敗しました」, whether the username is unknown, the password or
+//! code is wrong, or the account is locked or disabled; the audit trail says which. Unknown
+//! usernames cost a real argon2 check so timing does not tell them apart. The session token is
+//! replaced when the second factor succeeds, so a token seen before sign-in is worthless after
+//! it.
+
 use crate::kit::csrf::CsrfOnly;
 use crate::kit::error::{PageError, PageResult};
 use crate::kit::form::form_of;
@@ -43,7 +51,7 @@ pub fn router() -> Router<AppState> {
 const AUTH_FAILED: &str = "認証に失敗しました。入力内容を確認してください。";
 
 #[derive(Template)]
-#[template(path = "staff_login.html")]
+#[template(path = "records/login.html")]
 struct LoginPage {
     layout: Layout,
     csrf: String,
@@ -140,7 +148,7 @@ async fn login_submit(
 }
 
 #[derive(Template)]
-#[template(path = "staff_totp.html")]
+#[template(path = "records/totp.html")]
 struct TotpPage {
     layout: Layout,
     csrf: String,

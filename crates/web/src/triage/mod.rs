@@ -71,7 +71,7 @@ struct PlanView {
 }
 
 #[derive(Template)]
-#[template(path = "triage.html")]
+#[template(path = "triage/plan.html")]
 struct TriagePage {
     layout: Layout,
     csrf: String,

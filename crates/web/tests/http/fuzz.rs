@@ -1,7 +1,7 @@
 //! Fuzz targets for the HTTP surface (property tests) and the bad-input corpus: whatever a
 //! client sends, the answer is a 2xx/3xx/4xx with a clear message, never a 5xx or a panic.
 
-use super::{send, test_app};
+use crate::helpers::{send, test_app};
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use proptest::prelude::*;
@@ -147,7 +147,7 @@ fn form_bodies_of_any_bytes_never_cause_a_server_error() {
             |(path, body)| {
                 let req = Request::post(path)
                     .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .header(header::COOKIE, super::CSRF_COOKIE)
+                    .header(header::COOKIE, crate::helpers::CSRF_COOKIE)
                     .body(Body::from(body.clone()))
                     .expect("request");
                 let (status, _, _) = rt.block_on(send(&app, req));

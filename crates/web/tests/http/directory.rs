@@ -1,0 +1,184 @@
+//! The directory over HTTP: the search page, service pages, problem reports and the maintainers' list, bad input, and the JSON and HSDS API.
+
+use crate::helpers::*;
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+
+#[tokio::test]
+async fn the_search_page_finds_darc_womens_house_first_and_shows_the_crisis_banner() {
+    let app = test_app().await;
+    let (status, headers, body) =
+        get(&app, "/?q=%E3%83%80%E3%83%AB%E3%82%AF+%E5%A5%B3%E6%80%A7").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_SECURITY_POLICY]
+        .to_str()
+        .unwrap_or("")
+        .contains("default-src 'none'"));
+    assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+    let first = body
+        .split("href=\"/services/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or("");
+    assert_eq!(first, "darc-womens-house");
+    assert!(body.contains("いま命の危険があるときは"));
+    assert!(body.contains("<html lang=\"ja\">") && body.contains("本文へ移動"));
+    assert!(!body.contains("<script"), "pages work without JavaScript");
+}
+
+#[tokio::test]
+async fn the_api_search_for_akita_flags_the_centre_phone() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/api/v1/search?q=%E7%A7%8B%E7%94%B0").await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    let centre = v["results"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|r| r["id"] == "mhwc-05")
+        .expect("akita centre");
+    assert_eq!(centre["phones"][0]["number"], "118-892-3773");
+    assert_eq!(centre["phones"][0]["flagged"], true);
+}
+
+#[tokio::test]
+async fn the_detail_page_shows_contacts_hours_provenance_and_stale_notice() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/services/mhwc-05").await;
+    assert_eq!(status, StatusCode::OK);
+    for needle in [
+        "118-892-3773",
+        "番号に疑問あり",
+        "004_d9518c60032bdf29.txt:22638",
+        "2006-04-01",
+        "変わっている可能性",
+        "データの注意点",
+        "受付時間は資料に記載がありません",
+    ] {
+        assert!(body.contains(needle), "missing {needle}");
+    }
+    let (_, _, body) = get(&app, "/services/ncnp-drug-addiction").await;
+    assert!(
+        body.contains("受付中（15:00まで）"),
+        "Friday 11:00 is within 10:00-15:00"
+    );
+    assert!(body.contains("yakubutsuizon@ncnp.go.jp"));
+}
+
+#[tokio::test]
+async fn bad_input_gets_clear_4xx_answers() {
+    let app = test_app().await;
+    for (uri, code) in [
+        ("/?concern=heroin", StatusCode::BAD_REQUEST),
+        (
+            "/?prefecture=%E9%B3%A5%E6%A0%B9%E7%9C%8C",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/?page=0", StatusCode::BAD_REQUEST),
+        ("/?unknown=1", StatusCode::BAD_REQUEST),
+        ("/api/v1/search?open_now=maybe", StatusCode::BAD_REQUEST),
+        ("/api/v1/search?per_page=1000", StatusCode::BAD_REQUEST),
+        ("/services/NOT-AN-ID", StatusCode::NOT_FOUND),
+        ("/services/no-such-thing", StatusCode::NOT_FOUND),
+        ("/api/v1/services/no-such-thing", StatusCode::NOT_FOUND),
+        ("/hsds/services?page=0", StatusCode::BAD_REQUEST),
+        ("/hsds/services?page=abc", StatusCode::BAD_REQUEST),
+        ("/nowhere", StatusCode::NOT_FOUND),
+    ] {
+        let (status, _, body) = get(&app, uri).await;
+        assert_eq!(status, code, "{uri}: {body}");
+        if uri.starts_with("/api") || uri.starts_with("/hsds") {
+            assert!(json(&body)["message"].is_string(), "{uri}");
+        }
+    }
+    let long = format!("/api/v1/search?q={}", "%E3%81%82".repeat(201));
+    assert_eq!(get(&app, &long).await.0, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_problem_report_is_filed_and_a_maintainer_closes_it() {
+    let app = test_app().await;
+    // Empty message: the form comes back with an error and nothing is stored.
+    let bad = Request::post("/services/mhwc-05/report")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("category=phone&message=+&{CSRF_FIELD}")))
+        .expect("request");
+    let (status, _, body) = send(&app, bad).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body.contains("内容を1文字以上"));
+    let ok = Request::post("/services/mhwc-05/report")
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("category=phone&message=%E7%95%AA%E5%8F%B7%E3%81%8C%E9%81%95%E3%81%84%E3%81%BE%E3%81%99&{CSRF_FIELD}")))
+        .expect("request");
+    let (status, headers, _) = send(&app, ok).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(headers[header::LOCATION], "/services/mhwc-05?reported=1");
+    // Maintainer pages need the token.
+    assert_eq!(
+        get(&app, "/maintainer/reports").await.0,
+        StatusCode::UNAUTHORIZED
+    );
+    let auth = format!("Basic {}", base64_encode("maintainer:s3cret"));
+    let list = Request::get("/maintainer/reports")
+        .header(header::AUTHORIZATION, &auth)
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, body) = send(&app, list).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(body.contains("番号が違います") && body.contains("未対応"));
+    let close = Request::post("/maintainer/reports/1/close")
+        .header(header::AUTHORIZATION, &auth)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("resolution=checked&{CSRF_FIELD}")))
+        .expect("request");
+    assert_eq!(send(&app, close).await.0, StatusCode::SEE_OTHER);
+    let again = Request::post("/maintainer/reports/1/close")
+        .header(header::AUTHORIZATION, &auth)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, CSRF_COOKIE)
+        .body(Body::from(format!("resolution=checked&{CSRF_FIELD}")))
+        .expect("request");
+    assert_eq!(send(&app, again).await.0, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn hsds_endpoints_paginate_and_every_documented_path_is_routed() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/hsds/services?page=2&per_page=10").await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["page_number"], 2);
+    assert_eq!(v["size"], 10);
+    assert!(v["total_items"].as_u64().unwrap_or(0) > 150);
+    let (_, _, body) = get(&app, "/hsds/services/tokyo-darc").await;
+    let v = json(&body);
+    assert_eq!(v["organization"]["name"], "特定非営利活動法人 東京ダルク");
+    assert_eq!(v["phones"][0]["number"], "03-3875-8808");
+    let doc = json(tsunagu_web::directory::api::OPENAPI);
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        let uri = path.replace("{id}", "tokyo-darc");
+        for method in item.as_object().expect("item").keys() {
+            let req = Request::builder()
+                .method(method.to_uppercase().as_str())
+                .uri(&uri)
+                .body(Body::empty())
+                .expect("request");
+            let (status, _, _) = send(&app, req).await;
+            assert_ne!(
+                status,
+                StatusCode::NOT_FOUND,
+                "{method} {uri} is documented but not routed"
+            );
+            assert_ne!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {uri}");
+        }
+    }
+}
+
+fn base64_encode(s: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(s)
+}
