@@ -634,6 +634,56 @@ pub const EVENT_TYPES: &[(&str, &[&str], &[&str])] = &[
     ("inpatient_treatment_order", &[], &[]),
 ];
 
+/// The Japanese label of each event that can be entered on a case, beside the codes of
+/// [`EVENT_TYPES`]; the staff case page lists them in this order. (A 審査会 session,
+/// `review_board_session`, gives a finding, not a deadline, so it is entered with
+/// `tsunagu deadlines` and has no label here.)
+pub const EVENT_LABELS: &[(&str, &str)] = &[
+    ("voluntary_admission", "任意入院"),
+    (
+        "voluntary_discharge_hold",
+        "任意入院者の退院制限（時刻が必要）",
+    ),
+    ("involuntary_admission", "措置入院"),
+    (
+        "emergency_involuntary_admission",
+        "緊急措置入院（時刻が必要）",
+    ),
+    ("medical_protection_admission", "医療保護入院"),
+    ("medical_protection_discharge", "医療保護入院者の退院"),
+    ("urgent_admission", "応急入院（時刻が必要）"),
+    ("seclusion", "隔離"),
+    ("restraint", "身体的拘束"),
+    ("restriction", "通信・面会の制限"),
+    ("notebook_application_received", "手帳の申請受理（交付日）"),
+    (
+        "notebook_renewal_application_received",
+        "手帳の更新申請受理",
+    ),
+    ("notebook_grade_change_decided", "手帳の等級変更の決定"),
+    ("notebook_holder_moved", "手帳所持者の転居"),
+    (
+        "outpatient_support_application_received",
+        "自立支援医療の申請受理",
+    ),
+    (
+        "support_category_change_decided",
+        "自立支援医療の所得区分変更の決定",
+    ),
+    ("decision_notified", "処分の通知を受けた"),
+    ("assessment_admission_order_executed", "鑑定入院命令の執行"),
+    ("outpatient_treatment_order", "医療観察法の通院決定"),
+    ("inpatient_treatment_order", "医療観察法の入院決定"),
+];
+
+/// The label of an event code; unknown codes read 「（不明な手続き）」.
+pub fn event_label_ja(code: &str) -> &'static str {
+    EVENT_LABELS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map_or("（不明な手続き）", |(_, l)| l)
+}
+
 /// Checks the catalogue itself: every rule's event is a known type, its condition and any field
 /// it counts from are fields of that type, a rule counted back from another follows it, and
 /// every basis names a law and a `file:line` source. `serve` and `tsunagu deadlines` run it at
@@ -1474,6 +1524,26 @@ pub fn obligations(e: &Event) -> Result<Vec<Obligation>, Refusal> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn every_event_type_but_the_review_board_has_one_label_and_every_label_an_event_type() {
+        for (code, _, _) in super::EVENT_TYPES {
+            let labelled = super::EVENT_LABELS
+                .iter()
+                .filter(|(c, _)| c == code)
+                .count();
+            let expected = usize::from(*code != "review_board_session");
+            assert_eq!(labelled, expected, "{code}");
+        }
+        for (code, label) in super::EVENT_LABELS {
+            assert!(
+                super::EVENT_TYPES.iter().any(|(c, _, _)| c == code),
+                "{code}"
+            );
+            assert_eq!(super::event_label_ja(code), *label);
+        }
+        assert_eq!(super::event_label_ja("nope"), "（不明な手続き）");
+    }
+
     use super::*;
 
     fn ev(kind: &str, at: &str, fields: &[(&str, &str)]) -> Event {

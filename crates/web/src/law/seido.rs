@@ -20,7 +20,9 @@ use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::Router;
 use serde::Deserialize;
-use tsunagu_domain::law::deadlines::{findings, obligations, At, Due, Event, Length, RULES};
+use tsunagu_domain::law::deadlines::{
+    event_label_ja, findings, obligations, At, Due, Event, Length, RULES,
+};
 use tsunagu_domain::law::jiritsu::{
     categorise, ledger, Cap, Category, Household, Tax, Visit, ROUNDING_BASIS,
 };
@@ -36,95 +38,68 @@ pub fn router() -> Router<AppState> {
 /// Field values a calculator choice sets.
 type Preset = &'static [(&'static str, &'static str)];
 
-/// The calculator's choices: event code, label, and the extra fields it sets.
+/// The calculator's choices: event code, what the choice adds to the event's label
+/// ([`event_label_ja`], written once in the domain), and the extra fields it sets.
 const CHOICES: &[(&str, &str, Preset)] = &[
-    (
-        "notebook_application_received",
-        "手帳の申請が市町村に受理された（交付日）",
-        &[],
-    ),
+    ("notebook_application_received", "", &[]),
     (
         "notebook_renewal_application_received",
-        "手帳の更新申請が受理された（前の有効期限の入力が必要）",
+        "（前の有効期限の入力が必要）",
         &[],
     ),
-    (
-        "notebook_grade_change_decided",
-        "手帳の等級変更が決定した",
-        &[],
-    ),
+    ("notebook_grade_change_decided", "", &[]),
     (
         "notebook_holder_moved",
-        "手帳を持つ人が同じ都道府県内で転居した",
+        "（同じ都道府県内）",
         &[("within_prefecture", "true")],
     ),
     (
         "outpatient_support_application_received",
-        "自立支援医療（精神通院）の新規申請が受理された",
+        "（新規・精神通院）",
         &[],
     ),
-    ("decision_notified", "処分の通知を受けた（不服申立て）", &[]),
-    (
-        "support_category_change_decided",
-        "自立支援医療の所得区分の変更が決定した",
-        &[],
-    ),
-    ("voluntary_admission", "任意入院した", &[]),
+    ("decision_notified", "（不服申立て）", &[]),
+    ("support_category_change_decided", "", &[]),
+    ("voluntary_admission", "", &[]),
     (
         "voluntary_discharge_hold",
-        "任意入院者の退院を指定医の診察で制限した（時刻が必要）",
+        "・指定医の診察",
         &[("by", "designated_physician")],
     ),
     (
         "voluntary_discharge_hold",
-        "任意入院者の退院を特定医師の診察で制限した（時刻が必要）",
+        "・特定医師の診察",
         &[("by", "specified_physician")],
     ),
     (
         "involuntary_admission",
-        "措置入院した（2人以上の指定医の診察が一致）",
+        "（2人以上の指定医の診察が一致）",
         &[],
     ),
-    (
-        "emergency_involuntary_admission",
-        "緊急措置入院した（時刻が必要）",
-        &[],
-    ),
+    ("emergency_involuntary_admission", "", &[]),
     (
         "urgent_admission",
-        "応急入院した・指定医の診察（時刻が必要）",
+        "・指定医の診察",
         &[("by", "designated_physician")],
     ),
     (
         "urgent_admission",
-        "応急入院した・特定医師の診察（時刻が必要）",
+        "・特定医師の診察",
         &[("by", "specified_physician")],
     ),
     (
         "medical_protection_admission",
-        "医療保護入院した（保護者の同意）",
+        "（保護者の同意）",
         &[("consent_by", "guardian")],
     ),
     (
         "medical_protection_discharge",
-        "医療保護入院者が退院した（他の入院形態への移行を含む）",
+        "（他の入院形態への移行を含む）",
         &[],
     ),
-    (
-        "outpatient_treatment_order",
-        "医療観察法の通院決定があった",
-        &[],
-    ),
-    (
-        "assessment_admission_order_executed",
-        "医療観察法の鑑定入院命令が執行された",
-        &[],
-    ),
-    (
-        "inpatient_treatment_order",
-        "医療観察法の入院決定があった",
-        &[],
-    ),
+    ("outpatient_treatment_order", "", &[]),
+    ("assessment_admission_order_executed", "（医療観察法）", &[]),
+    ("inpatient_treatment_order", "", &[]),
 ];
 
 fn period_text(l: Length) -> String {
@@ -189,7 +164,7 @@ struct ResultRow {
 struct SeidoPage {
     layout: Layout,
     rules: Vec<RuleRow>,
-    choices: Vec<(String, &'static str, bool)>,
+    choices: Vec<(String, String, bool)>,
     at: String,
     time: String,
     previous: String,
@@ -314,10 +289,14 @@ async fn page(
             .collect(),
         choices: CHOICES
             .iter()
-            .map(|(code, label, fields)| {
+            .map(|(code, qualifier, fields)| {
                 let key = choice_key(code, fields);
                 let selected = key == chosen;
-                (key, *label, selected)
+                (
+                    key,
+                    format!("{}{qualifier}", event_label_ja(code)),
+                    selected,
+                )
             })
             .collect(),
         at: q.at.unwrap_or_default().chars().take(10).collect(),

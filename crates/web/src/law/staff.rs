@@ -23,7 +23,9 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::{get, post};
 use axum::Router;
 use icalendar::{Calendar, Class, Component, EventLike};
-use tsunagu_domain::law::deadlines::{findings, obligations, Due, Event, EVENT_TYPES};
+use tsunagu_domain::law::deadlines::{
+    event_label_ja, findings, obligations, Due, Event, EVENT_LABELS, EVENT_TYPES,
+};
 use tsunagu_domain::SubjectId;
 use tsunagu_store::deadlines::{DueItem, NewObligation};
 
@@ -46,53 +48,6 @@ pub fn router() -> Router<AppState> {
 
 /// How many obligations each dashboard section lists.
 const DASHBOARD_LIMIT: i64 = 200;
-
-/// The events staff can enter on a case, with their labels. (A 審査会 session gives a finding,
-/// not a deadline: it is checked with `tsunagu deadlines`.)
-const EVENT_LABELS: &[(&str, &str)] = &[
-    ("voluntary_admission", "任意入院"),
-    (
-        "voluntary_discharge_hold",
-        "任意入院者の退院制限（時刻が必要）",
-    ),
-    ("involuntary_admission", "措置入院"),
-    (
-        "emergency_involuntary_admission",
-        "緊急措置入院（時刻が必要）",
-    ),
-    ("medical_protection_admission", "医療保護入院"),
-    ("medical_protection_discharge", "医療保護入院者の退院"),
-    ("urgent_admission", "応急入院（時刻が必要）"),
-    ("seclusion", "隔離"),
-    ("restraint", "身体的拘束"),
-    ("restriction", "通信・面会の制限"),
-    ("notebook_application_received", "手帳の申請受理（交付日）"),
-    (
-        "notebook_renewal_application_received",
-        "手帳の更新申請受理",
-    ),
-    ("notebook_grade_change_decided", "手帳の等級変更の決定"),
-    ("notebook_holder_moved", "手帳所持者の転居"),
-    (
-        "outpatient_support_application_received",
-        "自立支援医療の申請受理",
-    ),
-    (
-        "support_category_change_decided",
-        "自立支援医療の所得区分変更の決定",
-    ),
-    ("decision_notified", "処分の通知を受けた"),
-    ("assessment_admission_order_executed", "鑑定入院命令の執行"),
-    ("outpatient_treatment_order", "医療観察法の通院決定"),
-    ("inpatient_treatment_order", "医療観察法の入院決定"),
-];
-
-fn event_label(code: &str) -> &'static str {
-    EVENT_LABELS
-        .iter()
-        .find(|(c, _)| *c == code)
-        .map_or("（不明な手続き）", |(_, l)| l)
-}
 
 /// One obligation as shown.
 struct Row {
@@ -227,7 +182,7 @@ async fn case_page(
         .into_iter()
         .map(|r| EventRow {
             at: r.body["at"].as_str().unwrap_or_default().replace('T', " "),
-            what: event_label(r.body["type"].as_str().unwrap_or_default()),
+            what: event_label_ja(r.body["type"].as_str().unwrap_or_default()),
             by: r.created_by.clone(),
             findings: Event::from_json(&r.body)
                 .ok()
