@@ -526,7 +526,7 @@ impl SearchIndex {
     /// Ranking is computed inside tantivy over every match: BM25 of the parts (names weighted
     /// above the body), plus constant boosts: 100 when the whole query is a name, 20 when every
     /// part occurs in a name, 10 for the requested region and 2 for national services when a
-    /// region is given. With `open_now` the filter is applied to the best [`RERANK_WINDOW`]
+    /// region is given. With `open_now` the filter is applied to the best `RERANK_WINDOW` (2000)
     /// matches, and `total` counts those that are open.
     ///
     /// Every part must first occur whole. Only when that does not fill the requested page is
