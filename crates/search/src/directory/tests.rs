@@ -1,7 +1,10 @@
 //! Search behaviour on the bundled dataset and on tiny fixtures.
 
 use super::*;
+use crate::text::{bigrams, Analyzer, LinderaIpadic, TinySegmenter, DEBIAN_IPADIC};
+use std::sync::Arc;
 use tsunagu_domain::directory::dataset;
+use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind};
 
 fn index_with(analyzer: Arc<dyn Analyzer>) -> SearchIndex {
     let dir = dataset::bundled().unwrap_or_else(|e| panic!("{e}"));

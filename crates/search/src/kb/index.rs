@@ -23,8 +23,7 @@
 //! questions asking when or how long, definitions (「…とは」) and rules. Tables of contents are
 //! kept for context but never ranked.
 
-use crate::analyzer::{bigrams, Analyzer};
-use crate::SearchError;
+use crate::text::{bigrams, whitespace_field, Analyzer, SearchError};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -296,8 +295,8 @@ struct Fields {
 
 fn schema() -> (Schema, Fields) {
     let mut sb = Schema::builder();
-    let positions = crate::analyzer::whitespace_field(true);
-    let freqs = crate::analyzer::whitespace_field(false);
+    let positions = whitespace_field(true);
+    let freqs = whitespace_field(false);
     let f = Fields {
         ord: sb.add_u64_field("ord", FAST | tantivy::schema::STORED),
         body_w: sb.add_text_field("body_w", freqs.clone()),
@@ -871,7 +870,7 @@ fn highlights(text: &str, q: &Question) -> Vec<[usize; 2]> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::TinySegmenter;
+    use crate::text::TinySegmenter;
     use tsunagu_domain::kb::parse_document;
 
     fn index(text: &str) -> DocIndex {

@@ -1,6 +1,6 @@
 //! Filters as people type them (CLI flags, query parameters), parsed once for every surface.
 
-use crate::SearchRequest;
+use super::request::SearchRequest;
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceKind};
 
 /// Filter values before parsing. Empty or blank values mean "no filter".

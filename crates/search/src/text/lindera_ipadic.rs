@@ -8,8 +8,8 @@
 //! `tsunagu dict build` runs the build into the data directory; `serve` and `search` use
 //! the dictionary when it is there and TinySegmenter otherwise.
 
-use crate::analyzer::{is_separator, Analyzer};
-use crate::SearchError;
+use super::analyzer::{is_separator, Analyzer, TinySegmenter};
+use super::error::SearchError;
 use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use lindera_dictionary::dictionary::metadata::Metadata;
@@ -19,7 +19,7 @@ use std::path::Path;
 /// Where Debian's `mecab-ipadic` package puts the IPADIC sources.
 pub const DEBIAN_IPADIC: &str = "/usr/share/mecab/dic/ipadic";
 
-const METADATA: &[u8] = include_bytes!("../lindera/ipadic-metadata.json");
+const METADATA: &[u8] = include_bytes!("../../lindera/ipadic-metadata.json");
 
 /// lindera + IPADIC.
 pub struct LinderaIpadic {
@@ -83,7 +83,7 @@ impl Analyzer for LinderaIpadic {
                 .collect(),
             // Segmentation of valid UTF-8 does not fail; if it ever does, fall back to the
             // embedded segmenter rather than drop the text from the index.
-            Err(_) => crate::TinySegmenter.words(text),
+            Err(_) => TinySegmenter.words(text),
         }
     }
 }
