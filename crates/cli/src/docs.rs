@@ -15,7 +15,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsunagu_domain::kb::{normalize, parse_document, ParsedDocument, PassageKind, MAX_DOC_BYTES};
-use tsunagu_search::docs::{DocHit, DocIndex, IndexedPassage};
+use tsunagu_search::kb::{DocHit, DocIndex, IndexedPassage};
 use tsunagu_search::{Analyzer, LinderaIpadic, TinySegmenter, DEBIAN_IPADIC};
 use tsunagu_store::{PutOutcome, Store};
 

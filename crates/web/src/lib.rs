@@ -54,11 +54,11 @@ pub fn app(state: AppState) -> Router {
         .merge(kit::site::router())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            kit::render::page_errors,
+            kit::middleware::page_errors,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            kit::ratelimit::limit,
+            kit::middleware::limit,
         ))
         .layer(axum::extract::DefaultBodyLimit::max(
             kit::error::MAX_BODY_BYTES,

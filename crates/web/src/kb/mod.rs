@@ -19,7 +19,7 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use tsunagu_domain::kb::citations::{check, CitationStatus, Engine};
 use tsunagu_domain::kb::Citation;
-use tsunagu_search::docs::{DocHit, DocIndex};
+use tsunagu_search::kb::{DocHit, DocIndex};
 use tsunagu_store::DocumentInfo;
 
 /// Lines shown around a cited range.

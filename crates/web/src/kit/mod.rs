@@ -12,7 +12,8 @@
 //!   same-origin checks, and the [`session::StaffSession`] extractor every staff page takes.
 //! - [`form`]: form pairs, form and path parsing.
 //! - [`auth`]: password hashing, tokens and TOTP secrets.
-//! - [`ratelimit`]: per-client rate limits.
+//! - [`ratelimit`]: per-client rate limits; [`middleware`]: the layers that apply them and
+//!   render page errors.
 
 pub mod auth;
 pub mod cookies;
@@ -20,6 +21,7 @@ pub mod csrf;
 pub mod error;
 pub mod form;
 pub mod layout;
+pub mod middleware;
 pub mod ratelimit;
 pub mod render;
 pub mod session;

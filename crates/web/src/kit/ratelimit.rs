@@ -8,16 +8,10 @@
 //! The key is the TCP peer. Behind a reverse proxy every client shares the proxy's address, so
 //! deployers there should limit at the proxy (or raise these limits).
 
-use crate::kit::error::AppError;
-use crate::kit::state::AppState;
-use axum::extract::{ConnectInfo, Request, State};
-use axum::http::{header, HeaderValue, Method};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
 use governor::{DefaultKeyedRateLimiter, Quota};
-use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::net::IpAddr;
 use std::num::NonZeroU32;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::AtomicU64;
 
 /// The configured budgets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,9 +38,9 @@ impl Default for RateLimit {
 
 /// The limiters, shared by every request.
 pub struct Limiters {
-    public: DefaultKeyedRateLimiter<IpAddr>,
-    login: DefaultKeyedRateLimiter<IpAddr>,
-    seen: AtomicU64,
+    pub(crate) public: DefaultKeyedRateLimiter<IpAddr>,
+    pub(crate) login: DefaultKeyedRateLimiter<IpAddr>,
+    pub(crate) seen: AtomicU64,
 }
 
 impl std::fmt::Debug for Limiters {
@@ -68,54 +62,6 @@ impl Limiters {
             ),
             login: DefaultKeyedRateLimiter::keyed(Quota::per_minute(nz(r.logins_per_minute))),
             seen: AtomicU64::new(0),
-        }
-    }
-}
-
-/// The middleware.
-pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let Some(limiters) = state.limiters.as_deref() else {
-        return next.run(req).await;
-    };
-    let path = req.uri().path();
-    let is_login = path == "/staff/login" && req.method() == Method::POST;
-    let exempt = path.starts_with("/static/")
-        || path == "/healthz"
-        || path == "/favicon.ico"
-        || (path.starts_with("/staff") && !is_login);
-    if exempt {
-        return next.run(req).await;
-    }
-    let ip = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
-    // Forget idle clients now and then so the table does not grow without bound.
-    if limiters.seen.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
-        limiters.public.retain_recent();
-        limiters.login.retain_recent();
-    }
-    let limiter = if is_login {
-        &limiters.login
-    } else {
-        &limiters.public
-    };
-    match limiter.check_key(&ip) {
-        Ok(()) => next.run(req).await,
-        Err(not_until) => {
-            let wait = not_until.wait_time_from(governor::clock::Clock::now(
-                &governor::clock::DefaultClock::default(),
-            ));
-            let secs = wait.as_secs().max(1);
-            let mut res = if path.starts_with("/api/") || path.starts_with("/hsds/") {
-                crate::kit::error::ApiError(AppError::TooManyRequests).into_response()
-            } else {
-                crate::kit::render::error_page(&state, AppError::TooManyRequests)
-            };
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                res.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-            res
         }
     }
 }

@@ -2,7 +2,7 @@
 //! the errors page handlers return), downloads (JSON, CSV with a BOM), the style sheet, and
 //! times shown in JST.
 
-use crate::kit::error::{AppError, UnrenderedError};
+use crate::kit::error::AppError;
 use crate::kit::layout::Layout;
 use crate::kit::state::AppState;
 use askama::Template;
@@ -101,18 +101,4 @@ pub(crate) fn jst(t: chrono::DateTime<chrono::Utc>) -> String {
     tsunagu_domain::common::calendar::jst(t)
         .format("%Y-%m-%d %H:%M")
         .to_string()
-}
-
-/// Renders the errors that page handlers returned ([`crate::kit::error::PageError`]) as pages
-/// in the layout; every other response passes through.
-pub async fn page_errors(
-    State(state): State<AppState>,
-    req: axum::extract::Request,
-    next: axum::middleware::Next,
-) -> Response {
-    let mut res = next.run(req).await;
-    match res.extensions_mut().remove::<UnrenderedError>() {
-        Some(UnrenderedError(err)) => error_page(&state, err),
-        None => res,
-    }
 }

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 use tsunagu_domain::kb::citations::{catalogue, check, CitationStatus, RuleCitation};
 use tsunagu_domain::{Directory, ResourceKind};
-use tsunagu_search::docs::DocIndex;
+use tsunagu_search::kb::DocIndex;
 use tsunagu_search::{Analyzer, SearchIndex};
 use tsunagu_store::DocumentInfo;
 use tsunagu_store::Store;
@@ -276,7 +276,7 @@ impl DocsData {
             .all_passages()
             .await?
             .into_iter()
-            .map(|(doc, passage)| tsunagu_search::docs::IndexedPassage { doc, passage })
+            .map(|(doc, passage)| tsunagu_search::kb::IndexedPassage { doc, passage })
             .collect();
         let index =
             DocIndex::build(passages, analyzer).map_err(|e| AppError::Internal(e.to_string()))?;

@@ -1,0 +1,72 @@
+//! Middleware every route passes through: per-client rate limits on public endpoints
+//! ([`limit`], with the limits of [`crate::kit::ratelimit`]) and the rendering of page errors in
+//! the layout ([`page_errors`]).
+
+use crate::kit::error::{ApiError, AppError, UnrenderedError};
+use crate::kit::render::error_page;
+use crate::kit::state::AppState;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{header, HeaderValue, Method};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
+use std::sync::atomic::Ordering;
+
+/// Refuses a client over its budget with 429 and `Retry-After` (JSON on the API, a page
+/// elsewhere).
+pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let Some(limiters) = state.limiters.as_deref() else {
+        return next.run(req).await;
+    };
+    let path = req.uri().path();
+    let is_login = path == "/staff/login" && req.method() == Method::POST;
+    let exempt = path.starts_with("/static/")
+        || path == "/healthz"
+        || path == "/favicon.ico"
+        || (path.starts_with("/staff") && !is_login);
+    if exempt {
+        return next.run(req).await;
+    }
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    // Forget idle clients now and then so the table does not grow without bound.
+    if limiters.seen.fetch_add(1, Ordering::Relaxed) % 10_000 == 9_999 {
+        limiters.public.retain_recent();
+        limiters.login.retain_recent();
+    }
+    let limiter = if is_login {
+        &limiters.login
+    } else {
+        &limiters.public
+    };
+    match limiter.check_key(&ip) {
+        Ok(()) => next.run(req).await,
+        Err(not_until) => {
+            let wait = not_until.wait_time_from(governor::clock::Clock::now(
+                &governor::clock::DefaultClock::default(),
+            ));
+            let secs = wait.as_secs().max(1);
+            let mut res = if path.starts_with("/api/") || path.starts_with("/hsds/") {
+                ApiError(AppError::TooManyRequests).into_response()
+            } else {
+                error_page(&state, AppError::TooManyRequests)
+            };
+            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+                res.headers_mut().insert(header::RETRY_AFTER, v);
+            }
+            res
+        }
+    }
+}
+
+/// Renders the errors that page handlers returned ([`crate::kit::error::PageError`]) as pages
+/// in the layout; every other response passes through.
+pub async fn page_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let mut res = next.run(req).await;
+    match res.extensions_mut().remove::<UnrenderedError>() {
+        Some(UnrenderedError(err)) => error_page(&state, err),
+        None => res,
+    }
+}
