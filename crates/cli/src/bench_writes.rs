@@ -9,7 +9,7 @@ use tsunagu_domain::records::access::{OrgScope, Role, Username};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
-use tsunagu_store::records::{Actor, NewStaff, StaffCtx};
+use tsunagu_store::records::store::{Actor, NewStaff, StaffCtx};
 use tsunagu_store::{RecordStore, SqliteStore, Store};
 
 #[derive(Args, Debug)]

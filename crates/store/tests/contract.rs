@@ -8,10 +8,10 @@
 use chrono::{TimeZone, Utc};
 use std::sync::atomic::{AtomicU32, Ordering};
 use tsunagu_domain::directory::dataset;
+use tsunagu_domain::directory::report::{NewReport, ReportCategory, ReportStatus};
 use tsunagu_domain::{Directory, ReportId, ServiceId};
-use tsunagu_store::{
-    NewReport, Page, PgStore, ReportCategory, ReportStatus, SqliteStore, Store, StoreError,
-};
+use tsunagu_store::prelude::*;
+use tsunagu_store::{Page, PgStore, SqliteStore, StoreError};
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
 

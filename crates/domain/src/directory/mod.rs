@@ -8,6 +8,7 @@
 //!   labels).
 //! - [`prefecture`], [`phone`], [`schedule`]: JIS X 0401 prefectures and 指定都市, phone
 //!   numbers as printed, opening hours and the open-now rule.
+//! - [`report`]: problem reports on a listing (categories, status, the acceptable message).
 //! - [`dataset`]: the bundled directory (`data/seed-directory.json`, written from seeds 000
 //!   and 001 with line provenance, and `data/handbook-tables.json`, imported from seed 004).
 //! - [`exchange`]: HSDS JSON, CSV, and the importer of the handbook's tables.
@@ -21,4 +22,5 @@ pub mod exchange;
 pub mod model;
 pub mod phone;
 pub mod prefecture;
+pub mod report;
 pub mod schedule;

@@ -10,9 +10,10 @@ use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
 use tsunagu_domain::SubjectId;
-use tsunagu_store::deadlines::NewObligation;
-use tsunagu_store::records::StaffCtx;
-use tsunagu_store::{Store, StoreError};
+use tsunagu_store::law::store::NewObligation;
+use tsunagu_store::prelude::*;
+use tsunagu_store::records::store::StaffCtx;
+use tsunagu_store::StoreError;
 
 /// The event and the obligations the engine derives from it, as the web and CLI store them.
 fn derived(v: serde_json::Value) -> (serde_json::Value, Vec<NewObligation>) {
@@ -71,7 +72,7 @@ pub async fn the_due_list_splits_overdue_this_week_and_later_for_the_organisatio
     // it is due on the 24th (this week); the 4-week limit and the reports are later.
     add(store, &c, b, serde_json::json!({"type": "medical_protection_admission", "at": "2026-11-12", "consent_by": "support_obligor"})).await;
     let list = store.due_list(&c, 100, t0()).await.expect("due list");
-    let codes = |v: &[tsunagu_store::deadlines::DueItem]| {
+    let codes = |v: &[tsunagu_store::law::store::DueItem]| {
         v.iter()
             .map(|i| (i.subject_label.clone(), i.obligation.clone(), i.due.clone()))
             .collect::<Vec<_>>()
@@ -249,7 +250,7 @@ pub async fn no_consent_stores_nothing_and_withdrawal_removes_the_obligations(st
     let list = store.due_list(&c, 100, t0()).await.expect("due list");
     assert!(list.later.is_empty());
     let summary = store
-        .purge(&tsunagu_store::records::Actor::cli("root"), t0())
+        .purge(&tsunagu_store::records::store::Actor::cli("root"), t0())
         .await
         .expect("purge");
     assert_eq!(summary.records_withdrawn, 1);

@@ -3,7 +3,8 @@
 
 use chrono::{TimeZone, Utc};
 use tsunagu_domain::kb::parse_document;
-use tsunagu_store::{PutOutcome, Store};
+use tsunagu_store::prelude::*;
+use tsunagu_store::PutOutcome;
 
 const V1: &str = "第1章 総則\n\n1. 目的\n\n本文一。\n\n第33条 管理者は届け出なければならない。\n";
 const V2: &str = "第1章 総則\n\n1. 目的\n\n本文二。\n\n2. 定義\n\n定義の本文。\n";

@@ -7,8 +7,9 @@ use tsunagu_domain::records::audit_trail::{AuditAction, AuditTarget};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
-use tsunagu_store::records::{Actor, NewStaff, SessionStage, StaffCtx};
-use tsunagu_store::{Store, StoreError};
+use tsunagu_store::prelude::*;
+use tsunagu_store::records::store::{Actor, NewStaff, SessionStage, StaffCtx};
+use tsunagu_store::StoreError;
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 21, 9, 0, 0)

@@ -14,8 +14,9 @@ use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
 use tsunagu_domain::directory::exchange::hsds;
+use tsunagu_domain::directory::report::{NewReport, ReportCategory};
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
-use tsunagu_store::{NewReport, Page, ReportCategory};
+use tsunagu_store::Page;
 
 /// API routes.
 pub fn router() -> Router<AppState> {

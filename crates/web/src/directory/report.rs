@@ -19,8 +19,8 @@ use axum::routing::{get, post};
 use axum::Router;
 use base64::Engine;
 use serde::Deserialize;
+use tsunagu_domain::directory::report::{NewReport, ReportCategory, ReportStatus};
 use tsunagu_domain::{ReportId, ServiceId};
-use tsunagu_store::{NewReport, ReportCategory, ReportStatus};
 
 /// Report and maintainer routes.
 pub fn router() -> Router<AppState> {

@@ -58,6 +58,18 @@ impl From<StoreError> for AppError {
     }
 }
 
+impl From<tsunagu_domain::common::codes::UnknownCode> for AppError {
+    fn from(e: tsunagu_domain::common::codes::UnknownCode) -> Self {
+        AppError::BadRequest(e.to_string())
+    }
+}
+
+impl From<tsunagu_domain::directory::report::ReportError> for AppError {
+    fn from(e: tsunagu_domain::directory::report::ReportError) -> Self {
+        AppError::BadRequest(e.to_string())
+    }
+}
+
 impl AppError {
     /// Status code.
     pub fn status(&self) -> StatusCode {

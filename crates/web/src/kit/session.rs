@@ -16,7 +16,7 @@ use std::net::SocketAddr;
 use tsunagu_domain::records::access::{
     session_alive, ABSOLUTE_TIMEOUT, IDLE_TIMEOUT, SECOND_FACTOR_WINDOW,
 };
-use tsunagu_store::records::{Session, SessionStage, StaffCtx};
+use tsunagu_store::records::store::{Session, SessionStage, StaffCtx};
 
 /// The client's address (the peer of the TCP connection), or `unknown` in tests without one.
 #[derive(Debug, Clone)]

@@ -27,7 +27,7 @@ use tsunagu_domain::law::deadlines::{
     event_label_ja, findings, obligations, Due, Event, EVENT_LABELS, EVENT_TYPES,
 };
 use tsunagu_domain::SubjectId;
-use tsunagu_store::deadlines::{DueItem, NewObligation};
+use tsunagu_store::law::store::{DueItem, NewObligation};
 
 /// Routes.
 pub fn router() -> Router<AppState> {

@@ -38,7 +38,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
 use tsunagu_domain::records::access::{TotpSecret, Username};
-use tsunagu_store::records::SessionStage;
+use tsunagu_store::records::store::SessionStage;
 
 /// Sign-in routes.
 pub fn router() -> Router<AppState> {

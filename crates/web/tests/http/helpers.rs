@@ -10,7 +10,8 @@ use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use tower::ServiceExt;
 use tsunagu_search::TinySegmenter;
-use tsunagu_store::{SqliteStore, Store};
+use tsunagu_store::prelude::*;
+use tsunagu_store::SqliteStore;
 use tsunagu_web::{app, AppState, WebConfig};
 
 pub(crate) static N: AtomicU32 = AtomicU32::new(0);

@@ -10,8 +10,9 @@ use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::Arc;
 use tsunagu_domain::records::access::{OrgScope, Password, Role, TotpSecret, Username};
 use tsunagu_search::TinySegmenter;
-use tsunagu_store::records::{Actor, NewStaff};
-use tsunagu_store::{RecordStore, SqliteStore, Store};
+use tsunagu_store::prelude::*;
+use tsunagu_store::records::store::{Actor, NewStaff};
+use tsunagu_store::SqliteStore;
 use tsunagu_web::auth::hash_password;
 use tsunagu_web::{app, AppState, WebConfig};
 

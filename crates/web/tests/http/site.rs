@@ -5,7 +5,8 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use std::sync::Arc;
 use tsunagu_search::TinySegmenter;
-use tsunagu_store::{SqliteStore, Store};
+use tsunagu_store::prelude::*;
+use tsunagu_store::SqliteStore;
 use tsunagu_web::{app, AppState, WebConfig};
 
 #[tokio::test]

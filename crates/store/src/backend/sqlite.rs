@@ -123,7 +123,18 @@ impl SqliteStore {
     }
 }
 
-crate::impl_store!(SqliteStore, "sqlite", sqlx::migrate!("migrations/sqlite"));
-crate::records::impl_record_store!(SqliteStore, sqlx::Sqlite);
-crate::deadlines::impl_deadline_store!(SqliteStore, sqlx::Sqlite);
-crate::docs::impl_doc_store!(SqliteStore);
+#[async_trait::async_trait]
+impl crate::backend::lifecycle::Lifecycle for SqliteStore {
+    fn backend(&self) -> &'static str {
+        "sqlite"
+    }
+
+    async fn migrate(&self) -> crate::backend::error::Result<()> {
+        sqlx::migrate!("migrations/sqlite").run(&self.pool).await?;
+        Ok(())
+    }
+
+    async fn close_pool(&self) {
+        self.pool.close().await;
+    }
+}

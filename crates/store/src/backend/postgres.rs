@@ -1,7 +1,6 @@
 //! The PostgreSQL backend, for deployments that outgrow one machine.
 
 use sqlx::postgres::{PgPool, PgPoolOptions};
-use sqlx::Row;
 use std::time::Duration;
 
 /// A store on PostgreSQL.
@@ -39,7 +38,20 @@ impl PgStore {
     }
 }
 
-crate::impl_store!(PgStore, "postgres", sqlx::migrate!("migrations/postgres"));
-crate::records::impl_record_store!(PgStore, sqlx::Postgres);
-crate::deadlines::impl_deadline_store!(PgStore, sqlx::Postgres);
-crate::docs::impl_doc_store!(PgStore);
+#[async_trait::async_trait]
+impl crate::backend::lifecycle::Lifecycle for PgStore {
+    fn backend(&self) -> &'static str {
+        "postgres"
+    }
+
+    async fn migrate(&self) -> crate::backend::error::Result<()> {
+        sqlx::migrate!("migrations/postgres")
+            .run(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn close_pool(&self) {
+        self.pool.close().await;
+    }
+}

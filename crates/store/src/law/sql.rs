@@ -1,121 +1,10 @@
-//! Deadlines of stored cases: a case event is a personal record (kind `case`, stored only under
-//! a consent that covers cases); the obligations the deadline engine derives from it are stored
-//! beside it, so that an organisation's due list is an indexed range query, never a scan.
-//!
-//! # Brief overview
-//! [`DeadlineStore::add_case_event`] stores the event and its obligations in one transaction
-//! with its audit entry. [`DeadlineStore::due_list`] answers the dashboard (overdue / within
-//! 7 days / later) from the partial index `obligations_open_due`; [`DeadlineStore::case_deadlines`]
-//! lists one person's, for the case page and the iCalendar feed. Every read is audited; marking
-//! an obligation done is audited. Withdrawing the consent deletes the obligations with the
-//! records' use (they are derived data); purging the records deletes them by cascade.
+//! The SQL of case deadlines, one text for both backends.
 
-use crate::records::StaffCtx;
-use crate::Result;
-use chrono::{DateTime, Utc};
-use tsunagu_domain::records::consent::RetentionPolicy;
+use crate::backend::error::Result;
+use crate::law::store::*;
 use tsunagu_domain::{RecordId, SubjectId};
 
-/// An obligation to store with its case event.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct NewObligation {
-    /// Obligation code.
-    pub obligation: String,
-    /// Due day or JST wall time, as shown (`2026-11-30`, `2026-11-21T11:00`).
-    pub due: String,
-    /// The instant it becomes overdue.
-    pub due_at: DateTime<Utc>,
-    /// Law and article.
-    pub law: String,
-    /// Seed `file:line`.
-    pub source: String,
-    /// What it means.
-    pub meaning: String,
-}
-
-/// A stored obligation.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct DueItem {
-    /// Row id.
-    pub id: i64,
-    /// The case event (record) it came from.
-    pub record_id: RecordId,
-    /// The person.
-    pub subject_id: SubjectId,
-    /// The person's file label.
-    pub subject_label: String,
-    /// Obligation code.
-    pub obligation: String,
-    /// Due, as shown.
-    pub due: String,
-    /// Overdue from.
-    pub due_at: DateTime<Utc>,
-    /// Law and article.
-    pub law: String,
-    /// Seed `file:line`.
-    pub source: String,
-    /// What it means.
-    pub meaning: String,
-    /// When marked done.
-    pub done_at: Option<DateTime<Utc>>,
-}
-
-/// The dashboard: open obligations of the caller's organisation.
-#[derive(Debug, Clone, PartialEq, Eq, Default, serde::Serialize)]
-pub struct DueList {
-    /// Past their due instant.
-    pub overdue: Vec<DueItem>,
-    /// Due within the next 7 days.
-    pub within_7_days: Vec<DueItem>,
-    /// Due later.
-    pub later: Vec<DueItem>,
-    /// How many are overdue in all (the list holds at most `limit`).
-    pub overdue_total: i64,
-    /// How many are due within 7 days in all.
-    pub within_7_days_total: i64,
-}
-
-/// The storage contract for case deadlines; both backends implement it.
-#[async_trait::async_trait]
-pub trait DeadlineStore: Send + Sync {
-    /// Stores a case event (a `case` record, consent-gated) and the obligations derived from
-    /// it, in one transaction with its audit entry.
-    async fn add_case_event(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        event: &serde_json::Value,
-        obligations: &[NewObligation],
-        retention: &RetentionPolicy,
-        now: DateTime<Utc>,
-    ) -> Result<crate::records::Record>;
-    /// One person's obligations (open and done), by due instant; one audit entry.
-    async fn case_deadlines(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<DueItem>>;
-    /// The organisation's open obligations: overdue, within 7 days of `now`, and later (each
-    /// list at most `limit` long, soonest first); one audit entry.
-    async fn due_list(&self, ctx: &StaffCtx, limit: i64, now: DateTime<Utc>) -> Result<DueList>;
-    /// Marks one of a person's obligations done; audited. Another person's or organisation's
-    /// obligation is "not found".
-    async fn complete_obligation(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        id: i64,
-        now: DateTime<Utc>,
-    ) -> Result<DueItem>;
-}
-
-/// The columns [`due_of`] reads.
-pub(crate) const DUE_COLS: &str =
-    "o.id, o.record_id, o.subject_id, s.label as subject_label, o.obligation, o.due, \
-     o.due_at, o.law, o.source, o.meaning, o.done_at";
-
-pub(crate) fn due_of(r: &impl crate::records::RowExt) -> Result<DueItem> {
+pub(crate) fn due_of(r: &impl crate::backend::row::RowExt) -> Result<DueItem> {
     Ok(DueItem {
         id: r.int("id")?,
         record_id: RecordId(r.int("record_id")?),
@@ -136,21 +25,21 @@ pub(crate) fn due_of(r: &impl crate::records::RowExt) -> Result<DueItem> {
 macro_rules! impl_deadline_store {
     ($store:ty, $db:ty) => {
         impl $store {
-            async fn due_range_in(
+            pub(crate) async fn due_range_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 organization: &str,
                 from: Option<&str>,
                 to: Option<&str>,
                 limit: i64,
-            ) -> $crate::Result<(Vec<$crate::deadlines::DueItem>, i64)> {
-                use $crate::records::RowExt;
+            ) -> $crate::Result<(Vec<$crate::law::store::DueItem>, i64)> {
+                use $crate::backend::row::RowExt;
                 // Both bounds always bound: '' sorts before every time and '~' after.
                 let (from, to) = (from.unwrap_or(""), to.unwrap_or("~"));
                 let sql = format!(
                     "select {} from obligations o join subjects s on s.id = o.subject_id \
                      where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3 \
                      order by o.due_at, o.id limit $4",
-                    $crate::deadlines::DUE_COLS
+                    $crate::law::store::DUE_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(organization.to_owned())
@@ -159,7 +48,7 @@ macro_rules! impl_deadline_store {
                     .bind(limit)
                     .fetch_all(&mut **tx)
                     .await?;
-                let items = rows.iter().map($crate::deadlines::due_of).collect::<$crate::Result<Vec<_>>>()?;
+                let items = rows.iter().map($crate::law::sql::due_of).collect::<$crate::Result<Vec<_>>>()?;
                 let total = if (items.len() as i64) < limit {
                     items.len() as i64
                 } else {
@@ -179,18 +68,18 @@ macro_rules! impl_deadline_store {
         }
 
         #[async_trait::async_trait]
-        impl $crate::deadlines::DeadlineStore for $store {
+        impl $crate::law::store::DeadlineStore for $store {
             async fn add_case_event(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 event: &serde_json::Value,
-                obligations: &[$crate::deadlines::NewObligation],
+                obligations: &[$crate::law::store::NewObligation],
                 retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Record> {
+            ) -> $crate::Result<$crate::records::store::Record> {
                 ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let body = $crate::records::check_body(event)?;
+                let body = $crate::records::store::check_body(event)?;
                 let mut tx = self.begin_write().await?;
                 let record = Self::insert_record_in(
                     &mut tx, ctx, subject, tsunagu_domain::records::consent::RecordKind::Case, body, retention, now,
@@ -206,7 +95,7 @@ macro_rules! impl_deadline_store {
                     .bind(ctx.organization.to_string())
                     .bind(o.obligation.clone())
                     .bind(o.due.clone())
-                    .bind($crate::records::ts(o.due_at))
+                    .bind($crate::backend::row::ts(o.due_at))
                     .bind(o.law.clone())
                     .bind(o.source.clone())
                     .bind(o.meaning.clone())
@@ -219,21 +108,21 @@ macro_rules! impl_deadline_store {
 
             async fn case_deadlines(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::deadlines::DueItem>> {
+            ) -> $crate::Result<Vec<$crate::law::store::DueItem>> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
                 let sql = format!(
                     "select {} from obligations o join subjects s on s.id = o.subject_id \
                      where o.subject_id = $1 order by o.due_at, o.id",
-                    $crate::deadlines::DUE_COLS
+                    $crate::law::store::DUE_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut *tx).await?;
-                let items = rows.iter().map($crate::deadlines::due_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::staff_event(
+                let items = rows.iter().map($crate::law::sql::due_of).collect::<$crate::Result<Vec<_>>>()?;
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     None, Some(subject), format!("{} obligations", items.len()), now,
                 );
@@ -244,21 +133,21 @@ macro_rules! impl_deadline_store {
 
             async fn due_list(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 limit: i64,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::deadlines::DueList> {
+            ) -> $crate::Result<$crate::law::store::DueList> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let limit = limit.clamp(1, 1000);
                 let org = ctx.organization.to_string();
-                let now_s = $crate::records::ts(now);
-                let week = $crate::records::ts(now + chrono::Duration::days(7));
+                let now_s = $crate::backend::row::ts(now);
+                let week = $crate::backend::row::ts(now + chrono::Duration::days(7));
                 let mut tx = self.begin_write().await?;
                 let (overdue, overdue_total) = Self::due_range_in(&mut tx, &org, None, Some(&now_s), limit).await?;
                 let (within_7_days, within_7_days_total) =
                     Self::due_range_in(&mut tx, &org, Some(&now_s), Some(&week), limit).await?;
                 let (later, _) = Self::due_range_in(&mut tx, &org, Some(&week), None, limit).await?;
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     None, None,
                     format!("overdue={overdue_total} within_7_days={within_7_days_total} shown={}", overdue.len() + within_7_days.len() + later.len()),
@@ -266,22 +155,22 @@ macro_rules! impl_deadline_store {
                 );
                 Self::append_in(&mut tx, ev).await?;
                 tx.commit().await?;
-                Ok($crate::deadlines::DueList { overdue, within_7_days, later, overdue_total, within_7_days_total })
+                Ok($crate::law::store::DueList { overdue, within_7_days, later, overdue_total, within_7_days_total })
             }
 
             async fn complete_obligation(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 id: i64,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::deadlines::DueItem> {
+            ) -> $crate::Result<$crate::law::store::DueItem> {
                 ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from obligations o join subjects s on s.id = o.subject_id \
                      where o.id = $1 and o.organization = $2 and o.subject_id = $3",
-                    $crate::deadlines::DUE_COLS
+                    $crate::law::store::DUE_COLS
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
                     .bind(id)
@@ -290,17 +179,17 @@ macro_rules! impl_deadline_store {
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("obligation {id}")))?;
-                let item = $crate::deadlines::due_of(&row)?;
+                let item = $crate::law::sql::due_of(&row)?;
                 if item.done_at.is_some() {
                     return Err($crate::StoreError::Conflict(format!("obligation {id} is already done")));
                 }
                 sqlx::query("update obligations set done_at = $1, done_by = $2 where id = $3")
-                    .bind($crate::records::ts(now))
+                    .bind($crate::backend::row::ts(now))
                     .bind(ctx.id.0)
                     .bind(id)
                     .execute(&mut *tx)
                     .await?;
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Complete, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
                     Some(id.to_string()), Some(item.subject_id), format!("{} due {}", item.obligation, item.due), now,
                 );
@@ -311,11 +200,13 @@ macro_rules! impl_deadline_store {
                     .bind(subject.0)
                     .fetch_one(&mut *tx)
                     .await?;
-                let item = $crate::deadlines::due_of(&row)?;
+                let item = $crate::law::sql::due_of(&row)?;
                 tx.commit().await?;
                 Ok(item)
             }
         }
     };
 }
-pub(crate) use impl_deadline_store;
+
+impl_deadline_store!(crate::backend::sqlite::SqliteStore, sqlx::Sqlite);
+impl_deadline_store!(crate::backend::postgres::PgStore, sqlx::Postgres);

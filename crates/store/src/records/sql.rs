@@ -1,313 +1,15 @@
-//! Personal records: staff accounts, sessions, people, consents, records and the audit trail.
-//!
-//! # Brief overview
-//! [`RecordStore`] is the only way personal data enters or leaves the database. Every method
-//! that touches it takes a [`StaffCtx`] (who is asking, from where), checks the role against
-//! [`tsunagu_domain::records::access::Role::allows`] and the organisation scope, does its work and
-//! appends the audit entry **in the same transaction**: a read that cannot be logged does not
-//! happen, and a write is never half done. Audit entries are chained
-//! ([`tsunagu_domain::records::audit_trail`]); appends are serialised (`BEGIN IMMEDIATE` on SQLite, an
-//! advisory lock on PostgreSQL) so that two writers cannot fork the chain.
-//!
-//! As with the directory, the SQL is written once in [`impl_record_store!`] and runs on both
-//! backends; `tests/contract.rs` holds both to the same behaviour.
+//! The SQL of personal records, one text for both backends: row mapping, audit events, and
+//! [`impl_record_store!`], which expands every record trait for a backend (permission checks
+//! and audit events are ordinary functions: `StaffCtx::require`, [`staff_event`]).
 
-use crate::{Result, StoreError};
-use async_trait::async_trait;
+use crate::backend::error::Result;
+use crate::backend::row::{bad, RowExt};
+use crate::records::store::*;
 use chrono::{DateTime, Utc};
-use serde::Serialize;
-use sqlx::Row;
-use tsunagu_domain::records::access::{LoginState, OrgScope, Permission, Role, Username};
-use tsunagu_domain::records::audit_trail::{
-    audit_time, AuditAction, AuditEntry, AuditEvent, AuditTarget, ChainHead,
-};
-use tsunagu_domain::records::consent::{
-    ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
-};
+use tsunagu_domain::records::access::{OrgScope, Username};
+use tsunagu_domain::records::audit_trail::{AuditAction, AuditEntry, AuditEvent, AuditTarget};
+use tsunagu_domain::records::consent::ConsentScope;
 use tsunagu_domain::{ConsentId, RecordId, StaffId, SubjectId};
-
-/// A staff account as stored.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Staff {
-    /// Id.
-    pub id: StaffId,
-    /// Username.
-    pub username: Username,
-    /// Organisation (scope).
-    pub organization: OrgScope,
-    /// Role.
-    pub role: Role,
-    /// The argon2id PHC string.
-    #[serde(skip)]
-    pub password_hash: String,
-    /// The TOTP secret in base32, once enrolled.
-    #[serde(skip)]
-    pub totp_secret: Option<String>,
-    /// The last accepted TOTP step.
-    #[serde(skip)]
-    pub totp_last_step: Option<u64>,
-    /// Consecutive failures.
-    pub failed_logins: u32,
-    /// Locked until.
-    pub locked_until: Option<DateTime<Utc>>,
-    /// When an admin disabled the account.
-    pub disabled_at: Option<DateTime<Utc>>,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-impl Staff {
-    /// The account as the sign-in rules see it.
-    pub fn login_state(&self) -> LoginState {
-        LoginState {
-            failed_logins: self.failed_logins,
-            locked_until: self.locked_until,
-            disabled: self.disabled_at.is_some(),
-        }
-    }
-}
-
-/// A new account. The password is already hashed (hashing is the caller's CPU-heavy job).
-#[derive(Debug, Clone)]
-pub struct NewStaff {
-    /// Username.
-    pub username: Username,
-    /// Organisation.
-    pub organization: OrgScope,
-    /// Role.
-    pub role: Role,
-    /// argon2id PHC string.
-    pub password_hash: String,
-    /// TOTP secret (base32), required for roles that see personal data.
-    pub totp_secret: Option<String>,
-}
-
-/// Who acts on accounts or the system: a signed-in admin, or the command line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    /// Name written to the audit trail (`tanaka`, `cli:root`).
-    pub name: String,
-    /// Where from (`127.0.0.1`, `cli`).
-    pub remote: String,
-}
-
-impl Actor {
-    /// The command line, as the operating-system user `user`.
-    pub fn cli(user: &str) -> Actor {
-        Actor {
-            name: format!("cli:{user}"),
-            remote: "cli".into(),
-        }
-    }
-}
-
-/// A signed-in staff member asking for personal data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaffCtx {
-    /// Account id.
-    pub id: StaffId,
-    /// Username.
-    pub username: Username,
-    /// Organisation.
-    pub organization: OrgScope,
-    /// Role.
-    pub role: Role,
-    /// Client address.
-    pub remote: String,
-}
-
-impl StaffCtx {
-    /// The context of `staff` acting from `remote`.
-    pub fn of(staff: &Staff, remote: &str) -> StaffCtx {
-        StaffCtx {
-            id: staff.id,
-            username: staff.username.clone(),
-            organization: staff.organization.clone(),
-            role: staff.role,
-            remote: remote.to_owned(),
-        }
-    }
-    pub(crate) fn require(&self, p: Permission) -> Result<()> {
-        if self.role.allows(p) {
-            Ok(())
-        } else {
-            Err(StoreError::Forbidden(format!(
-                "the {} role may not {}",
-                self.role.code(),
-                p.code()
-            )))
-        }
-    }
-}
-
-/// Where a session is in the sign-in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum SessionStage {
-    /// The password was right; the second factor is next.
-    SecondFactor,
-    /// Signed in.
-    Active,
-}
-
-impl SessionStage {
-    pub(crate) fn code(self) -> &'static str {
-        match self {
-            SessionStage::SecondFactor => "second_factor",
-            SessionStage::Active => "active",
-        }
-    }
-    pub(crate) fn parse(s: &str) -> Result<SessionStage> {
-        match s {
-            "second_factor" => Ok(SessionStage::SecondFactor),
-            "active" => Ok(SessionStage::Active),
-            other => Err(StoreError::Backend(format!(
-                "unknown session stage {other:?}"
-            ))),
-        }
-    }
-}
-
-/// A session with its account.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Session {
-    /// The account.
-    pub staff: Staff,
-    /// The CSRF token bound to the session.
-    pub csrf_token: String,
-    /// The stage.
-    pub stage: SessionStage,
-    /// Started.
-    pub created_at: DateTime<Utc>,
-    /// Last used.
-    pub last_seen: DateTime<Utc>,
-}
-
-/// A person whose records are held.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Subject {
-    /// Id.
-    pub id: SubjectId,
-    /// Organisation holding the file.
-    pub organization: String,
-    /// What staff call the file.
-    pub label: String,
-    /// Created by (username).
-    pub created_by: String,
-    /// Created.
-    pub created_at: DateTime<Utc>,
-}
-
-/// A stored consent.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Consent {
-    /// Id.
-    pub id: ConsentId,
-    /// The person.
-    pub subject_id: SubjectId,
-    /// Purpose.
-    pub purpose: String,
-    /// Covered kinds.
-    pub scope: ConsentScope,
-    /// Who gave it.
-    pub given_by: ConsentGiver,
-    /// Their name when not the person.
-    pub giver_name: Option<String>,
-    /// When it was given.
-    pub given_at: DateTime<Utc>,
-    /// Who recorded it (username).
-    pub recorded_by: String,
-    /// When it was recorded.
-    pub recorded_at: DateTime<Utc>,
-    /// When it was withdrawn.
-    pub withdrawn_at: Option<DateTime<Utc>>,
-}
-
-impl Consent {
-    /// Whether it still stands.
-    pub fn active(&self) -> bool {
-        self.withdrawn_at.is_none()
-    }
-}
-
-/// A stored record.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Record {
-    /// Id.
-    pub id: RecordId,
-    /// The person.
-    pub subject_id: SubjectId,
-    /// The consent it is held under.
-    pub consent_id: ConsentId,
-    /// Kind.
-    pub kind: RecordKind,
-    /// Contents (a JSON object).
-    pub body: serde_json::Value,
-    /// Written by (username).
-    pub created_by: String,
-    /// Written.
-    pub created_at: DateTime<Utc>,
-    /// Due for deletion by retention.
-    pub retain_until: DateTime<Utc>,
-    /// Due for deletion because its consent was withdrawn.
-    pub deletion_due: Option<DateTime<Utc>>,
-}
-
-/// A record in a listing (no contents).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct RecordSummary {
-    /// Id.
-    pub id: RecordId,
-    /// Kind.
-    pub kind: RecordKind,
-    /// Written by.
-    pub created_by: String,
-    /// Written.
-    pub created_at: DateTime<Utc>,
-    /// Whether it may still be used (its consent stands).
-    pub usable: bool,
-}
-
-/// A person's file: who they are, their consents and their records (without contents).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SubjectFile {
-    /// The person.
-    pub subject: Subject,
-    /// Consents, newest first.
-    pub consents: Vec<Consent>,
-    /// Records, newest first.
-    pub records: Vec<RecordSummary>,
-}
-
-/// Everything held about one person (a subject-access export).
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SubjectExport {
-    /// When the export was made.
-    pub exported_at: DateTime<Utc>,
-    /// Who made it.
-    pub exported_by: String,
-    /// The person.
-    pub subject: Subject,
-    /// Every consent.
-    pub consents: Vec<Consent>,
-    /// Every record with contents.
-    pub records: Vec<Record>,
-    /// Every audit entry about the person.
-    pub access_log: Vec<AuditEntry>,
-}
-
-/// What a purge removed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
-pub struct PurgeSummary {
-    /// Records past retention.
-    pub records_expired: u64,
-    /// Records whose consent was withdrawn.
-    pub records_withdrawn: u64,
-    /// Files left with no record and no standing consent.
-    pub subjects_deleted: u64,
-    /// Sessions that had ended.
-    pub sessions_deleted: u64,
-}
 
 /// One account change: an update with one value, its audit action, and whether the
 /// account's sessions end.
@@ -316,214 +18,6 @@ pub(crate) struct AccountChange {
     pub(crate) value: Option<String>,
     pub(crate) action: AuditAction,
     pub(crate) end_sessions: bool,
-}
-
-/// The longest record body accepted, in bytes of JSON.
-pub const MAX_RECORD_BYTES: usize = 64 * 1024;
-
-/// Checks a subject label: 1-100 characters, no control characters.
-pub fn check_label(label: &str) -> Result<String> {
-    let l = label.trim();
-    if l.is_empty() || l.chars().count() > 100 || l.chars().any(char::is_control) {
-        return Err(StoreError::Invalid("label must be 1-100 characters".into()));
-    }
-    Ok(l.to_owned())
-}
-
-/// Checks a record body: a JSON object of at most [`MAX_RECORD_BYTES`].
-pub fn check_body(body: &serde_json::Value) -> Result<String> {
-    if !body.is_object() {
-        return Err(StoreError::Invalid(
-            "a record body must be a JSON object".into(),
-        ));
-    }
-    let text = serde_json::to_string(body)?;
-    if text.len() > MAX_RECORD_BYTES {
-        return Err(StoreError::Invalid(format!(
-            "a record body must be at most {MAX_RECORD_BYTES} bytes"
-        )));
-    }
-    Ok(text)
-}
-
-/// The personal-records contract. Both backends implement it and pass the same suite.
-#[async_trait]
-pub trait RecordStore: Send + Sync {
-    // --- accounts -------------------------------------------------------------------------
-
-    /// Creates an account (audited). A duplicate username is a conflict.
-    async fn create_staff(&self, new: &NewStaff, by: &Actor, now: DateTime<Utc>) -> Result<Staff>;
-    /// An account by username.
-    async fn staff_by_username(&self, username: &Username) -> Result<Option<Staff>>;
-    /// Every account.
-    async fn list_staff(&self) -> Result<Vec<Staff>>;
-    /// Disables an account and ends its sessions (audited).
-    async fn disable_staff(
-        &self,
-        username: &Username,
-        by: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Staff>;
-    /// Replaces (or clears) the TOTP secret and ends the account's sessions (audited).
-    async fn reset_totp(
-        &self,
-        username: &Username,
-        secret: Option<&str>,
-        by: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Staff>;
-    /// Changes an account's role and ends its sessions (audited with the old and new role).
-    /// A role that sees personal data needs an enrolled TOTP secret first.
-    async fn set_role(
-        &self,
-        username: &Username,
-        role: Role,
-        by: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Staff>;
-    /// Clears a lock and the failure count (audited).
-    async fn unlock_staff(
-        &self,
-        username: &Username,
-        by: &Actor,
-        now: DateTime<Utc>,
-    ) -> Result<Staff>;
-    /// Records a failed sign-in: counts it, locks on the fifth (audited).
-    async fn login_failed(&self, id: StaffId, remote: &str, now: DateTime<Utc>) -> Result<Staff>;
-    /// Records a sign-in attempt for an unknown or malformed username (audited, the text
-    /// typed is not kept: it may be a password typed in the wrong box).
-    async fn login_failed_unknown(&self, remote: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Records a completed sign-in: resets the count, remembers the TOTP step (audited).
-    async fn login_succeeded(
-        &self,
-        id: StaffId,
-        totp_step: Option<u64>,
-        remote: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    // --- sessions -------------------------------------------------------------------------
-
-    /// Stores a session under the hash of its token.
-    async fn create_session(
-        &self,
-        token_hash: &str,
-        staff: StaffId,
-        csrf_token: &str,
-        stage: SessionStage,
-        remote: &str,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-    /// A session and its account.
-    async fn session(&self, token_hash: &str) -> Result<Option<Session>>;
-    /// Marks a session used at `now`.
-    async fn touch_session(&self, token_hash: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Ends a session; with `audit`, writes a logout entry.
-    async fn delete_session(
-        &self,
-        token_hash: &str,
-        audit: Option<&StaffCtx>,
-        now: DateTime<Utc>,
-    ) -> Result<()>;
-
-    // --- personal data (every call audited) -----------------------------------------------
-
-    /// Opens a file for a person in the caller's organisation.
-    async fn create_subject(
-        &self,
-        ctx: &StaffCtx,
-        label: &str,
-        now: DateTime<Utc>,
-    ) -> Result<Subject>;
-    /// The organisation's files, newest first.
-    async fn list_subjects(&self, ctx: &StaffCtx, now: DateTime<Utc>) -> Result<Vec<Subject>>;
-    /// One file with consents and record summaries.
-    async fn subject_file(
-        &self,
-        ctx: &StaffCtx,
-        id: SubjectId,
-        now: DateTime<Utc>,
-    ) -> Result<SubjectFile>;
-    /// Records a consent.
-    async fn record_consent(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        consent: &NewConsent,
-        now: DateTime<Utc>,
-    ) -> Result<Consent>;
-    /// Withdraws a consent: its records stop being usable and are due for deletion now.
-    async fn withdraw_consent(
-        &self,
-        ctx: &StaffCtx,
-        id: ConsentId,
-        now: DateTime<Utc>,
-    ) -> Result<Consent>;
-    /// Stores a record under the newest standing consent that covers its kind; refused
-    /// without one.
-    async fn add_record(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        kind: RecordKind,
-        body: &serde_json::Value,
-        retention: &RetentionPolicy,
-        now: DateTime<Utc>,
-    ) -> Result<Record>;
-    /// Reads one record; refused once its consent is withdrawn.
-    async fn record(&self, ctx: &StaffCtx, id: RecordId, now: DateTime<Utc>) -> Result<Record>;
-    /// The usable records of one kind for a person, oldest first; one audit entry per record
-    /// read, so each record's "who viewed this" stays complete.
-    async fn records_of_kind(
-        &self,
-        ctx: &StaffCtx,
-        subject: SubjectId,
-        kind: RecordKind,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<Record>>;
-    /// Who read or changed a record ("who viewed this").
-    async fn record_access_log(
-        &self,
-        ctx: &StaffCtx,
-        id: RecordId,
-        now: DateTime<Utc>,
-    ) -> Result<Vec<AuditEntry>>;
-    /// Everything held about one person.
-    async fn export_subject(
-        &self,
-        ctx: &StaffCtx,
-        id: SubjectId,
-        now: DateTime<Utc>,
-    ) -> Result<SubjectExport>;
-
-    // --- system ---------------------------------------------------------------------------
-
-    /// Deletes records past retention or under withdrawn consent, files left empty, and
-    /// ended sessions; one audit entry per deleted record.
-    async fn purge(&self, by: &Actor, now: DateTime<Utc>) -> Result<PurgeSummary>;
-    /// Appends one audit entry.
-    async fn append_audit(&self, event: AuditEvent) -> Result<AuditEntry>;
-    /// Up to `limit` audit entries after `after_seq`, in order.
-    async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
-    /// Verifies the whole chain, page by page.
-    async fn verify_audit(
-        &self,
-    ) -> Result<std::result::Result<ChainHead, tsunagu_domain::records::audit_trail::ChainBreak>>
-    {
-        let mut v = tsunagu_domain::records::audit_trail::ChainVerifier::default();
-        let mut after = 0;
-        loop {
-            let page = self.audit_page(after, 1000).await?;
-            let Some(last) = page.last() else { break };
-            after = last.seq;
-            for e in &page {
-                if let Err(b) = v.push(e) {
-                    return Ok(Err(b));
-                }
-            }
-        }
-        Ok(Ok(v.head()))
-    }
 }
 
 /// An audit event from a staff context.
@@ -566,54 +60,6 @@ pub(crate) fn actor_event(
         subject_id: None,
         remote: by.remote.clone(),
         detail,
-    }
-}
-
-/// The stored text of a time (fixed width, so text order is time order).
-pub(crate) fn ts(t: DateTime<Utc>) -> String {
-    audit_time(t)
-}
-
-fn bad(what: &str, v: &str) -> StoreError {
-    StoreError::Backend(format!("bad {what} {v:?} in database"))
-}
-
-/// Typed column access shared by both backends.
-pub(crate) trait RowExt {
-    fn text(&self, col: &str) -> Result<String>;
-    fn opt_text(&self, col: &str) -> Result<Option<String>>;
-    fn int(&self, col: &str) -> Result<i64>;
-    fn opt_int(&self, col: &str) -> Result<Option<i64>>;
-    fn time(&self, col: &str) -> Result<DateTime<Utc>> {
-        crate::time_of(&self.text(col)?)
-    }
-    fn opt_time(&self, col: &str) -> Result<Option<DateTime<Utc>>> {
-        self.opt_text(col)?
-            .as_deref()
-            .map(crate::time_of)
-            .transpose()
-    }
-}
-
-impl<R: Row> RowExt for R
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-{
-    fn text(&self, col: &str) -> Result<String> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_text(&self, col: &str) -> Result<Option<String>> {
-        Ok(self.try_get(col)?)
-    }
-    fn int(&self, col: &str) -> Result<i64> {
-        Ok(self.try_get(col)?)
-    }
-    fn opt_int(&self, col: &str) -> Result<Option<i64>> {
-        Ok(self.try_get(col)?)
     }
 }
 
@@ -724,11 +170,11 @@ macro_rules! impl_record_store {
     ($store:ty, $db:ty) => {
         impl $store {
             /// Appends an audit entry inside `tx` (which must come from `begin_write`).
-            async fn append_in(
+            pub(crate) async fn append_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 event: tsunagu_domain::records::audit_trail::AuditEvent,
             ) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
-                use $crate::records::RowExt;
+                use $crate::backend::row::RowExt;
                 let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
                     .fetch_optional(&mut **tx)
                     .await?;
@@ -742,7 +188,7 @@ macro_rules! impl_record_store {
                      values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
                 )
                 .bind(entry.seq)
-                .bind($crate::records::ts(entry.event.at))
+                .bind($crate::backend::row::ts(entry.event.at))
                 .bind(entry.event.actor.clone())
                 .bind(entry.event.action.code())
                 .bind(entry.event.target.code())
@@ -757,42 +203,42 @@ macro_rules! impl_record_store {
                 Ok(entry)
             }
 
-            async fn staff_in(
+            pub(crate) async fn staff_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 username: &tsunagu_domain::records::access::Username,
-            ) -> $crate::Result<$crate::records::Staff> {
-                let sql = format!("select {} from staff where username = $1", $crate::records::STAFF_COLS);
+            ) -> $crate::Result<$crate::records::store::Staff> {
+                let sql = format!("select {} from staff where username = $1", $crate::records::sql::STAFF_COLS);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(username.to_string())
                     .fetch_optional(&mut **tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("account {username}")))?;
-                $crate::records::staff_of(&row)
+                $crate::records::sql::staff_of(&row)
             }
 
-            async fn staff_by_id_in(
+            pub(crate) async fn staff_by_id_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 id: tsunagu_domain::StaffId,
-            ) -> $crate::Result<$crate::records::Staff> {
-                let sql = format!("select {} from staff where id = $1", $crate::records::STAFF_COLS);
+            ) -> $crate::Result<$crate::records::store::Staff> {
+                let sql = format!("select {} from staff where id = $1", $crate::records::sql::STAFF_COLS);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(id.0)
                     .fetch_optional(&mut **tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("account {id}")))?;
-                $crate::records::staff_of(&row)
+                $crate::records::sql::staff_of(&row)
             }
 
             /// A subject of the caller's organisation; another organisation's file is "not
             /// found", so that its existence is not revealed.
-            async fn subject_in(
+            pub(crate) async fn subject_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 id: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<$crate::records::Subject> {
+            ) -> $crate::Result<$crate::records::store::Subject> {
                 let sql = format!(
                     "select {} from subjects s join staff st on st.id = s.created_by where s.id = $1 and s.organization = $2",
-                    $crate::records::SUBJECT_COLS
+                    $crate::records::sql::SUBJECT_COLS
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(id.0)
@@ -800,46 +246,46 @@ macro_rules! impl_record_store {
                     .fetch_optional(&mut **tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("subject {id}")))?;
-                $crate::records::subject_of(&row)
+                $crate::records::sql::subject_of(&row)
             }
 
-            async fn consents_in(
+            pub(crate) async fn consents_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 subject: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<Vec<$crate::records::Consent>> {
+            ) -> $crate::Result<Vec<$crate::records::store::Consent>> {
                 let sql = format!(
                     "select {} from consents c join staff st on st.id = c.recorded_by where c.subject_id = $1 order by c.id desc",
-                    $crate::records::CONSENT_COLS
+                    $crate::records::sql::CONSENT_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut **tx).await?;
-                rows.iter().map($crate::records::consent_of).collect()
+                rows.iter().map($crate::records::sql::consent_of).collect()
             }
 
-            async fn records_in(
+            pub(crate) async fn records_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
                 subject: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<Vec<$crate::records::Record>> {
+            ) -> $crate::Result<Vec<$crate::records::store::Record>> {
                 let sql = format!(
                     "select {} from records r join staff st on st.id = r.created_by where r.subject_id = $1 order by r.id desc",
-                    $crate::records::RECORD_COLS
+                    $crate::records::sql::RECORD_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut **tx).await?;
-                rows.iter().map($crate::records::record_of).collect()
+                rows.iter().map($crate::records::sql::record_of).collect()
             }
 
             /// Inserts a record under a standing consent that covers its kind, with its audit
             /// entry, inside `tx` (from `begin_write`). The caller checks the permission.
             #[allow(clippy::too_many_arguments)]
-            async fn insert_record_in(
+            pub(crate) async fn insert_record_in(
                 tx: &mut sqlx::Transaction<'static, $db>,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 kind: tsunagu_domain::records::consent::RecordKind,
                 body: String,
                 retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Record> {
-                use $crate::records::RowExt;
+            ) -> $crate::Result<$crate::records::store::Record> {
+                use $crate::backend::row::RowExt;
                 Self::subject_in(tx, ctx, subject).await?;
                 let consent = Self::consents_in(tx, subject)
                     .await?
@@ -860,39 +306,39 @@ macro_rules! impl_record_store {
                 .bind(kind.code())
                 .bind(body)
                 .bind(ctx.id.0)
-                .bind($crate::records::ts(now))
-                .bind($crate::records::ts(retention.retain_until(kind, now)))
+                .bind($crate::backend::row::ts(now))
+                .bind($crate::backend::row::ts(retention.retain_until(kind, now)))
                 .fetch_one(&mut **tx)
                 .await?;
                 let id = row.int("id")?;
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
                 );
                 Self::append_in(tx, ev).await?;
                 let sql = format!(
                     "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
-                    $crate::records::RECORD_COLS
+                    $crate::records::sql::RECORD_COLS
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut **tx).await?;
-                $crate::records::record_of(&row)
+                $crate::records::sql::record_of(&row)
             }
 
             /// Applies an account change, audits it and ends the account's sessions.
-            async fn change_account(
+            pub(crate) async fn change_account(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
-                change: $crate::records::AccountChange,
-                by: &$crate::records::Actor,
+                change: $crate::records::sql::AccountChange,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 let mut tx = self.begin_write().await?;
                 let staff = Self::staff_in(&mut tx, username).await?;
                 sqlx::query(change.sql).bind(change.value).bind(staff.id.0).execute(&mut *tx).await?;
                 if change.end_sessions {
                     sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
                 }
-                let ev = $crate::records::actor_event(
+                let ev = $crate::records::sql::actor_event(
                     by, change.action, tsunagu_domain::records::audit_trail::AuditTarget::Account, Some(username.to_string()), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
@@ -903,13 +349,13 @@ macro_rules! impl_record_store {
         }
 
         #[async_trait::async_trait]
-        impl $crate::records::RecordStore for $store {
+        impl $crate::records::store::StaffStore for $store {
             async fn create_staff(
                 &self,
-                new: &$crate::records::NewStaff,
-                by: &$crate::records::Actor,
+                new: &$crate::records::store::NewStaff,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 if new.role.needs_totp() && new.totp_secret.is_none() {
                     return Err($crate::StoreError::Invalid(format!(
                         "the {} role sees personal data and needs a TOTP secret", new.role.code()
@@ -933,10 +379,10 @@ macro_rules! impl_record_store {
                 .bind(new.role.code())
                 .bind(new.password_hash.clone())
                 .bind(new.totp_secret.clone())
-                .bind($crate::records::ts(now))
+                .bind($crate::backend::row::ts(now))
                 .execute(&mut *tx)
                 .await?;
-                let ev = $crate::records::actor_event(
+                let ev = $crate::records::sql::actor_event(
                     by,
                     tsunagu_domain::records::audit_trail::AuditAction::AccountCreated,
                     tsunagu_domain::records::audit_trail::AuditTarget::Account,
@@ -950,62 +396,67 @@ macro_rules! impl_record_store {
                 Ok(staff)
             }
 
+
             async fn staff_by_username(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
-            ) -> $crate::Result<Option<$crate::records::Staff>> {
-                let sql = format!("select {} from staff where username = $1", $crate::records::STAFF_COLS);
+            ) -> $crate::Result<Option<$crate::records::store::Staff>> {
+                let sql = format!("select {} from staff where username = $1", $crate::records::sql::STAFF_COLS);
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(username.to_string())
                     .fetch_optional(&self.pool)
                     .await?;
-                row.as_ref().map($crate::records::staff_of).transpose()
+                row.as_ref().map($crate::records::sql::staff_of).transpose()
             }
 
-            async fn list_staff(&self) -> $crate::Result<Vec<$crate::records::Staff>> {
-                let sql = format!("select {} from staff order by username", $crate::records::STAFF_COLS);
+
+            async fn list_staff(&self) -> $crate::Result<Vec<$crate::records::store::Staff>> {
+                let sql = format!("select {} from staff order by username", $crate::records::sql::STAFF_COLS);
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-                rows.iter().map($crate::records::staff_of).collect()
+                rows.iter().map($crate::records::sql::staff_of).collect()
             }
+
 
             async fn disable_staff(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
-                by: &$crate::records::Actor,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set disabled_at = $1 where id = $2", value: Some($crate::records::ts(now)), action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled, end_sessions: true },
+                    $crate::records::sql::AccountChange { sql: "update staff set disabled_at = $1 where id = $2", value: Some($crate::backend::row::ts(now)), action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled, end_sessions: true },
                     by,
                     now,
                 )
                 .await
             }
+
 
             async fn reset_totp(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
                 secret: Option<&str>,
-                by: &$crate::records::Actor,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2", value: secret.map(str::to_owned), action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset, end_sessions: true },
+                    $crate::records::sql::AccountChange { sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2", value: secret.map(str::to_owned), action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset, end_sessions: true },
                     by,
                     now,
                 )
                 .await
             }
 
+
             async fn set_role(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
                 role: tsunagu_domain::records::access::Role,
-                by: &$crate::records::Actor,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 let mut tx = self.begin_write().await?;
                 let staff = Self::staff_in(&mut tx, username).await?;
                 if role.needs_totp() && staff.totp_secret.is_none() {
@@ -1015,7 +466,7 @@ macro_rules! impl_record_store {
                 }
                 sqlx::query("update staff set role = $1 where id = $2").bind(role.code()).bind(staff.id.0).execute(&mut *tx).await?;
                 sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
-                let ev = $crate::records::actor_event(
+                let ev = $crate::records::sql::actor_event(
                     by, tsunagu_domain::records::audit_trail::AuditAction::RoleChanged, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(username.to_string()), format!("{} -> {}", staff.role.code(), role.code()), now,
                 );
@@ -1025,46 +476,51 @@ macro_rules! impl_record_store {
                 Ok(staff)
             }
 
+
             async fn unlock_staff(
                 &self,
                 username: &tsunagu_domain::records::access::Username,
-                by: &$crate::records::Actor,
+                by: &$crate::records::store::Actor,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 self.change_account(
                     username,
-                    $crate::records::AccountChange { sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2", value: None, action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked, end_sessions: false },
+                    $crate::records::sql::AccountChange { sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2", value: None, action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked, end_sessions: false },
                     by,
                     now,
                 )
                 .await
             }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::records::store::SignInStore for $store {
 
             async fn login_failed(
                 &self,
                 id: tsunagu_domain::StaffId,
                 remote: &str,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Staff> {
+            ) -> $crate::Result<$crate::records::store::Staff> {
                 let mut tx = self.begin_write().await?;
                 let staff = Self::staff_by_id_in(&mut tx, id).await?;
                 let after = staff.login_state().after_failure(now);
                 sqlx::query("update staff set failed_logins = $1, locked_until = coalesce($2, locked_until) where id = $3")
                     .bind(i64::from(after.failed_logins))
-                    .bind(after.locks_until.map($crate::records::ts))
+                    .bind(after.locks_until.map($crate::backend::row::ts))
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?;
-                let by = $crate::records::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
-                let ev = $crate::records::actor_event(
+                let by = $crate::records::store::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
+                let ev = $crate::records::sql::actor_event(
                     &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(staff.username.to_string()), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
                 if let Some(until) = after.locks_until {
-                    let ev = $crate::records::actor_event(
+                    let ev = $crate::records::sql::actor_event(
                         &by, tsunagu_domain::records::audit_trail::AuditAction::Locked, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                        Some(staff.username.to_string()), format!("until {}", $crate::records::ts(until)), now,
+                        Some(staff.username.to_string()), format!("until {}", $crate::backend::row::ts(until)), now,
                     );
                     Self::append_in(&mut tx, ev).await?;
                 }
@@ -1073,10 +529,11 @@ macro_rules! impl_record_store {
                 Ok(staff)
             }
 
+
             async fn login_failed_unknown(&self, remote: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
                 let mut tx = self.begin_write().await?;
-                let by = $crate::records::Actor { name: String::new(), remote: remote.to_owned() };
-                let ev = $crate::records::actor_event(
+                let by = $crate::records::store::Actor { name: String::new(), remote: remote.to_owned() };
+                let ev = $crate::records::sql::actor_event(
                     &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     None, "unknown account".into(), now,
                 );
@@ -1084,6 +541,7 @@ macro_rules! impl_record_store {
                 tx.commit().await?;
                 Ok(())
             }
+
 
             async fn login_succeeded(
                 &self,
@@ -1103,8 +561,8 @@ macro_rules! impl_record_store {
                 .bind(id.0)
                 .execute(&mut *tx)
                 .await?;
-                let by = $crate::records::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
-                let ev = $crate::records::actor_event(
+                let by = $crate::records::store::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
+                let ev = $crate::records::sql::actor_event(
                     &by, tsunagu_domain::records::audit_trail::AuditAction::Login, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                     Some(staff.username.to_string()), String::new(), now,
                 );
@@ -1113,12 +571,13 @@ macro_rules! impl_record_store {
                 Ok(())
             }
 
+
             async fn create_session(
                 &self,
                 token_hash: &str,
                 staff: tsunagu_domain::StaffId,
                 csrf_token: &str,
-                stage: $crate::records::SessionStage,
+                stage: $crate::records::store::SessionStage,
                 remote: &str,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
@@ -1130,15 +589,16 @@ macro_rules! impl_record_store {
                 .bind(staff.0)
                 .bind(csrf_token.to_owned())
                 .bind(stage.code())
-                .bind($crate::records::ts(now))
+                .bind($crate::backend::row::ts(now))
                 .bind(remote.to_owned())
                 .execute(&self.pool)
                 .await?;
                 Ok(())
             }
 
-            async fn session(&self, token_hash: &str) -> $crate::Result<Option<$crate::records::Session>> {
-                use $crate::records::RowExt;
+
+            async fn session(&self, token_hash: &str) -> $crate::Result<Option<$crate::records::store::Session>> {
+                use $crate::backend::row::RowExt;
                 let row = sqlx::query(
                     "select staff_id, csrf_token, stage, created_at, last_seen from sessions where token_hash = $1",
                 )
@@ -1146,33 +606,35 @@ macro_rules! impl_record_store {
                 .fetch_optional(&self.pool)
                 .await?;
                 let Some(row) = row else { return Ok(None) };
-                let sql = format!("select {} from staff where id = $1", $crate::records::STAFF_COLS);
+                let sql = format!("select {} from staff where id = $1", $crate::records::sql::STAFF_COLS);
                 let staff = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(row.int("staff_id")?)
                     .fetch_one(&self.pool)
                     .await?;
-                Ok(Some($crate::records::Session {
-                    staff: $crate::records::staff_of(&staff)?,
+                Ok(Some($crate::records::store::Session {
+                    staff: $crate::records::sql::staff_of(&staff)?,
                     csrf_token: row.text("csrf_token")?,
-                    stage: $crate::records::SessionStage::parse(&row.text("stage")?)?,
+                    stage: $crate::records::store::SessionStage::parse(&row.text("stage")?)?,
                     created_at: row.time("created_at")?,
                     last_seen: row.time("last_seen")?,
                 }))
             }
 
+
             async fn touch_session(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
                 sqlx::query("update sessions set last_seen = $1 where token_hash = $2")
-                    .bind($crate::records::ts(now))
+                    .bind($crate::backend::row::ts(now))
                     .bind(token_hash.to_owned())
                     .execute(&self.pool)
                     .await?;
                 Ok(())
             }
 
+
             async fn delete_session(
                 &self,
                 token_hash: &str,
-                audit: Option<&$crate::records::StaffCtx>,
+                audit: Option<&$crate::records::store::StaffCtx>,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<()> {
                 let mut tx = self.begin_write().await?;
@@ -1181,7 +643,7 @@ macro_rules! impl_record_store {
                     .execute(&mut *tx)
                     .await?;
                 if let Some(ctx) = audit {
-                    let ev = $crate::records::staff_event(
+                    let ev = $crate::records::sql::staff_event(
                         ctx, tsunagu_domain::records::audit_trail::AuditAction::Logout, tsunagu_domain::records::audit_trail::AuditTarget::Account,
                         Some(ctx.username.to_string()), None, String::new(), now,
                     );
@@ -1190,16 +652,20 @@ macro_rules! impl_record_store {
                 tx.commit().await?;
                 Ok(())
             }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::records::store::SubjectStore for $store {
 
             async fn create_subject(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 label: &str,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Subject> {
-                use $crate::records::RowExt;
+            ) -> $crate::Result<$crate::records::store::Subject> {
+                use $crate::backend::row::RowExt;
                 ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let label = $crate::records::check_label(label)?;
+                let label = $crate::records::store::check_label(label)?;
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
@@ -1207,11 +673,11 @@ macro_rules! impl_record_store {
                 .bind(ctx.organization.to_string())
                 .bind(label)
                 .bind(ctx.id.0)
-                .bind($crate::records::ts(now))
+                .bind($crate::backend::row::ts(now))
                 .fetch_one(&mut *tx)
                 .await?;
                 let id = tsunagu_domain::SubjectId(row.int("id")?);
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     Some(id.to_string()), Some(id), String::new(), now,
                 );
@@ -1221,23 +687,24 @@ macro_rules! impl_record_store {
                 Ok(subject)
             }
 
+
             async fn list_subjects(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::records::Subject>> {
+            ) -> $crate::Result<Vec<$crate::records::store::Subject>> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
-                    $crate::records::SUBJECT_COLS
+                    $crate::records::sql::SUBJECT_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(ctx.organization.to_string())
                     .fetch_all(&mut *tx)
                     .await?;
-                let subjects: Vec<_> = rows.iter().map($crate::records::subject_of).collect::<$crate::Result<_>>()?;
-                let ev = $crate::records::staff_event(
+                let subjects: Vec<_> = rows.iter().map($crate::records::sql::subject_of).collect::<$crate::Result<_>>()?;
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     None, None, format!("{} files", subjects.len()), now,
                 );
@@ -1246,12 +713,13 @@ macro_rules! impl_record_store {
                 Ok(subjects)
             }
 
+
             async fn subject_file(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 id: tsunagu_domain::SubjectId,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::SubjectFile> {
+            ) -> $crate::Result<$crate::records::store::SubjectFile> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let subject = Self::subject_in(&mut tx, ctx, id).await?;
@@ -1259,7 +727,7 @@ macro_rules! impl_record_store {
                 let records = Self::records_in(&mut tx, id)
                     .await?
                     .into_iter()
-                    .map(|r| $crate::records::RecordSummary {
+                    .map(|r| $crate::records::store::RecordSummary {
                         id: r.id,
                         kind: r.kind,
                         created_by: r.created_by,
@@ -1267,23 +735,24 @@ macro_rules! impl_record_store {
                         usable: r.deletion_due.is_none(),
                     })
                     .collect();
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
                     Some(id.to_string()), Some(id), String::new(), now,
                 );
                 Self::append_in(&mut tx, ev).await?;
                 tx.commit().await?;
-                Ok($crate::records::SubjectFile { subject, consents, records })
+                Ok($crate::records::store::SubjectFile { subject, consents, records })
             }
+
 
             async fn record_consent(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 consent: &tsunagu_domain::records::consent::NewConsent,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Consent> {
-                use $crate::records::RowExt;
+            ) -> $crate::Result<$crate::records::store::Consent> {
+                use $crate::backend::row::RowExt;
                 ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
@@ -1296,13 +765,13 @@ macro_rules! impl_record_store {
                 .bind(consent.scope().to_codes())
                 .bind(consent.given_by().code())
                 .bind(consent.giver_name().map(str::to_owned))
-                .bind($crate::records::ts(consent.given_at()))
+                .bind($crate::backend::row::ts(consent.given_at()))
                 .bind(ctx.id.0)
-                .bind($crate::records::ts(now))
+                .bind($crate::backend::row::ts(now))
                 .fetch_one(&mut *tx)
                 .await?;
                 let id = row.int("id")?;
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentGiven, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
                     Some(id.to_string()), Some(subject), format!("scope={}", consent.scope().to_codes()), now,
                 );
@@ -1316,13 +785,14 @@ macro_rules! impl_record_store {
                 Ok(consent)
             }
 
+
             async fn withdraw_consent(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 id: tsunagu_domain::ConsentId,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Consent> {
-                use $crate::records::RowExt;
+            ) -> $crate::Result<$crate::records::store::Consent> {
+                use $crate::backend::row::RowExt;
                 ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
                 let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
@@ -1339,7 +809,7 @@ macro_rules! impl_record_store {
                 }
                 let subject = tsunagu_domain::SubjectId(row.int("subject_id")?);
                 sqlx::query("update consents set withdrawn_at = $1, withdrawn_by = $2 where id = $3")
-                    .bind($crate::records::ts(now))
+                    .bind($crate::backend::row::ts(now))
                     .bind(ctx.id.0)
                     .bind(id.0)
                     .execute(&mut *tx)
@@ -1350,12 +820,12 @@ macro_rules! impl_record_store {
                     .execute(&mut *tx)
                     .await?;
                 let n = sqlx::query("update records set deletion_due = $1 where consent_id = $2 and deletion_due is null")
-                    .bind($crate::records::ts(now))
+                    .bind($crate::backend::row::ts(now))
                     .bind(id.0)
                     .execute(&mut *tx)
                     .await?
                     .rows_affected();
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentWithdrawn, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
                     Some(id.to_string()), Some(subject), format!("{n} records due for deletion"), now,
                 );
@@ -1369,35 +839,150 @@ macro_rules! impl_record_store {
                 Ok(consent)
             }
 
+
+            async fn export_subject(
+                &self,
+                ctx: &$crate::records::store::StaffCtx,
+                id: tsunagu_domain::SubjectId,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::records::store::SubjectExport> {
+                ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
+                let mut tx = self.begin_write().await?;
+                let subject = Self::subject_in(&mut tx, ctx, id).await?;
+                let consents = Self::consents_in(&mut tx, id).await?;
+                let records = Self::records_in(&mut tx, id).await?;
+                let sql = format!("select {} from audit_log where subject_id = $1 order by seq", $crate::records::sql::AUDIT_COLS);
+                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
+                let access_log = rows.iter().map($crate::records::sql::audit_of).collect::<$crate::Result<Vec<_>>>()?;
+                let ev = $crate::records::sql::staff_event(
+                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Export, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+                    Some(id.to_string()), Some(id), format!("{} records", records.len()), now,
+                );
+                Self::append_in(&mut tx, ev).await?;
+                tx.commit().await?;
+                Ok($crate::records::store::SubjectExport {
+                    exported_at: now,
+                    exported_by: ctx.username.to_string(),
+                    subject,
+                    consents,
+                    records,
+                    access_log,
+                })
+            }
+
+
+            async fn purge(
+                &self,
+                by: &$crate::records::store::Actor,
+                now: chrono::DateTime<chrono::Utc>,
+            ) -> $crate::Result<$crate::records::store::PurgeSummary> {
+                use $crate::backend::row::RowExt;
+                let mut tx = self.begin_write().await?;
+                let t = $crate::backend::row::ts(now);
+                let due = sqlx::query(
+                    "select id, subject_id, kind, deletion_due from records \
+                     where (deletion_due is not null and deletion_due <= $1) or retain_until <= $1 order by id",
+                )
+                .bind(t.clone())
+                .fetch_all(&mut *tx)
+                .await?;
+                let mut summary = $crate::records::store::PurgeSummary::default();
+                for r in &due {
+                    let id = r.int("id")?;
+                    let withdrawn = r.opt_text("deletion_due")?.is_some();
+                    if withdrawn {
+                        summary.records_withdrawn += 1;
+                    } else {
+                        summary.records_expired += 1;
+                    }
+                    sqlx::query("delete from records where id = $1").bind(id).execute(&mut *tx).await?;
+                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
+                        subject_id: Some(r.int("subject_id")?),
+                        ..$crate::records::sql::actor_event(
+                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Record,
+                            Some(id.to_string()),
+                            format!("kind={} reason={}", r.text("kind")?, if withdrawn { "consent_withdrawn" } else { "retention" }),
+                            now,
+                        )
+                    };
+                    Self::append_in(&mut tx, ev).await?;
+                }
+                // A file with no records left and no standing consent holds nothing usable.
+                let empty = sqlx::query(
+                    "select s.id from subjects s where not exists (select 1 from records r where r.subject_id = s.id) \
+                     and not exists (select 1 from consents c where c.subject_id = s.id and c.withdrawn_at is null) \
+                     and exists (select 1 from consents c where c.subject_id = s.id) order by s.id",
+                )
+                .fetch_all(&mut *tx)
+                .await?;
+                for s in &empty {
+                    let id = s.int("id")?;
+                    sqlx::query("delete from subjects where id = $1").bind(id).execute(&mut *tx).await?;
+                    summary.subjects_deleted += 1;
+                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
+                        subject_id: Some(id),
+                        ..$crate::records::sql::actor_event(
+                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+                            Some(id.to_string()), "all consents withdrawn".into(), now,
+                        )
+                    };
+                    Self::append_in(&mut tx, ev).await?;
+                }
+                let idle_cut = $crate::backend::row::ts(now - tsunagu_domain::records::access::IDLE_TIMEOUT);
+                let abs_cut = $crate::backend::row::ts(now - tsunagu_domain::records::access::ABSOLUTE_TIMEOUT);
+                summary.sessions_deleted = sqlx::query("delete from sessions where last_seen <= $1 or created_at <= $2")
+                    .bind(idle_cut)
+                    .bind(abs_cut)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                let ev = $crate::records::sql::actor_event(
+                    by, tsunagu_domain::records::audit_trail::AuditAction::Purge, tsunagu_domain::records::audit_trail::AuditTarget::System, None,
+                    format!(
+                        "expired={} withdrawn={} subjects={} sessions={}",
+                        summary.records_expired, summary.records_withdrawn, summary.subjects_deleted, summary.sessions_deleted
+                    ),
+                    now,
+                );
+                Self::append_in(&mut tx, ev).await?;
+                tx.commit().await?;
+                Ok(summary)
+            }
+        }
+
+        #[async_trait::async_trait]
+        impl $crate::records::store::RecordStore for $store {
+
             async fn add_record(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 kind: tsunagu_domain::records::consent::RecordKind,
                 body: &serde_json::Value,
                 retention: &tsunagu_domain::records::consent::RetentionPolicy,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Record> {
+            ) -> $crate::Result<$crate::records::store::Record> {
                 ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let body = $crate::records::check_body(body)?;
+                let body = $crate::records::store::check_body(body)?;
                 let mut tx = self.begin_write().await?;
                 let record = Self::insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
                 tx.commit().await?;
                 Ok(record)
             }
 
+
             async fn record(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 id: tsunagu_domain::RecordId,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::Record> {
+            ) -> $crate::Result<$crate::records::store::Record> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 let sql = format!(
                     "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
                      where r.id = $1 and s.organization = $2",
-                    $crate::records::RECORD_COLS
+                    $crate::records::sql::RECORD_COLS
                 );
                 let row = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(id.0)
@@ -1405,13 +990,13 @@ macro_rules! impl_record_store {
                     .fetch_optional(&mut *tx)
                     .await?
                     .ok_or_else(|| $crate::StoreError::NotFound(format!("record {id}")))?;
-                let record = $crate::records::record_of(&row)?;
+                let record = $crate::records::sql::record_of(&row)?;
                 if record.deletion_due.is_some() {
                     return Err($crate::StoreError::Gone(format!(
                         "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
                     )));
                 }
-                let ev = $crate::records::staff_event(
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(record.subject_id), String::new(), now,
                 );
@@ -1420,29 +1005,30 @@ macro_rules! impl_record_store {
                 Ok(record)
             }
 
+
             async fn records_of_kind(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 subject: tsunagu_domain::SubjectId,
                 kind: tsunagu_domain::records::consent::RecordKind,
                 now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::records::Record>> {
+            ) -> $crate::Result<Vec<$crate::records::store::Record>> {
                 ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
                 let mut tx = self.begin_write().await?;
                 Self::subject_in(&mut tx, ctx, subject).await?;
                 let sql = format!(
                     "select {} from records r join staff st on st.id = r.created_by \
                      where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
-                    $crate::records::RECORD_COLS
+                    $crate::records::sql::RECORD_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(subject.0)
                     .bind(kind.code())
                     .fetch_all(&mut *tx)
                     .await?;
-                let records = rows.iter().map($crate::records::record_of).collect::<$crate::Result<Vec<_>>>()?;
+                let records = rows.iter().map($crate::records::sql::record_of).collect::<$crate::Result<Vec<_>>>()?;
                 for r in &records {
-                    let ev = $crate::records::staff_event(
+                    let ev = $crate::records::sql::staff_event(
                         ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                         Some(r.id.to_string()), Some(subject), String::new(), now,
                     );
@@ -1452,13 +1038,14 @@ macro_rules! impl_record_store {
                 Ok(records)
             }
 
+
             async fn record_access_log(
                 &self,
-                ctx: &$crate::records::StaffCtx,
+                ctx: &$crate::records::store::StaffCtx,
                 id: tsunagu_domain::RecordId,
                 now: chrono::DateTime<chrono::Utc>,
             ) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
-                use $crate::records::RowExt;
+                use $crate::backend::row::RowExt;
                 ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
                 let mut tx = self.begin_write().await?;
                 // The record may be gone (purged); its trail stays, so the scope check is on
@@ -1496,11 +1083,11 @@ macro_rules! impl_record_store {
                 }
                 let sql = format!(
                     "select {} from audit_log where target = 'record' and target_id = $1 order by seq",
-                    $crate::records::AUDIT_COLS
+                    $crate::records::sql::AUDIT_COLS
                 );
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_all(&mut *tx).await?;
-                let entries = rows.iter().map($crate::records::audit_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::staff_event(
+                let entries = rows.iter().map($crate::records::sql::audit_of).collect::<$crate::Result<Vec<_>>>()?;
+                let ev = $crate::records::sql::staff_event(
                     ctx, tsunagu_domain::records::audit_trail::AuditAction::ViewAccessLog, tsunagu_domain::records::audit_trail::AuditTarget::Record,
                     Some(id.to_string()), Some(subject), String::new(), now,
                 );
@@ -1508,114 +1095,10 @@ macro_rules! impl_record_store {
                 tx.commit().await?;
                 Ok(entries)
             }
+        }
 
-            async fn export_subject(
-                &self,
-                ctx: &$crate::records::StaffCtx,
-                id: tsunagu_domain::SubjectId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::SubjectExport> {
-                ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
-                let mut tx = self.begin_write().await?;
-                let subject = Self::subject_in(&mut tx, ctx, id).await?;
-                let consents = Self::consents_in(&mut tx, id).await?;
-                let records = Self::records_in(&mut tx, id).await?;
-                let sql = format!("select {} from audit_log where subject_id = $1 order by seq", $crate::records::AUDIT_COLS);
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
-                let access_log = rows.iter().map($crate::records::audit_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Export, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                    Some(id.to_string()), Some(id), format!("{} records", records.len()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok($crate::records::SubjectExport {
-                    exported_at: now,
-                    exported_by: ctx.username.to_string(),
-                    subject,
-                    consents,
-                    records,
-                    access_log,
-                })
-            }
-
-            async fn purge(
-                &self,
-                by: &$crate::records::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::PurgeSummary> {
-                use $crate::records::RowExt;
-                let mut tx = self.begin_write().await?;
-                let t = $crate::records::ts(now);
-                let due = sqlx::query(
-                    "select id, subject_id, kind, deletion_due from records \
-                     where (deletion_due is not null and deletion_due <= $1) or retain_until <= $1 order by id",
-                )
-                .bind(t.clone())
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut summary = $crate::records::PurgeSummary::default();
-                for r in &due {
-                    let id = r.int("id")?;
-                    let withdrawn = r.opt_text("deletion_due")?.is_some();
-                    if withdrawn {
-                        summary.records_withdrawn += 1;
-                    } else {
-                        summary.records_expired += 1;
-                    }
-                    sqlx::query("delete from records where id = $1").bind(id).execute(&mut *tx).await?;
-                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
-                        subject_id: Some(r.int("subject_id")?),
-                        ..$crate::records::actor_event(
-                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                            Some(id.to_string()),
-                            format!("kind={} reason={}", r.text("kind")?, if withdrawn { "consent_withdrawn" } else { "retention" }),
-                            now,
-                        )
-                    };
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                // A file with no records left and no standing consent holds nothing usable.
-                let empty = sqlx::query(
-                    "select s.id from subjects s where not exists (select 1 from records r where r.subject_id = s.id) \
-                     and not exists (select 1 from consents c where c.subject_id = s.id and c.withdrawn_at is null) \
-                     and exists (select 1 from consents c where c.subject_id = s.id) order by s.id",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                for s in &empty {
-                    let id = s.int("id")?;
-                    sqlx::query("delete from subjects where id = $1").bind(id).execute(&mut *tx).await?;
-                    summary.subjects_deleted += 1;
-                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
-                        subject_id: Some(id),
-                        ..$crate::records::actor_event(
-                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                            Some(id.to_string()), "all consents withdrawn".into(), now,
-                        )
-                    };
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                let idle_cut = $crate::records::ts(now - tsunagu_domain::records::access::IDLE_TIMEOUT);
-                let abs_cut = $crate::records::ts(now - tsunagu_domain::records::access::ABSOLUTE_TIMEOUT);
-                summary.sessions_deleted = sqlx::query("delete from sessions where last_seen <= $1 or created_at <= $2")
-                    .bind(idle_cut)
-                    .bind(abs_cut)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                let ev = $crate::records::actor_event(
-                    by, tsunagu_domain::records::audit_trail::AuditAction::Purge, tsunagu_domain::records::audit_trail::AuditTarget::System, None,
-                    format!(
-                        "expired={} withdrawn={} subjects={} sessions={}",
-                        summary.records_expired, summary.records_withdrawn, summary.subjects_deleted, summary.sessions_deleted
-                    ),
-                    now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(summary)
-            }
+        #[async_trait::async_trait]
+        impl $crate::records::store::AuditStore for $store {
 
             async fn append_audit(&self, event: tsunagu_domain::records::audit_trail::AuditEvent) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
                 let mut tx = self.begin_write().await?;
@@ -1624,16 +1107,19 @@ macro_rules! impl_record_store {
                 Ok(entry)
             }
 
+
             async fn audit_page(&self, after_seq: i64, limit: i64) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
-                let sql = format!("select {} from audit_log where seq > $1 order by seq limit $2", $crate::records::AUDIT_COLS);
+                let sql = format!("select {} from audit_log where seq > $1 order by seq limit $2", $crate::records::sql::AUDIT_COLS);
                 let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
                     .bind(after_seq)
                     .bind(limit.clamp(1, 10_000))
                     .fetch_all(&self.pool)
                     .await?;
-                rows.iter().map($crate::records::audit_of).collect()
+                rows.iter().map($crate::records::sql::audit_of).collect()
             }
         }
     };
 }
-pub(crate) use impl_record_store;
+
+impl_record_store!(crate::backend::sqlite::SqliteStore, sqlx::Sqlite);
+impl_record_store!(crate::backend::postgres::PgStore, sqlx::Postgres);
