@@ -1,4 +1,4 @@
-//! The machinery of typed code lists: [`code_enum!`] declares a closed list with stable
+//! The machinery of typed code lists: `code_enum!` declares a closed list with stable
 //! snake_case codes and Japanese labels, and [`UnknownCode`] is the error for a code that is not
 //! on the list.
 //!

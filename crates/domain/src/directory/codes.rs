@@ -1,6 +1,6 @@
 //! The directory's code lists: concerns, audiences, resource and service kinds, statuses.
 //! Each has stable snake_case codes and Japanese labels (declared with
-//! [`crate::common::codes::code_enum!`]).
+//! `code_enum!` in [`crate::common::codes`]).
 
 use crate::common::codes::code_enum;
 

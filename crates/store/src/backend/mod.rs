@@ -3,7 +3,7 @@
 //! traits for both backends with one SQL text.
 //!
 //! - [`error`]: [`error::StoreError`] and `Result`.
-//! - [`row`]: typed column access and stored times, the same on both backends.
+//! - `row`: typed column access and stored times, the same on both backends.
 //! - [`sqlite`]: [`sqlite::SqliteStore`], the embedded default (WAL, `synchronous = FULL`,
 //!   `BEGIN IMMEDIATE` for writers), backup and integrity check.
 //! - [`postgres`]: [`postgres::PgStore`], for deployments that outgrow one machine (an advisory
@@ -13,5 +13,5 @@
 pub mod error;
 pub mod lifecycle;
 pub mod postgres;
-pub mod row;
+pub(crate) mod row;
 pub mod sqlite;

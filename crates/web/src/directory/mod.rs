@@ -1,5 +1,5 @@
 //! The directory on the web: the search page and service pages ([`pages`], with their view
-//! models in [`views`]), problem reports and the maintainers' list ([`report`]), and the JSON
+//! models in `views`), problem reports and the maintainers' list ([`report`]), and the JSON
 //! and HSDS API ([`api`]). Search is `tsunagu_search::directory`; storage is the store's
 //! directory traits.
 

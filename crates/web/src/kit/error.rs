@@ -186,7 +186,7 @@ pub const MAX_BODY_BYTES: usize = 32 * 1024;
 
 /// An error answered as a page in the site's layout. Handlers of pages return
 /// [`PageResult`] and use `?`; the response carries the error, and the middleware
-/// [`crate::kit::render::page_errors`] renders it with the layout (it needs the state, which a
+/// [`crate::kit::middleware::page_errors`] renders it with the layout (it needs the state, which a
 /// response does not have). A missing session redirects to the sign-in page.
 #[derive(Debug)]
 pub struct PageError(pub AppError);
@@ -200,7 +200,7 @@ impl<E: Into<AppError>> From<E> for PageError {
     }
 }
 
-/// The error a page response carries to [`crate::kit::render::page_errors`].
+/// The error a page response carries to [`crate::kit::middleware::page_errors`].
 #[derive(Debug, Clone)]
 pub struct UnrenderedError(pub AppError);
 

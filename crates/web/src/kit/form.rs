@@ -1,7 +1,7 @@
-//! Form and path input: [`Pairs`] (a form read as name/value pairs, for forms with repeated
+//! Form and path input: `Pairs` (a form read as name/value pairs, for forms with repeated
 //! fields or many optional ones), form and path rejections turned into client errors, and the
-//! extractors staff pages take: [`StaffForm`] (session, form, origin and CSRF token checked in
-//! that order) and [`Id`] (a typed id from the path).
+//! extractors staff pages take: `StaffForm` (session, form, origin and CSRF token checked in
+//! that order) and `Id` (a typed id from the path).
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::Path;

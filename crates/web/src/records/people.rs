@@ -1,21 +1,11 @@
-//! Staff pages under `/staff`: sign-in with password and TOTP, people's files, consent,
-//! records, who viewed a record, and the subject-access export.
+//! People's files under `/staff`: the list of files, a person's file with its consents and
+//! records, adding consent and records, withdrawing consent, one record and who viewed it, and
+//! the subject-access export.
 //!
-//! # Brief overview
-//! - **Sessions.** A random 256-bit token in the cookie `tsunagu_session` (`Secure`,
-//!   `HttpOnly`, `SameSite=Strict`, `Path=/`); the database keeps only its SHA-256. A session
-//!   ends after [`IDLE_TIMEOUT`] without use or [`ABSOLUTE_TIMEOUT`]; the token is replaced
-//!   when the second factor succeeds, so a token seen before sign-in is worthless after it.
-//! - **CSRF.** Every form carries a token: the session's own token on staff forms, and on
-//!   forms used before sign-in (and the public report form) a token that must equal the
-//!   `tsunagu_csrf` cookie (double submit). Posts from another origin are refused as well.
-//! - **Failures** all read 「認証に失敗しました」, whether the username is unknown, the
-//!   password or code is wrong, or the account is locked or disabled; the audit trail says
-//!   which. Unknown usernames cost a real argon2 check so timing does not tell them apart.
-//! - Every page here sends `Cache-Control: no-store`: personal data must not sit in caches.
-//!
-//! All reading and writing of personal data goes through [`tsunagu_store::RecordStore`],
-//! which checks the role and the organisation and writes the audit entry.
+//! Every handler takes a [`crate::kit::session::StaffSession`] (and, for forms, a `StaffForm`,
+//! which checks the origin and the session's CSRF token), so none of them checks sign-in by
+//! hand. All reading and writing of personal data goes through the store's record traits,
+//! which check the role and the organisation and write the audit entry.
 use crate::kit::csrf::CsrfOnly;
 use crate::kit::error::{PageError, PageResult};
 use crate::kit::form::{CsrfField, Id, Pairs, StaffForm};

@@ -220,7 +220,7 @@ fn parse_row(r: Row) -> Result<(Organization, Service), String> {
     Ok((org, service))
 }
 
-/// Reads CSV written by [`write`] (the BOM is optional). Returns the rows that parsed and an
+/// Reads CSV written by [`write()`] (the BOM is optional). Returns the rows that parsed and an
 /// error for every row that did not; a row whose organization columns disagree with an
 /// earlier row of the same organization is an error too.
 pub fn read(bytes: &[u8]) -> (Directory, Vec<RowError>) {
