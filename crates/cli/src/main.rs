@@ -19,14 +19,10 @@ use tsunagu_search::{
 };
 use tsunagu_store::{PgStore, ReportStatus, SqliteStore, Store};
 
-mod alcohol;
 mod bench;
-mod bench_due;
-mod bench_writes;
-mod deadlines;
-mod docs;
-mod records;
-mod triage;
+mod commands;
+
+use commands::{alcohol, kb as docs, law as deadlines, records, triage};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -206,11 +202,11 @@ enum Command {
         store: StoreArgs,
     },
     /// Measure search latency and precision against SQLite FTS5 (trigram).
-    Bench(bench::BenchArgs),
+    Bench(bench::search::BenchArgs),
     /// Measure personal-record writes with SQLite synchronous FULL (used) against NORMAL.
-    BenchWrites(bench_writes::BenchWritesArgs),
+    BenchWrites(bench::writes::BenchWritesArgs),
     /// Benchmark: the deadline dashboard over 1M stored obligations, index against a scan.
-    BenchDue(bench_due::BenchDueArgs),
+    BenchDue(bench::due::BenchDueArgs),
     /// Benchmark: triage plan latency in process, directory lookup included.
     BenchTriage {
         /// The cases to plan (default: bench/triage-cases.json).
@@ -674,9 +670,9 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Bench(args) => bench::run(args).await,
-        Command::BenchWrites(args) => bench_writes::run(args).await,
-        Command::BenchDue(args) => bench_due::run(args).await,
+        Command::Bench(args) => bench::search::run(args).await,
+        Command::BenchWrites(args) => bench::writes::run(args).await,
+        Command::BenchDue(args) => bench::due::run(args).await,
         Command::BenchTriage {
             cases,
             rounds,
@@ -685,7 +681,7 @@ async fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         } => {
             let base = dataset::bundled().context("the bundled dataset is broken")?;
             let dir = if synthetic > 0 {
-                bench::synthetic(&base, synthetic)?
+                bench::search::synthetic(&base, synthetic)?
             } else {
                 base
             };

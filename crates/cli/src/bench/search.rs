@@ -96,7 +96,7 @@ struct DatasetFigures {
     p99_ratio_fts5_over_tantivy: f64,
 }
 
-const BUNDLED_QUERIES: &str = include_str!("../../../bench/queries.json");
+const BUNDLED_QUERIES: &str = include_str!("../../../../bench/queries.json");
 
 /// A tiny deterministic generator (xorshift64*), enough to spread synthetic records.
 struct Rng(u64);

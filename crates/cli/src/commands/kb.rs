@@ -376,7 +376,7 @@ struct Fts5 {
 
 impl Fts5 {
     async fn build(passages: &[IndexedPassage]) -> anyhow::Result<Fts5> {
-        let pool = crate::bench::memory_pool().await?;
+        let pool = crate::bench::search::memory_pool().await?;
         sqlx::query(
             "create virtual table p using fts5(ord unindexed, heading, body, tokenize = 'trigram')",
         )
@@ -667,8 +667,8 @@ fn figures(
             / n,
         recall_at_1: ranks.iter().filter(|r| **r == Some(1)).count() as f64 / n,
         recall_at_5: ranks.iter().filter(|r| r.is_some_and(|r| r <= 5)).count() as f64 / n,
-        p50_ms: crate::bench::percentile(&samples, 50.0) / 1e3,
-        p99_ms: crate::bench::percentile(&samples, 99.0) / 1e3,
+        p50_ms: crate::bench::search::percentile(&samples, 50.0) / 1e3,
+        p99_ms: crate::bench::search::percentile(&samples, 99.0) / 1e3,
         build_ms: build.as_secs_f64() * 1e3,
     }
 }
