@@ -1,8 +1,8 @@
 //! `tsunagu audit --answers …` (AUDIT screening) and `tsunagu alcohol …` (grams, risk level,
 //! pathway schedule, presets). Nothing here stores anything: these are self-check tools.
 
+use crate::flags::alcohol::AlcoholAction;
 use anyhow::Context;
-use clap::Subcommand;
 use std::process::ExitCode;
 use tsunagu_domain::alcohol::{
     audit_c_threshold, drinking_risk_level, pathway_schedule, AuditAnswers, Drink, Sex,
@@ -82,52 +82,6 @@ pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
     let b = tsunagu_domain::alcohol::fhir::bundle(form, &a, chrono::Utc::now());
     println!("{}", serde_json::to_string_pretty(&b)?);
     Ok(ExitCode::SUCCESS)
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AlcoholAction {
-    /// Pure alcohol in grams: ml × ABV% / 100 × 0.8.
-    Grams {
-        /// Volume in millilitres.
-        #[arg(long, allow_hyphen_values = true)]
-        ml: f64,
-        /// Strength in percent.
-        #[arg(long, allow_hyphen_values = true)]
-        abv: f64,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The WHO drinking-risk level of a day's grams.
-    Drl {
-        /// Grams of pure alcohol in the day.
-        #[arg(long, allow_hyphen_values = true)]
-        grams: f64,
-        /// male or female.
-        #[arg(long)]
-        sex: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The reduction pathway's schedule from the start of treatment.
-    Schedule {
-        /// Treatment start (YYYY-MM-DD).
-        #[arg(long)]
-        start: String,
-        /// When the drug was stopped (YYYY-MM-DD), for the 6-month follow-up.
-        #[arg(long)]
-        stopped: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The drink presets (the manual's 20 g table).
-    Presets {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
 }
 
 fn date(field: &str, s: &str) -> anyhow::Result<chrono::NaiveDate> {
