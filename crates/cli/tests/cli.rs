@@ -574,6 +574,7 @@ fn audit_screening_prints_total_band_and_audit_c_and_names_bad_fields() {
     let v = json(&ok(&tsunagu(
         &dir,
         &[
+            "alcohol",
             "audit",
             "--json",
             "--answers",
@@ -592,6 +593,7 @@ fn audit_screening_prints_total_band_and_audit_c_and_names_bad_fields() {
     let low = json(&ok(&tsunagu(
         &dir,
         &[
+            "alcohol",
             "audit",
             "--json",
             "--answers",
@@ -609,7 +611,7 @@ fn audit_screening_prints_total_band_and_audit_c_and_names_bad_fields() {
         ("0,0,0,0,0,0,0,0,0,0,0", "10 answers"),
         ("a,b", "answers"),
     ] {
-        let out = tsunagu(&dir, &["audit", "--answers", answers]);
+        let out = tsunagu(&dir, &["alcohol", "audit", "--answers", answers]);
         assert!(!out.status.success(), "{answers}");
         assert!(
             String::from_utf8_lossy(&out.stderr).contains(needle),
@@ -617,6 +619,42 @@ fn audit_screening_prints_total_band_and_audit_c_and_names_bad_fields() {
         );
     }
     assert!(!dir.join("tsunagu.db").exists(), "screening stores nothing");
+}
+
+#[test]
+fn the_old_audit_screening_spelling_exits_2_naming_tsunagu_alcohol_audit() {
+    let dir = data_dir();
+    for args in [
+        vec!["audit", "--answers", "4,4,4,3,2,1,0,0,2,4"],
+        vec![
+            "audit",
+            "--json",
+            "--answers",
+            "4,4,4,3,2,1,0,0,2,4",
+            "--sex",
+            "male",
+        ],
+        vec![
+            "audit",
+            "--answers",
+            "4,4,4,3,2,1,0,0,2,4",
+            "--fhir",
+            "audit",
+        ],
+    ] {
+        let out = tsunagu(&dir, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&out.stderr).contains("tsunagu alcohol audit"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    assert!(
+        !dir.join("tsunagu.db").exists(),
+        "the old spelling opens nothing"
+    );
 }
 
 #[test]

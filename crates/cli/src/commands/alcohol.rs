@@ -1,5 +1,6 @@
-//! `tsunagu audit --answers …` (AUDIT screening) and `tsunagu alcohol …` (grams, risk level,
-//! pathway schedule, presets). Nothing here stores anything: these are self-check tools.
+//! `tsunagu alcohol …`: AUDIT screening (`audit`, also as a FHIR R4 Bundle), grams, risk
+//! level, pathway schedule, presets. Nothing here stores anything: these are self-check tools.
+//! The rules and their citations are `tsunagu_domain::alcohol`.
 
 use crate::flags::alcohol::AlcoholAction;
 use anyhow::Context;
@@ -25,7 +26,8 @@ fn grams_text(g: f64) -> String {
     }
 }
 
-pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+/// `tsunagu alcohol audit`: the total, its band and AUDIT-C.
+fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
     let sex = sex(sex_arg)?;
     let band = a.band();
@@ -75,7 +77,8 @@ pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
+/// `tsunagu alcohol audit --fhir`: the answers as a FHIR R4 Bundle.
+fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
     let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
     let form = tsunagu_domain::alcohol::fhir::Form::parse(form)
         .ok_or_else(|| anyhow::anyhow!("--fhir: {form:?} is not audit or audit-c"))?;
@@ -89,8 +92,20 @@ fn date(field: &str, s: &str) -> anyhow::Result<chrono::NaiveDate> {
         .with_context(|| format!("{field}: {s:?} is not a date (YYYY-MM-DD)"))
 }
 
+/// `tsunagu alcohol …`.
 pub fn alcohol(action: AlcoholAction) -> anyhow::Result<ExitCode> {
     match action {
+        AlcoholAction::Audit {
+            answers,
+            sex,
+            fhir,
+            json,
+        } => {
+            return match fhir.as_deref() {
+                Some(form) => audit_fhir(&answers, form),
+                None => audit(&answers, sex.as_deref(), json),
+            };
+        }
         AlcoholAction::Grams { ml, abv, json } => {
             let d = Drink::parse(ml, abv).map_err(|e| anyhow::anyhow!("{e}"))?;
             if json {

@@ -27,18 +27,7 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
     match command {
         Command::Serve(args) => serve::run(args).await,
         Command::User { action, store } => records::user(action, &store).await,
-        Command::Audit(args) => match (args.action, args.answers) {
-            (Some(action), _) => records::audit(action, &args.store).await,
-            (None, Some(answers)) => match args.fhir.as_deref() {
-                Some(form) => alcohol::audit_fhir(&answers, form),
-                None => alcohol::audit(&answers, args.sex.as_deref(), args.json),
-            },
-            (None, None) => {
-                anyhow::bail!(
-                    "give --answers for AUDIT screening, or `verify` to check the audit trail"
-                )
-            }
-        },
+        Command::Audit(args) => records::audit(args).await,
         Command::Alcohol { action } => alcohol::alcohol(action),
         Command::Deadlines(args) => law::deadlines(args),
         Command::Copay(args) => law::copay(args),

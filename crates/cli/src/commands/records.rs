@@ -3,7 +3,7 @@
 //!
 //! Every change made here is written to the audit trail as `cli:<operating-system user>`.
 
-use crate::flags::records::{AuditCommand, BackupArgs, RestoreArgs, UserAction};
+use crate::flags::records::{AuditArgs, AuditCommand, BackupArgs, RestoreArgs, UserAction};
 use crate::flags::store::StoreArgs;
 use crate::kit::store::{lock_data_dir, open_store, ready_store};
 use anyhow::{bail, Context};
@@ -187,10 +187,12 @@ pub async fn user(action: UserAction, args: &StoreArgs) -> anyhow::Result<ExitCo
 }
 
 /// `tsunagu audit verify`: exit 3 when the chain is broken.
-pub async fn audit(action: AuditCommand, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(args).await?;
+pub async fn audit(a: AuditArgs) -> anyhow::Result<ExitCode> {
+    let Some(AuditCommand::Verify { json }) = a.action else {
+        bail!("give `verify` to check the audit trail (AUDIT screening is `tsunagu alcohol audit --answers …`)")
+    };
+    let store = open_store(&a.store).await?;
     store.migrate().await?;
-    let AuditCommand::Verify { json } = action;
     let result = store.verify_audit().await?;
     match (&result, json) {
         (Ok(head), true) => println!("{}", serde_json::to_string_pretty(&serde_json::json!({"ok": true, "entries": head.entries, "head_hash": head.head_hash}))?),

@@ -1,11 +1,27 @@
-//! Flags of the alcohol self-check tools: `tsunagu alcohol …` (grams, risk level, pathway
-//! schedule, presets).
+//! Flags of the alcohol self-check tools: `tsunagu alcohol …` (the AUDIT questionnaire, grams,
+//! risk level, pathway schedule, presets).
 
 use clap::Subcommand;
 
 /// `tsunagu alcohol …`.
 #[derive(Subcommand, Debug)]
 pub enum AlcoholAction {
+    /// AUDIT alcohol screening: the total, its band and AUDIT-C (stores nothing).
+    Audit {
+        /// The ten AUDIT answers as scores, e.g. 4,4,4,3,2,1,0,0,2,4 (stores nothing).
+        #[arg(long)]
+        answers: String,
+        /// male or female, for the AUDIT-C threshold.
+        #[arg(long)]
+        sex: Option<String>,
+        /// Print a FHIR R4 Bundle (Questionnaire, QuestionnaireResponse, Observation) instead:
+        /// `audit` or `audit-c`.
+        #[arg(long, value_parser = ["audit", "audit-c"])]
+        fhir: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Pure alcohol in grams: ml × ABV% / 100 × 0.8.
     Grams {
         /// Volume in millilitres.

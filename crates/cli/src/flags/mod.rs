@@ -1,7 +1,8 @@
 //! The command line as typed: every clap type of `tsunagu`, one file per capability (as
 //! ripgrep's `crates/core/flags/`). Nothing here does I/O; `commands` turns these into work.
 
-use clap::{Parser, Subcommand};
+use clap::error::ErrorKind;
+use clap::{CommandFactory, Parser, Subcommand};
 
 pub mod alcohol;
 pub mod bench;
@@ -13,9 +14,33 @@ pub mod serve;
 pub mod store;
 pub mod triage;
 
-/// Parses the command line; a usage error exits 2 through clap.
+/// Parses the command line; a usage error exits 2 through clap, and so does a spelling that
+/// has moved, naming the new one.
 pub fn parse() -> Cli {
-    Cli::parse()
+    let cli = Cli::parse();
+    if let Command::Audit(a) = &cli.command {
+        if a.action.is_none() && (a.answers.is_some() || a.sex.is_some() || a.fhir.is_some()) {
+            audit_questionnaire_moved().exit();
+        }
+    }
+    cli
+}
+
+/// `tsunagu audit --answers …` was the AUDIT questionnaire; `audit` now means only the audit
+/// trail, and the questionnaire lives with the other alcohol tools.
+fn audit_questionnaire_moved() -> clap::Error {
+    const MESSAGE: &str =
+        "the AUDIT questionnaire has moved: use `tsunagu alcohol audit --answers …` \
+         (`tsunagu audit` is the audit trail: `tsunagu audit verify`)";
+    let mut cli = Cli::command();
+    cli.build();
+    match cli
+        .find_subcommand_mut("alcohol")
+        .and_then(|c| c.find_subcommand_mut("audit"))
+    {
+        Some(new) => new.error(ErrorKind::InvalidSubcommand, MESSAGE),
+        None => cli.error(ErrorKind::InvalidSubcommand, MESSAGE),
+    }
 }
 
 /// The whole command line.
@@ -53,7 +78,7 @@ pub enum Command {
         #[command(flatten)]
         store: store::StoreArgs,
     },
-    /// AUDIT alcohol screening (`--answers`), or `verify` the audit trail.
+    /// Check the audit trail (`verify`). AUDIT screening is `tsunagu alcohol audit`.
     #[command(args_conflicts_with_subcommands = true)]
     Audit(records::AuditArgs),
     /// Legal deadlines: reads {"events": [...]} on stdin, prints the obligations with their
@@ -71,7 +96,7 @@ pub enum Command {
         #[command(subcommand)]
         what: EvalWhat,
     },
-    /// Alcohol self-check tools: grams, risk level, pathway schedule, presets.
+    /// Alcohol self-check tools: AUDIT screening, grams, risk level, pathway schedule, presets.
     Alcohol {
         #[command(subcommand)]
         action: alcohol::AlcoholAction,

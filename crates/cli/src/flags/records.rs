@@ -1,5 +1,6 @@
 //! Flags of the sensitive-records commands: `user`, `audit verify`, `backup` and `restore`
-//! (`purge` has only `--json`).
+//! (`purge` has only `--json`). The AUDIT questionnaire is not here: it is
+//! `tsunagu alcohol audit` (`flags::alcohol`).
 
 use crate::flags::store::StoreArgs;
 use clap::{Args, Subcommand};
@@ -60,23 +61,23 @@ pub enum UserAction {
     },
 }
 
-/// `tsunagu audit`: AUDIT screening, or the audit trail.
+/// `tsunagu audit`: the audit trail. The AUDIT questionnaire's flags are kept, hidden, only so
+/// that its old spelling here is answered with the new one (`flags::parse`).
 #[derive(Args, Debug)]
 pub struct AuditArgs {
     #[command(subcommand)]
     pub action: Option<AuditCommand>,
-    /// The ten AUDIT answers as scores, e.g. 4,4,4,3,2,1,0,0,2,4 (stores nothing).
-    #[arg(long)]
+    /// Moved to `tsunagu alcohol audit --answers`.
+    #[arg(long, hide = true)]
     pub answers: Option<String>,
-    /// male or female, for the AUDIT-C threshold.
-    #[arg(long)]
+    /// Moved to `tsunagu alcohol audit --sex`.
+    #[arg(long, hide = true)]
     pub sex: Option<String>,
-    /// Print a FHIR R4 Bundle (Questionnaire, QuestionnaireResponse, Observation) instead:
-    /// `audit` or `audit-c`.
-    #[arg(long, value_parser = ["audit", "audit-c"])]
+    /// Moved to `tsunagu alcohol audit --fhir`.
+    #[arg(long, hide = true)]
     pub fhir: Option<String>,
-    /// Print JSON.
-    #[arg(long)]
+    /// Moved to `tsunagu alcohol audit --json` (`audit verify` has its own).
+    #[arg(long, hide = true)]
     pub json: bool,
     #[command(flatten)]
     pub store: StoreArgs,
