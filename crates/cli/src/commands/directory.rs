@@ -41,7 +41,7 @@ pub async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {
             tsunagu_search::MAX_QUERY_CHARS
         );
     }
-    let store = ready_store(&a.store).await?;
+    let store = ready_store(a.store.at()).await?;
     let dir = store.directory().await?;
     let index = SearchIndex::build(&dir, analyzer_for(&a.store.data_dir))?;
     let results = index.search(&request)?;
@@ -162,7 +162,7 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
             eprintln!("wrote {}", out.display());
             return Ok(ExitCode::SUCCESS);
         }
-        let store = ready_store(&store).await?;
+        let store = ready_store(store.at()).await?;
         write_directory(store.as_ref(), &im.directory, false).await?;
         return Ok(ExitCode::SUCCESS);
     }
@@ -198,7 +198,7 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
         dir.organizations.len(),
         dir.services.len()
     );
-    let store = ready_store(&a.store).await?;
+    let store = ready_store(a.store.at()).await?;
     write_directory(store.as_ref(), &dir, a.replace).await?;
     Ok(ExitCode::SUCCESS)
 }
@@ -210,7 +210,7 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
         output,
         store,
     } = a;
-    let store = ready_store(&store).await?;
+    let store = ready_store(store.at()).await?;
     let dir = store.directory().await?;
     let bytes = match format {
         Format::Hsds => {
@@ -240,7 +240,7 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
 
 /// `tsunagu reports …`.
 pub async fn reports(action: ReportsAction, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     match action {
         ReportsAction::List { all, json } => {
             let list = store
@@ -278,7 +278,7 @@ pub async fn reports(action: ReportsAction, args: &StoreArgs) -> anyhow::Result<
 
 /// `tsunagu migrate`.
 pub async fn migrate(store: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let s = open_store(store).await?;
+    let s = open_store(store.at()).await?;
     s.migrate().await?;
     println!("migrations applied ({})", s.backend());
     Ok(ExitCode::SUCCESS)
@@ -286,7 +286,7 @@ pub async fn migrate(store: &StoreArgs) -> anyhow::Result<ExitCode> {
 
 /// `tsunagu status`.
 pub async fn status(store: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let s = ready_store(store).await?;
+    let s = ready_store(store.at()).await?;
     println!("backend: {}", s.backend());
     println!("analyser: {}", analyzer_for(&store.data_dir).name());
     println!("services: {}", s.count_services().await?);

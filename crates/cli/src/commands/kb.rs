@@ -29,7 +29,7 @@ use tsunagu_store::{PutOutcome, Store};
 pub async fn run(action: DocsAction) -> anyhow::Result<ExitCode> {
     match action {
         DocsAction::Ingest { paths, json, store } => {
-            ingest(ready_store(&store).await?.as_ref(), &paths, json).await
+            ingest(ready_store(store.at()).await?.as_ref(), &paths, json).await
         }
         DocsAction::Search {
             question,
@@ -37,7 +37,7 @@ pub async fn run(action: DocsAction) -> anyhow::Result<ExitCode> {
             json,
             store,
         } => {
-            let s = ready_store(&store).await?;
+            let s = ready_store(store.at()).await?;
             search(
                 s.as_ref(),
                 analyzer_for(&store.data_dir),
@@ -47,9 +47,11 @@ pub async fn run(action: DocsAction) -> anyhow::Result<ExitCode> {
             )
             .await
         }
-        DocsAction::List { json, store } => list(ready_store(&store).await?.as_ref(), json).await,
+        DocsAction::List { json, store } => {
+            list(ready_store(store.at()).await?.as_ref(), json).await
+        }
         DocsAction::Remove { name, store } => {
-            remove(ready_store(&store).await?.as_ref(), &name).await
+            remove(ready_store(store.at()).await?.as_ref(), &name).await
         }
     }
 }
@@ -67,7 +69,7 @@ pub async fn run_eval(a: EvalDocsArgs) -> anyhow::Result<ExitCode> {
         store,
     } = a;
     let opened = if paths.is_empty() {
-        Some(ready_store(&store).await?)
+        Some(ready_store(store.at()).await?)
     } else {
         None
     };

@@ -52,7 +52,7 @@ fn staff_json(s: &Staff) -> serde_json::Value {
 
 /// `tsunagu user …`.
 pub async fn user(action: UserAction, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     let now = chrono::Utc::now();
     let by = cli_actor();
     match action {
@@ -191,7 +191,7 @@ pub async fn audit(a: AuditArgs) -> anyhow::Result<ExitCode> {
     let Some(AuditCommand::Verify { json }) = a.action else {
         bail!("give `verify` to check the audit trail (AUDIT screening is `tsunagu alcohol audit --answers …`)")
     };
-    let store = open_store(&a.store).await?;
+    let store = open_store(a.store.at()).await?;
     store.migrate().await?;
     let result = store.verify_audit().await?;
     match (&result, json) {
@@ -212,7 +212,7 @@ pub async fn audit(a: AuditArgs) -> anyhow::Result<ExitCode> {
 
 /// `tsunagu purge`.
 pub async fn purge(json: bool, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     let s = store.purge(&cli_actor(), chrono::Utc::now()).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s)?);

@@ -38,7 +38,7 @@ async fn serve(
     // Held until the server stops, so that `tsunagu restore` cannot swap the database
     // under a running server.
     let _lock = lock_data_dir(&args.data_dir)?;
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     let started = Instant::now();
     let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);
     let state =

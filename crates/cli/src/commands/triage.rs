@@ -39,13 +39,13 @@ pub fn load_data(
 
 /// `tsunagu triage`.
 pub async fn run(a: TriageArgs) -> anyhow::Result<ExitCode> {
-    let dir = ready_store(&a.store).await?.directory().await?;
+    let dir = ready_store(a.store.at()).await?.directory().await?;
     plan_one(&dir, a.rules.as_deref(), a.lexicon.as_deref(), a.json)
 }
 
 /// `tsunagu eval triage`.
 pub async fn eval(a: EvalTriageArgs) -> anyhow::Result<ExitCode> {
-    let dir = ready_store(&a.store).await?.directory().await?;
+    let dir = ready_store(a.store.at()).await?.directory().await?;
     evaluate(
         &dir,
         &a.file,

@@ -1,6 +1,7 @@
 //! Where the data lives: `--data-dir` and `--database-url`, flattened into every command that
-//! opens the store. The store is opened from these by `kit::store`.
+//! opens the store. `kit::store` opens the store they point at.
 
+use crate::kit::store::StoreAt;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -18,4 +19,14 @@ pub struct StoreArgs {
     /// Database URL (`postgres://…` or `sqlite://…`); overrides --data-dir.
     #[arg(long, env = "TSUNAGU_DATABASE_URL", global = true)]
     pub database_url: Option<String>,
+}
+
+impl StoreArgs {
+    /// Where these flags put the store.
+    pub fn at(&self) -> StoreAt<'_> {
+        StoreAt {
+            data_dir: &self.data_dir,
+            database_url: self.database_url.as_deref(),
+        }
+    }
 }

@@ -2,16 +2,24 @@
 //! `--database-url`), migrating it and loading the bundled directory on first use; and the lock
 //! `serve` and `restore` take on the data directory.
 
-use crate::flags::store::StoreArgs;
 use anyhow::{bail, Context};
 use std::path::Path;
 use std::sync::Arc;
 use tsunagu_domain::directory::dataset;
 use tsunagu_store::{PgStore, SqliteStore, Store};
 
+/// Where the store is: SQLite under the data directory, unless a database URL is given.
+#[derive(Debug, Clone, Copy)]
+pub struct StoreAt<'a> {
+    /// Directory for the embedded SQLite database (and the lock, and the dictionary).
+    pub data_dir: &'a Path,
+    /// `postgres://…` or `sqlite:…`; overrides `data_dir`.
+    pub database_url: Option<&'a str>,
+}
+
 /// Opens the configured store without touching its contents.
-pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
-    match args.database_url.as_deref() {
+pub async fn open_store(args: StoreAt<'_>) -> anyhow::Result<Arc<dyn Store>> {
+    match args.database_url {
         Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
             let s = PgStore::connect(url)
                 .await
@@ -25,7 +33,7 @@ pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
         )),
         Some(other) => bail!("unsupported database URL {other:?}: use postgres://… or sqlite://…"),
         None => {
-            std::fs::create_dir_all(&args.data_dir).with_context(|| {
+            std::fs::create_dir_all(args.data_dir).with_context(|| {
                 format!(
                     "cannot create the data directory {}",
                     args.data_dir.display()
@@ -40,7 +48,7 @@ pub async fn open_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
 }
 
 /// Opens the store, migrates it and loads the bundled directory on first use.
-pub async fn ready_store(args: &StoreArgs) -> anyhow::Result<Arc<dyn Store>> {
+pub async fn ready_store(args: StoreAt<'_>) -> anyhow::Result<Arc<dyn Store>> {
     let store = open_store(args).await?;
     store.migrate().await.context("migrations failed")?;
     if store.meta("dataset").await?.is_none() {
