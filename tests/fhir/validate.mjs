@@ -76,7 +76,7 @@ function check(name, resource, expectValid = true) {
 const answerSets = ["4,4,4,3,2,1,0,0,2,4", "0,0,0,0,0,0,0,0,0,0", "1,2,3,4,4,4,4,4,4,4"];
 for (const answers of answerSets) {
   for (const form of ["audit", "audit-c"]) {
-    const out = execFileSync(bin, ["audit", "--answers", answers, "--fhir", form], { encoding: "utf8" });
+    const out = execFileSync(bin, ["alcohol", "audit", "--answers", answers, "--fhir", form], { encoding: "utf8" });
     const bundle = JSON.parse(out);
     check(`${form} ${answers}: Bundle`, bundle);
     for (const e of bundle.entry) check(`${form} ${answers}: ${e.resource.resourceType}`, e.resource);
@@ -84,7 +84,7 @@ for (const answers of answerSets) {
 }
 
 // Negative controls: the schema must reject these.
-const bundle = JSON.parse(execFileSync(bin, ["audit", "--answers", answerSets[0], "--fhir", "audit-c"], { encoding: "utf8" }));
+const bundle = JSON.parse(execFileSync(bin, ["alcohol", "audit", "--answers", answerSets[0], "--fhir", "audit-c"], { encoding: "utf8" }));
 const obs = structuredClone(bundle.entry[2].resource);
 obs.status = "maybe";
 check("negative control: an Observation with an unknown status is rejected", obs, false);

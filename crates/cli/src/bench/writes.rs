@@ -1,7 +1,7 @@
 //! `tsunagu bench-writes`: what `synchronous = FULL` costs for personal records, measured
 //! against NORMAL on the same machine, sequentially and with concurrent writers.
 
-use clap::Args;
+use crate::flags::bench::BenchWritesArgs;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
@@ -11,19 +11,6 @@ use tsunagu_domain::records::consent::{
 };
 use tsunagu_store::records::store::{Actor, NewStaff, StaffCtx};
 use tsunagu_store::{RecordStore, SqliteStore, Store};
-
-#[derive(Args, Debug)]
-pub struct BenchWritesArgs {
-    /// Records written per run.
-    #[arg(long, default_value_t = 500)]
-    records: usize,
-    /// Concurrent writers in the second run.
-    #[arg(long, default_value_t = 4)]
-    writers: usize,
-    /// Print JSON.
-    #[arg(long)]
-    json: bool,
-}
 
 struct Figures {
     per_second: f64,

@@ -3,6 +3,7 @@
 //! impossible event naming the rule (exit code 2). `tsunagu copay` gives the 自立支援医療
 //! income category, its cap and the cap ledger.
 
+use crate::flags::law::{CopayArgs, DeadlinesArgs};
 use anyhow::Context;
 use std::io::Read;
 use std::path::PathBuf;
@@ -38,7 +39,8 @@ struct CopayInput {
 }
 
 /// `tsunagu copay`: the 自立支援医療 income category, cap and ledger.
-pub fn copay(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+pub fn copay(a: CopayArgs) -> anyhow::Result<ExitCode> {
+    let CopayArgs { file, json } = a;
     let input: CopayInput = match serde_json::from_value(read_input(file)?) {
         Ok(i) => i,
         Err(e) => {
@@ -95,7 +97,10 @@ pub fn copay(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn run(file: Option<PathBuf>, json: bool) -> anyhow::Result<ExitCode> {
+/// `tsunagu deadlines`: the obligations and findings of each event, or exit 2 naming the rule
+/// that refuses one.
+pub fn deadlines(a: DeadlinesArgs) -> anyhow::Result<ExitCode> {
+    let DeadlinesArgs { file, json } = a;
     tsunagu_domain::law::deadlines::validate_catalogue().map_err(|problems| {
         anyhow::anyhow!("the deadline catalogue is invalid: {}", problems.join("; "))
     })?;

@@ -1,8 +1,12 @@
 //! `tsunagu triage` (one consultation as JSON on standard input → the referral plan) and
 //! `tsunagu eval triage <cases.json>` (role precision and recall, crisis recall, must-include
 //! hits over a labelled case set). Both use the deployment's directory from the store, and the
-//! rule and lexicon files given with `--rules` / `--lexicon` or the bundled ones.
+//! rule and lexicon files given with `--rules` / `--lexicon` or the bundled ones. The rules
+//! themselves are `tsunagu_domain::triage` (data in `data/triage-rules.json` and
+//! `data/triage-lexicon.json`); `bench::triage` times them.
 
+use crate::flags::triage::{EvalTriageArgs, TriageArgs};
+use crate::kit::store::ready_store;
 use anyhow::Context;
 use serde::Deserialize;
 use std::collections::BTreeSet;
@@ -34,7 +38,25 @@ pub fn load_data(
 }
 
 /// `tsunagu triage`.
-pub fn run(
+pub async fn run(a: TriageArgs) -> anyhow::Result<ExitCode> {
+    let dir = ready_store(a.store.at()).await?.directory().await?;
+    plan_one(&dir, a.rules.as_deref(), a.lexicon.as_deref(), a.json)
+}
+
+/// `tsunagu eval triage`.
+pub async fn eval(a: EvalTriageArgs) -> anyhow::Result<ExitCode> {
+    let dir = ready_store(a.store.at()).await?.directory().await?;
+    evaluate(
+        &dir,
+        &a.file,
+        a.rules.as_deref(),
+        a.lexicon.as_deref(),
+        a.json,
+    )
+}
+
+/// Plans the consultation on standard input.
+fn plan_one(
     dir: &Directory,
     rules: Option<&Path>,
     lexicon: Option<&Path>,
@@ -77,12 +99,14 @@ pub fn run(
     Ok(ExitCode::SUCCESS)
 }
 
-/// One labelled case.
+/// One labelled case (also read by `tsunagu bench-triage`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Case {
-    id: String,
-    input: Consultation,
+pub struct Case {
+    /// The case's name in the set.
+    pub id: String,
+    /// The consultation to plan.
+    pub input: Consultation,
     expect: Expect,
 }
 
@@ -98,8 +122,8 @@ struct Expect {
     first_role: Option<String>,
 }
 
-/// `tsunagu eval triage <file>`.
-pub fn eval(
+/// Scores the plans of the labelled cases in `file`.
+fn evaluate(
     dir: &Directory,
     file: &PathBuf,
     rules: Option<&Path>,
@@ -195,50 +219,6 @@ pub fn eval(
         for m in &misses {
             println!("  miss: {m}");
         }
-    }
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `tsunagu bench-triage`: plan latency in process, directory lookup included, over the
-/// labelled cases for `rounds` rounds; the directory is the bundled one, or the bundled one
-/// with `synthetic` generated services added (as `tsunagu bench` builds them).
-pub fn bench(dir: &Directory, file: &Path, rounds: usize, json: bool) -> anyhow::Result<ExitCode> {
-    let (book, lex) = load_data(None, None)?;
-    let text =
-        std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let cases: Vec<Case> =
-        serde_json::from_str(&text).context("the case file is not a list of cases")?;
-    let now = tsunagu_domain::common::calendar::jst(chrono::Utc::now());
-    let started = std::time::Instant::now();
-    let index = Resources::new(dir);
-    let index_ms = started.elapsed().as_secs_f64() * 1000.0;
-    let mut times = Vec::with_capacity(cases.len() * rounds);
-    for _ in 0..rounds.max(1) {
-        for c in &cases {
-            let started = std::time::Instant::now();
-            let p = plan(&book, &lex, &index, &c.input, now)?;
-            times.push(started.elapsed().as_secs_f64() * 1000.0);
-            std::hint::black_box(p);
-        }
-    }
-    times.sort_by(f64::total_cmp);
-    let pct = |p: f64| times[((times.len() as f64 - 1.0) * p).round() as usize];
-    let (p50, p99, max) = (pct(0.5), pct(0.99), pct(1.0));
-    if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&serde_json::json!({
-                "services": dir.services.len(), "plans": times.len(), "index_build_ms": index_ms,
-                "p50_ms": p50, "p99_ms": p99, "max_ms": max, "target_p99_ms": 5.0,
-            }))?
-        );
-    } else {
-        println!(
-            "{} plans over {} services (index built once in {index_ms:.1} ms): p50 {p50:.3} ms  p99 {p99:.3} ms  max {max:.3} ms (target p99 ≤ 5 ms: {})",
-            times.len(),
-            dir.services.len(),
-            if p99 <= 5.0 { "met" } else { "NOT met" }
-        );
     }
     Ok(ExitCode::SUCCESS)
 }

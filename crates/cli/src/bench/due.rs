@@ -7,7 +7,7 @@
 //!
 //! It also prints SQLite's query plan, so the figure can be checked to come from the index.
 
-use clap::Args;
+use crate::flags::bench::BenchDueArgs;
 use sqlx::Row;
 use std::process::ExitCode;
 use std::time::Instant;
@@ -17,19 +17,6 @@ use tsunagu_domain::records::consent::{
 };
 use tsunagu_store::records::store::{Actor, NewStaff, StaffCtx};
 use tsunagu_store::{DeadlineStore, RecordStore, SqliteStore, Store};
-
-#[derive(Args, Debug)]
-pub struct BenchDueArgs {
-    /// Obligations stored.
-    #[arg(long, default_value_t = 1_000_000)]
-    obligations: u64,
-    /// Dashboard loads timed per variant.
-    #[arg(long, default_value_t = 200)]
-    runs: usize,
-    /// Print JSON.
-    #[arg(long)]
-    json: bool,
-}
 
 const ORGS: usize = 10;
 

@@ -14,13 +14,12 @@
 //! application on FTS5-trigram has to do; ranking is `bm25()` with the name weighted 3:1 when a
 //! MATCH term exists, otherwise row order.
 
+use crate::flags::bench::BenchArgs;
+use crate::kit::measure::{memory_pool, percentile};
 use anyhow::Context;
 use serde::{Deserialize, Serialize};
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 use sqlx::{Row, SqlitePool};
-use std::path::PathBuf;
 use std::process::ExitCode;
-use std::str::FromStr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tsunagu_domain::common::normalize::fold;
@@ -31,33 +30,6 @@ use tsunagu_search::{
     searchable_texts, Analyzer, LinderaIpadic, SearchIndex, SearchRequest, TinySegmenter,
     DEBIAN_IPADIC,
 };
-
-/// Benchmark options.
-#[derive(clap::Args, Debug)]
-pub struct BenchArgs {
-    /// Size of the synthetic directory (0 skips it).
-    #[arg(long, default_value_t = 100_000)]
-    synthetic: usize,
-    /// Measured passes over the query set, per engine and dataset.
-    #[arg(long, default_value_t = 20)]
-    rounds: usize,
-    /// Labelled queries (JSON); default: the project's bench/queries.json.
-    #[arg(long)]
-    queries: Option<PathBuf>,
-    /// Print JSON instead of a table.
-    #[arg(long)]
-    json: bool,
-    /// List the labelled queries where an engine's top 5 misses relevant listings.
-    #[arg(long)]
-    show_misses: bool,
-    /// Print the median latency of every query for both engines.
-    #[arg(long)]
-    per_query: bool,
-    /// Skip the lindera + IPADIC analyser (by default it is measured too when Debian's
-    /// mecab-ipadic is installed; its dictionary is built into a temporary directory).
-    #[arg(long)]
-    no_lindera: bool,
-}
 
 #[derive(Deserialize)]
 struct QuerySet {
@@ -96,7 +68,7 @@ struct DatasetFigures {
     p99_ratio_fts5_over_tantivy: f64,
 }
 
-const BUNDLED_QUERIES: &str = include_str!("../../../bench/queries.json");
+const BUNDLED_QUERIES: &str = include_str!("../../../../bench/queries.json");
 
 /// A tiny deterministic generator (xorshift64*), enough to spread synthetic records.
 struct Rng(u64);
@@ -117,7 +89,7 @@ const PLACE_SUFFIXES: [&str; 12] = [
 ];
 
 /// N synthetic services built from the bundled ones.
-pub(crate) fn synthetic(base: &Directory, n: usize) -> anyhow::Result<Directory> {
+pub fn synthetic(base: &Directory, n: usize) -> anyhow::Result<Directory> {
     let mut rng = Rng(0x7473_756e_6167_7521);
     let mut dir = Directory::default();
     let prefectures: Vec<Prefecture> = Prefecture::all().collect();
@@ -232,26 +204,6 @@ impl Fts5 {
             .map(|r| r.try_get::<String, _>("id").map_err(Into::into))
             .collect()
     }
-}
-
-/// An in-memory SQLite database for a baseline. One connection: an in-memory database lives in
-/// its connection.
-pub(crate) async fn memory_pool() -> anyhow::Result<SqlitePool> {
-    let options = SqliteConnectOptions::from_str("sqlite::memory:")?;
-    Ok(SqlitePoolOptions::new()
-        .max_connections(1)
-        .min_connections(1)
-        .connect_with(options)
-        .await?)
-}
-
-/// The p-th percentile of sorted samples, in microseconds.
-pub(crate) fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    if sorted.is_empty() {
-        return 0.0;
-    }
-    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1e6
 }
 
 fn summarize(mut samples: Vec<Duration>, build: Duration) -> EngineFigures {

@@ -3,8 +3,10 @@
 //!
 //! Every change made here is written to the audit trail as `cli:<operating-system user>`.
 
+use crate::flags::records::{AuditArgs, AuditCommand, BackupArgs, RestoreArgs, UserAction};
+use crate::flags::store::StoreArgs;
+use crate::kit::store::{lock_data_dir, open_store, ready_store};
 use anyhow::{bail, Context};
-use clap::{Args, Subcommand};
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -13,88 +15,6 @@ use tsunagu_domain::records::audit_trail::{AuditAction, AuditEvent, AuditTarget}
 use tsunagu_store::records::store::{Actor, NewStaff, Staff};
 use tsunagu_store::{RecordStore, SqliteStore, Store};
 use tsunagu_web::auth::{hash_password, new_totp_secret, random_bytes};
-
-use crate::{open_store, ready_store, StoreArgs};
-
-#[derive(Subcommand, Debug)]
-pub enum UserAction {
-    /// Create a staff account. Prints the TOTP enrolment URI for roles that see personal data.
-    Add {
-        /// Username (3-32 characters: a-z, 0-9, '.', '_', '-').
-        username: String,
-        /// Role: admin, clinician, counsellor or viewer.
-        #[arg(long)]
-        role: String,
-        /// Organisation the account belongs to (staff see only its records).
-        #[arg(long)]
-        organization: String,
-        /// Read the password from the first line of standard input; otherwise a random one is
-        /// generated and printed once.
-        #[arg(long)]
-        password_stdin: bool,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Disable an account and end its sessions.
-    Disable {
-        /// Username.
-        username: String,
-    },
-    /// Give an account a new TOTP secret (a lost phone) and end its sessions.
-    ResetTotp {
-        /// Username.
-        username: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// Change an account's role (its sessions end).
-    SetRole {
-        /// Username.
-        username: String,
-        /// New role: admin, clinician, counsellor or viewer.
-        #[arg(long)]
-        role: String,
-    },
-    /// Lift a lock-out before it runs out.
-    Unlock {
-        /// Username.
-        username: String,
-    },
-    /// List accounts.
-    List {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Subcommand, Debug)]
-pub enum AuditCommand {
-    /// Check the hash chain of the whole audit trail.
-    Verify {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Args, Debug)]
-pub struct BackupArgs {
-    /// The backup file to write (must not exist).
-    pub output: PathBuf,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
-
-#[derive(Args, Debug)]
-pub struct RestoreArgs {
-    /// The backup file to restore.
-    pub input: PathBuf,
-    #[command(flatten)]
-    pub store: StoreArgs,
-}
 
 /// The command line as an audit actor.
 fn cli_actor() -> Actor {
@@ -130,8 +50,9 @@ fn staff_json(s: &Staff) -> serde_json::Value {
     })
 }
 
+/// `tsunagu user …`.
 pub async fn user(action: UserAction, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     let now = chrono::Utc::now();
     let by = cli_actor();
     match action {
@@ -265,10 +186,13 @@ pub async fn user(action: UserAction, args: &StoreArgs) -> anyhow::Result<ExitCo
     Ok(ExitCode::SUCCESS)
 }
 
-pub async fn audit(action: AuditCommand, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = open_store(args).await?;
+/// `tsunagu audit verify`: exit 3 when the chain is broken.
+pub async fn audit(a: AuditArgs) -> anyhow::Result<ExitCode> {
+    let Some(AuditCommand::Verify { json }) = a.action else {
+        bail!("give `verify` to check the audit trail (AUDIT screening is `tsunagu alcohol audit --answers …`)")
+    };
+    let store = open_store(a.store.at()).await?;
     store.migrate().await?;
-    let AuditCommand::Verify { json } = action;
     let result = store.verify_audit().await?;
     match (&result, json) {
         (Ok(head), true) => println!("{}", serde_json::to_string_pretty(&serde_json::json!({"ok": true, "entries": head.entries, "head_hash": head.head_hash}))?),
@@ -286,8 +210,9 @@ pub async fn audit(action: AuditCommand, args: &StoreArgs) -> anyhow::Result<Exi
     })
 }
 
+/// `tsunagu purge`.
 pub async fn purge(json: bool, args: &StoreArgs) -> anyhow::Result<ExitCode> {
-    let store = ready_store(args).await?;
+    let store = ready_store(args.at()).await?;
     let s = store.purge(&cli_actor(), chrono::Utc::now()).await?;
     if json {
         println!("{}", serde_json::to_string_pretty(&s)?);
@@ -312,6 +237,7 @@ fn sqlite_file(args: &StoreArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
+/// `tsunagu backup`: an online copy, checked before it is reported.
 pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
     let file = sqlite_file(&a.store)?;
     if !file.exists() {
@@ -355,31 +281,7 @@ pub async fn backup(a: BackupArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The lock `serve` holds on its data directory, so that a restore cannot pull the database
-/// out from under a running server.
-pub fn lock_data_dir(data_dir: &Path) -> anyhow::Result<std::fs::File> {
-    std::fs::create_dir_all(data_dir)?;
-    let path = data_dir.join("tsunagu.lock");
-    let f = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| format!("cannot open {}", path.display()))?;
-    match f.try_lock() {
-        Ok(()) => Ok(f),
-        Err(std::fs::TryLockError::WouldBlock) => {
-            bail!(
-                "another tsunagu server is using {}; stop it first",
-                data_dir.display()
-            )
-        }
-        Err(std::fs::TryLockError::Error(e)) => {
-            Err(e).with_context(|| format!("cannot lock {}", path.display()))
-        }
-    }
-}
-
+/// `tsunagu restore`: checks the backup, then swaps it in with one rename.
 pub async fn restore(a: RestoreArgs) -> anyhow::Result<ExitCode> {
     let file = sqlite_file(&a.store)?;
     let dir = file

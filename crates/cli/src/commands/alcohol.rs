@@ -1,8 +1,9 @@
-//! `tsunagu audit --answers …` (AUDIT screening) and `tsunagu alcohol …` (grams, risk level,
-//! pathway schedule, presets). Nothing here stores anything: these are self-check tools.
+//! `tsunagu alcohol …`: AUDIT screening (`audit`, also as a FHIR R4 Bundle), grams, risk
+//! level, pathway schedule, presets. Nothing here stores anything: these are self-check tools.
+//! The rules and their citations are `tsunagu_domain::alcohol`.
 
+use crate::flags::alcohol::AlcoholAction;
 use anyhow::Context;
-use clap::Subcommand;
 use std::process::ExitCode;
 use tsunagu_domain::alcohol::{
     audit_c_threshold, drinking_risk_level, pathway_schedule, AuditAnswers, Drink, Sex,
@@ -25,7 +26,8 @@ fn grams_text(g: f64) -> String {
     }
 }
 
-pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
+/// `tsunagu alcohol audit`: the total, its band and AUDIT-C.
+fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result<ExitCode> {
     let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
     let sex = sex(sex_arg)?;
     let band = a.band();
@@ -75,7 +77,8 @@ pub fn audit(answers: &str, sex_arg: Option<&str>, json: bool) -> anyhow::Result
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
+/// `tsunagu alcohol audit --fhir`: the answers as a FHIR R4 Bundle.
+fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
     let a = AuditAnswers::parse_list(answers).map_err(|e| anyhow::anyhow!("{e}"))?;
     let form = tsunagu_domain::alcohol::fhir::Form::parse(form)
         .ok_or_else(|| anyhow::anyhow!("--fhir: {form:?} is not audit or audit-c"))?;
@@ -84,59 +87,25 @@ pub fn audit_fhir(answers: &str, form: &str) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-#[derive(Subcommand, Debug)]
-pub enum AlcoholAction {
-    /// Pure alcohol in grams: ml × ABV% / 100 × 0.8.
-    Grams {
-        /// Volume in millilitres.
-        #[arg(long, allow_hyphen_values = true)]
-        ml: f64,
-        /// Strength in percent.
-        #[arg(long, allow_hyphen_values = true)]
-        abv: f64,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The WHO drinking-risk level of a day's grams.
-    Drl {
-        /// Grams of pure alcohol in the day.
-        #[arg(long, allow_hyphen_values = true)]
-        grams: f64,
-        /// male or female.
-        #[arg(long)]
-        sex: String,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The reduction pathway's schedule from the start of treatment.
-    Schedule {
-        /// Treatment start (YYYY-MM-DD).
-        #[arg(long)]
-        start: String,
-        /// When the drug was stopped (YYYY-MM-DD), for the 6-month follow-up.
-        #[arg(long)]
-        stopped: Option<String>,
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-    /// The drink presets (the manual's 20 g table).
-    Presets {
-        /// Print JSON.
-        #[arg(long)]
-        json: bool,
-    },
-}
-
 fn date(field: &str, s: &str) -> anyhow::Result<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
         .with_context(|| format!("{field}: {s:?} is not a date (YYYY-MM-DD)"))
 }
 
+/// `tsunagu alcohol …`.
 pub fn alcohol(action: AlcoholAction) -> anyhow::Result<ExitCode> {
     match action {
+        AlcoholAction::Audit {
+            answers,
+            sex,
+            fhir,
+            json,
+        } => {
+            return match fhir.as_deref() {
+                Some(form) => audit_fhir(&answers, form),
+                None => audit(&answers, sex.as_deref(), json),
+            };
+        }
         AlcoholAction::Grams { ml, abv, json } => {
             let d = Drink::parse(ml, abv).map_err(|e| anyhow::anyhow!("{e}"))?;
             if json {

@@ -1,4 +1,6 @@
-//! `tsunagu docs …` (ingest, search, list, remove) and `tsunagu eval docs`.
+//! The knowledge base (guideline documents and their passages): `tsunagu docs …` (ingest,
+//! search, list, remove) and `tsunagu eval docs`. The parser is `tsunagu_domain::kb`, the store
+//! keeps documents and passages through `DocStore`, the index is `tsunagu_search::docs`.
 //!
 //! Ingestion reads every file first and refuses the whole batch when one is not a text
 //! document (binary, not UTF-8, over the size limit, empty), so nothing is half ingested; each
@@ -7,6 +9,10 @@
 //! mecab-ipadic is installed) against SQLite FTS5 with the trigram tokenizer over the same
 //! passages in the same matching form, in one run, with per-question latency.
 
+use crate::flags::kb::{DocsAction, EvalDocsArgs};
+use crate::kit::analyzer::analyzer_for;
+use crate::kit::measure::{memory_pool, percentile};
+use crate::kit::store::ready_store;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use sqlx::{Row, SqlitePool};
@@ -18,6 +24,69 @@ use tsunagu_domain::kb::{normalize, parse_document, ParsedDocument, PassageKind,
 use tsunagu_search::kb::{DocHit, DocIndex, IndexedPassage};
 use tsunagu_search::{Analyzer, LinderaIpadic, TinySegmenter, DEBIAN_IPADIC};
 use tsunagu_store::{PutOutcome, Store};
+
+/// `tsunagu docs …`.
+pub async fn run(action: DocsAction) -> anyhow::Result<ExitCode> {
+    match action {
+        DocsAction::Ingest { paths, json, store } => {
+            ingest(ready_store(store.at()).await?.as_ref(), &paths, json).await
+        }
+        DocsAction::Search {
+            question,
+            limit,
+            json,
+            store,
+        } => {
+            let s = ready_store(store.at()).await?;
+            search(
+                s.as_ref(),
+                analyzer_for(&store.data_dir),
+                &question,
+                limit,
+                json,
+            )
+            .await
+        }
+        DocsAction::List { json, store } => {
+            list(ready_store(store.at()).await?.as_ref(), json).await
+        }
+        DocsAction::Remove { name, store } => {
+            remove(ready_store(store.at()).await?.as_ref(), &name).await
+        }
+    }
+}
+
+/// `tsunagu eval docs`: the ingested passages, or `--docs` parsed afresh.
+pub async fn run_eval(a: EvalDocsArgs) -> anyhow::Result<ExitCode> {
+    let EvalDocsArgs {
+        file,
+        docs: paths,
+        rounds,
+        no_lindera,
+        show_misses,
+        min_mrr,
+        json,
+        store,
+    } = a;
+    let opened = if paths.is_empty() {
+        Some(ready_store(store.at()).await?)
+    } else {
+        None
+    };
+    let lindera = if no_lindera {
+        None
+    } else {
+        lindera_for_eval(&store.data_dir)?
+    };
+    let opts = EvalOptions {
+        docs: paths,
+        rounds,
+        json,
+        show_misses,
+        min_mrr,
+    };
+    eval(opened.as_deref(), lindera, &file, &opts).await
+}
 
 /// File extensions read from a directory (a file named explicitly is read whatever its name).
 const TEXT_EXTENSIONS: &[&str] = &["txt", "md", "markdown", "text"];
@@ -376,7 +445,7 @@ struct Fts5 {
 
 impl Fts5 {
     async fn build(passages: &[IndexedPassage]) -> anyhow::Result<Fts5> {
-        let pool = crate::bench::memory_pool().await?;
+        let pool = memory_pool().await?;
         sqlx::query(
             "create virtual table p using fts5(ord unindexed, heading, body, tokenize = 'trigram')",
         )
@@ -667,8 +736,8 @@ fn figures(
             / n,
         recall_at_1: ranks.iter().filter(|r| **r == Some(1)).count() as f64 / n,
         recall_at_5: ranks.iter().filter(|r| r.is_some_and(|r| r <= 5)).count() as f64 / n,
-        p50_ms: crate::bench::percentile(&samples, 50.0) / 1e3,
-        p99_ms: crate::bench::percentile(&samples, 99.0) / 1e3,
+        p50_ms: percentile(&samples, 50.0) / 1e3,
+        p99_ms: percentile(&samples, 99.0) / 1e3,
         build_ms: build.as_secs_f64() * 1e3,
     }
 }
