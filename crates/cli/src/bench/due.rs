@@ -15,8 +15,9 @@ use tsunagu_domain::records::access::{OrgScope, Role, Username};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
+use tsunagu_store::prelude::*;
 use tsunagu_store::records::store::{Actor, NewStaff, StaffCtx};
-use tsunagu_store::{DeadlineStore, RecordStore, SqliteStore, Store};
+use tsunagu_store::SqliteStore;
 
 const ORGS: usize = 10;
 

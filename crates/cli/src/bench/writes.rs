@@ -9,8 +9,9 @@ use tsunagu_domain::records::access::{OrgScope, Role, Username};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
+use tsunagu_store::prelude::*;
 use tsunagu_store::records::store::{Actor, NewStaff, StaffCtx};
-use tsunagu_store::{RecordStore, SqliteStore, Store};
+use tsunagu_store::SqliteStore;
 
 struct Figures {
     per_second: f64,

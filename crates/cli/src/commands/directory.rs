@@ -13,9 +13,10 @@ use anyhow::{bail, Context};
 use std::process::ExitCode;
 use std::time::Instant;
 use tsunagu_domain::directory::exchange::{csv as csvfmt, handbook, hsds};
+use tsunagu_domain::directory::report::ReportStatus;
 use tsunagu_domain::{Directory, ReportId};
 use tsunagu_search::{LinderaIpadic, RawFilters, SearchIndex, SearchRequest};
-use tsunagu_store::{ReportStatus, Store};
+use tsunagu_store::Store;
 
 /// `tsunagu search`.
 pub async fn search(a: SearchArgs) -> anyhow::Result<ExitCode> {

@@ -12,8 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use tsunagu_domain::records::access::{OrgScope, Password, Role, Username};
 use tsunagu_domain::records::audit_trail::{AuditAction, AuditEvent, AuditTarget};
+use tsunagu_store::prelude::*;
 use tsunagu_store::records::store::{Actor, NewStaff, Staff};
-use tsunagu_store::{RecordStore, SqliteStore, Store};
+use tsunagu_store::SqliteStore;
 use tsunagu_web::auth::{hash_password, new_totp_secret, random_bytes};
 
 /// The command line as an audit actor.
