@@ -56,21 +56,8 @@ pub trait Store:
 {
 }
 
-impl<T> Store for T where
-    T: Lifecycle
-        + DirectoryStore
-        + ReportStore
-        + StaffStore
-        + SignInStore
-        + SubjectStore
-        + RecordStore
-        + AuditStore
-        + DeadlineStore
-        + DocStore
-        + Send
-        + Sync
-{
-}
+impl Store for SqliteStore {}
+impl Store for PgStore {}
 
 /// The capability traits and the whole [`Store`], so that their methods are in scope on an
 /// `Arc<dyn Store>`: `use tsunagu_store::prelude::*;`.

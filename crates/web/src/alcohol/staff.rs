@@ -410,17 +410,7 @@ async fn store_and_return(
     value: &impl serde::Serialize,
 ) -> Result<Response, AppError> {
     let body = serde_json::to_value(value).map_err(|e| AppError::Internal(e.to_string()))?;
-    state
-        .store
-        .add_record(
-            &s.ctx,
-            id,
-            kind,
-            &body,
-            &state.config.retention,
-            (state.clock)(),
-        )
-        .await?;
+    s.add_record(state, id, kind, &body).await?;
     Ok(Redirect::to(&format!("/staff/subjects/{id}/alcohol")).into_response())
 }
 

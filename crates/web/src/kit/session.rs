@@ -128,3 +128,27 @@ impl FromRequestParts<AppState> for StaffSession {
         Ok(s)
     }
 }
+
+impl StaffSession {
+    /// Stores a record of `kind` about `subject` as this member, under the configured
+    /// retention; the store checks the role and the consent and writes the audit entry.
+    pub(crate) async fn add_record(
+        &self,
+        state: &AppState,
+        subject: tsunagu_domain::SubjectId,
+        kind: tsunagu_domain::records::consent::RecordKind,
+        body: &serde_json::Value,
+    ) -> Result<tsunagu_store::records::store::Record, AppError> {
+        Ok(state
+            .store
+            .add_record(
+                &self.ctx,
+                subject,
+                kind,
+                body,
+                &state.config.retention,
+                (state.clock)(),
+            )
+            .await?)
+    }
+}

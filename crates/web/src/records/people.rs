@@ -316,17 +316,7 @@ async fn add_record(
     } else {
         serde_json::json!({ "note": note })
     };
-    let rec = state
-        .store
-        .add_record(
-            &s.ctx,
-            id,
-            kind,
-            &body,
-            &state.config.retention,
-            (state.clock)(),
-        )
-        .await?;
+    let rec = s.add_record(&state, id, kind, &body).await?;
     Ok(Redirect::to(&format!("/staff/records/{}", rec.id)).into_response())
 }
 
