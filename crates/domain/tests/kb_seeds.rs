@@ -1,5 +1,5 @@
 //! The five seed documents parse with their structure. Runs when `../shared/seeds` is there
-//! (always in CI) and says so when it skips; `src/kb.rs` has small fixtures for the same paths.
+//! (always in CI) and says so when it skips; `src/kb/mod.rs` has small fixtures for the same paths.
 
 use tsunagu_domain::kb::{parse_document, ParsedDocument, Passage, PassageKind};
 
