@@ -9,7 +9,7 @@
 //!
 //! Ids are derived from the content, so the same screening always exports the same Bundle.
 
-use crate::alcohol::{AuditAnswers, AUDIT_ITEMS, UNIT_EXAMPLES};
+use crate::alcohol::screening::{AuditAnswers, AUDIT_ITEMS, UNIT_EXAMPLES};
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
