@@ -18,7 +18,7 @@
 //! vertical labels printed one character per line (`就` / `労` → `就労`), YAML front matter
 //! and HTML tags are cleaned and counted.
 //!
-//! [`normalize`] is the matching form shared by indexing and querying: [`fold`] plus
+//! [`normalize`] is the matching form shared by indexing and querying: [`fold`](crate::common::normalize::fold) plus
 //! kanji numbers in legal counters made Arabic (`第三十三条` → `第33条`, `十日以内` →
 //! `10日以内`) and OCR spaces inside numbers dropped (`法 8 2 条` → `法82条`); it keeps a map
 //! back to the original characters so that highlights land on the text as printed.

@@ -14,8 +14,8 @@
 //!   priority, reason, citation) and the points. It is validated when loaded: unknown codes,
 //!   unknown roles, duplicate ids and citations that are not `file:line` are errors naming the
 //!   rule. Nothing about which role a fact calls for is written in this file.
-//! - [`plan`] combines the stated fields (which win) with the inferred ones, applies the rules
-//!   and looks the resources up in [`Resources`] (a [`Directory`] bucketed by provider kind
+//! - [`plan()`] combines the stated fields (which win) with the inferred ones, applies the rules
+//!   and looks the resources up in [`Resources`] (a [`Directory`](crate::Directory) bucketed by provider kind
 //!   and prefecture). A role with no resource in the region says
 //!   so and gives role-level guidance; nothing is made up.
 //!
@@ -23,7 +23,7 @@
 //!
 //! # Map
 //! - [`facts`]: the data files, limits, and the codes and values of a consultation.
-//! - [`lexicon`]: text → facts; [`rules`]: the rule book; [`plan`]: facts → plan, and the
+//! - [`lexicon`]: text → facts; [`rules`]: the rule book; [`plan`](mod@plan): facts → plan, and the
 //!   prepared directory.
 //!
 //! Every item is re-exported here (`tsunagu_domain::triage::plan`, `…::Lexicon`). Served by
