@@ -6,19 +6,18 @@
 
 use crate::alcohol::panels::FHIR_JSON;
 use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
 use crate::kit::error::PageResult;
 use crate::kit::form::Pairs;
+use crate::kit::form::PublicForm;
 use crate::kit::layout::Layout;
 use crate::kit::render::csv_download;
 use crate::kit::render::json_download;
 use crate::kit::render::render;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -114,12 +113,9 @@ async fn audit_form(State(state): State<AppState>, headers: HeaderMap) -> PageRe
 
 async fn audit_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    PublicForm(pairs): PublicForm<Pairs>,
 ) -> PageResult {
-    let pairs = Pairs::from_form(form)?;
     let get = |k: &str| pairs.opt(k);
-    check_anon_csrf(&headers, get("csrf"))?;
     let chosen: Vec<Option<u8>> = (1..=10)
         .map(|i| get(&format!("q{i}")).and_then(|v| v.trim().parse::<u8>().ok()))
         .collect();
@@ -264,12 +260,9 @@ fn one_decimal(g: f64) -> String {
 
 async fn drinks_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    PublicForm(pairs): PublicForm<Pairs>,
 ) -> PageResult {
-    let pairs = Pairs::from_form(form)?;
     let get = |k: &str| pairs.opt(k);
-    check_anon_csrf(&headers, get("csrf"))?;
     let sex: Sex = get("sex")
         .unwrap_or("male")
         .parse()
@@ -416,13 +409,10 @@ async fn diary_form(State(state): State<AppState>, headers: HeaderMap) -> PageRe
 
 async fn diary_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    PublicForm(pairs): PublicForm<Pairs>,
 ) -> PageResult {
     use tsunagu_domain::alcohol::{diary_csv, read_diary_csv, StoredDrink};
-    let pairs = Pairs::from_form(form)?;
     let get = |k: &str| pairs.get(k);
-    check_anon_csrf(&headers, Some(get("csrf")))?;
     let today = state.today_jst();
     let mut page = diary_page(&state, get("csrf").to_owned());
     let sex: Sex = get("sex").parse().unwrap_or(Sex::Male);

@@ -1,12 +1,13 @@
 //! Form and path input: `Pairs` (a form read as name/value pairs, for forms with repeated
 //! fields or many optional ones), form and path rejections turned into client errors, and the
-//! extractors staff pages take: `StaffForm` (session, form, origin and CSRF token checked in
-//! that order) and `Id` (a typed id from the path).
+//! extractors pages take: `StaffForm` (the signed-in session, the form, the origin and the
+//! session's CSRF token, in that order), `PublicForm` (the form, the origin and the
+//! double-submit token, for forms used without a session) and `Id` (a typed id from the path).
 
 use axum::extract::rejection::PathRejection;
 use axum::extract::Path;
 
-use crate::kit::csrf::{check_session_csrf, CsrfOnly};
+use crate::kit::csrf::{check_anon_csrf, check_session_csrf, CsrfOnly};
 use crate::kit::error::{AppError, PageError};
 use crate::kit::session::StaffSession;
 use crate::kit::state::AppState;
@@ -23,14 +24,6 @@ use tsunagu_domain::{ConsentId, RecordId, SubjectId};
 pub(crate) struct Pairs(Vec<(String, String)>);
 
 impl Pairs {
-    /// The extracted form, or a client error.
-    pub(crate) fn from_form(
-        form: Result<Form<Vec<(String, String)>>, FormRejection>,
-    ) -> Result<Pairs, AppError> {
-        form.map(|Form(p)| Pairs(p))
-            .map_err(|e| AppError::rejected(e.status(), e.body_text()))
-    }
-
     /// The first value of `name`, trimmed; `""` when absent.
     pub(crate) fn get(&self, name: &str) -> &str {
         self.0
@@ -98,6 +91,24 @@ where
         let t = form_of(form)?;
         check_session_csrf(&headers, &session, t.csrf())?;
         Ok(StaffForm(t))
+    }
+}
+
+/// A form used without a session (public forms, the sign-in form) (extractor): the form, then
+/// the same-origin check and the double-submit token against the `tsunagu_csrf` cookie; any
+/// failure is a [`PageError`].
+pub(crate) struct PublicForm<T>(pub(crate) T);
+
+impl<T> FromRequest<AppState> for PublicForm<T>
+where
+    T: CsrfField + DeserializeOwned + Send,
+{
+    type Rejection = PageError;
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, PageError> {
+        let headers = req.headers().clone();
+        let t = form_of(Form::<T>::from_request(req, state).await)?;
+        check_anon_csrf(&headers, t.csrf())?;
+        Ok(PublicForm(t))
     }
 }
 

@@ -4,17 +4,17 @@
 //! step's basis, and the month's cap ledger for visits typed in.
 
 use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
 use crate::kit::error::PageResult;
 use crate::kit::form::Pairs;
+use crate::kit::form::PublicForm;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::{FormRejection, QueryRejection};
-use axum::extract::{Form, Query, State};
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::get;
@@ -449,11 +449,8 @@ async fn copay_form(State(state): State<AppState>, headers: HeaderMap) -> PageRe
 /// sit in a URL or an access log; nothing is stored).
 async fn copay_submit(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
+    PublicForm(pairs): PublicForm<Pairs>,
 ) -> PageResult {
-    let pairs = Pairs::from_form(form)?;
-    check_anon_csrf(&headers, pairs.opt("csrf"))?;
     let clip = |k: &str, n: usize| pairs.get(k).chars().take(n).collect::<String>();
     let on = |k: &str| !pairs.get(k).is_empty();
     let echo = CopayEcho {

@@ -10,6 +10,7 @@ use crate::kit::csrf::CsrfOnly;
 use crate::kit::error::{PageError, PageResult};
 use crate::kit::form::form_of;
 use crate::kit::form::StaffForm;
+use crate::kit::form::{CsrfField, PublicForm};
 use crate::kit::session::StaffSession;
 
 use crate::kit::auth::new_token;
@@ -20,7 +21,6 @@ use crate::kit::cookies::clear_session_cookie;
 use crate::kit::cookies::set_cookie;
 use crate::kit::cookies::SESSION_COOKIE;
 use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::same_origin;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::AppError;
@@ -80,11 +80,8 @@ struct LoginForm {
 async fn login_submit(
     State(state): State<AppState>,
     remote: Remote,
-    headers: HeaderMap,
-    form: Result<Form<LoginForm>, FormRejection>,
+    PublicForm(f): PublicForm<LoginForm>,
 ) -> PageResult {
-    let f = form_of(form)?;
-    check_anon_csrf(&headers, f.csrf.as_deref())?;
     let now = (state.clock)();
     let typed = f.username.unwrap_or_default();
     let password = f.password.unwrap_or_default();
@@ -257,4 +254,10 @@ async fn logout(
     res.headers_mut()
         .append(header::SET_COOKIE, clear_session_cookie());
     Ok(res)
+}
+
+impl CsrfField for LoginForm {
+    fn csrf(&self) -> Option<&str> {
+        self.csrf.as_deref()
+    }
 }

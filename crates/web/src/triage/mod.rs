@@ -4,18 +4,18 @@
 //! URL. Saving a consultation with its plan is a staff action under consent (not here).
 
 use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::check_anon_csrf;
 use crate::kit::csrf::with_cookie;
 use crate::kit::error::ApiError;
 use crate::kit::error::AppError;
 use crate::kit::error::PageResult;
 use crate::kit::form::Pairs;
+use crate::kit::form::PublicForm;
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;
 use askama::Template;
-use axum::extract::rejection::{FormRejection, JsonRejection};
-use axum::extract::{Form, State};
+use axum::extract::rejection::JsonRejection;
+use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -206,13 +206,7 @@ fn consultation_of(pairs: &Pairs) -> Result<Consultation, String> {
     })
 }
 
-async fn submit(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    form: Result<Form<Vec<(String, String)>>, FormRejection>,
-) -> PageResult {
-    let pairs = Pairs::from_form(form)?;
-    check_anon_csrf(&headers, pairs.opt("csrf"))?;
+async fn submit(State(state): State<AppState>, PublicForm(pairs): PublicForm<Pairs>) -> PageResult {
     let csrf = pairs.get("csrf").to_owned();
     let (c, error) = match consultation_of(&pairs) {
         Ok(c) => (c, String::new()),
