@@ -65,8 +65,16 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
 /// in the layout; every other response passes through.
 pub async fn page_errors(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let mut res = next.run(req).await;
-    match res.extensions_mut().remove::<UnrenderedError>() {
-        Some(UnrenderedError(err)) => error_page(&state, err),
-        None => res,
+    let Some(UnrenderedError(err)) = res.extensions_mut().remove::<UnrenderedError>() else {
+        return res;
+    };
+    let mut page = error_page(&state, err);
+    // Keep what the routes' own layers set on the response (`Cache-Control: no-store` on staff
+    // pages, a cookie), but not the bare response's body headers.
+    for (name, value) in res.headers() {
+        if name != header::CONTENT_TYPE && name != header::CONTENT_LENGTH {
+            page.headers_mut().append(name.clone(), value.clone());
+        }
     }
+    page
 }

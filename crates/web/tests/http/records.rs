@@ -731,3 +731,22 @@ async fn staff_pages_carry_the_staff_navigation_and_the_site_navigation() {
         );
     }
 }
+
+#[tokio::test]
+async fn an_error_on_a_staff_page_is_rendered_in_the_layout_and_not_cached() {
+    // Arrange
+    let h = Harness::new().await;
+    let (me, _) = h.sign_in("kimura").await;
+    for page in ["/staff/subjects/999999", "/staff/subjects/not-a-number"] {
+        // Act
+        let (status, headers, body) = h.get(page, &me).await;
+        // Assert
+        assert_eq!(status, StatusCode::NOT_FOUND, "{page}");
+        assert_eq!(headers[header::CACHE_CONTROL], "no-store", "{page}");
+        assert!(
+            body.contains("<nav class=\"site-nav\""),
+            "{page}: not in the layout"
+        );
+        assert!(body.contains("見つかりませんでした"), "{page}: {body}");
+    }
+}
