@@ -9,6 +9,7 @@ use crate::flags::directory::{
 use crate::flags::store::StoreArgs;
 use crate::kit::analyzer::{analyzer_for, ipadic_dir};
 use crate::kit::store::{open_store, ready_store};
+use crate::kit::terminal::printable;
 use anyhow::{bail, Context};
 use std::process::ExitCode;
 use std::time::Instant;
@@ -262,7 +263,7 @@ pub async fn reports(action: ReportsAction, args: &StoreArgs) -> anyhow::Result<
                         r.status,
                         r.created_at.format("%Y-%m-%d %H:%M"),
                         r.service_id,
-                        r.message
+                        printable(&r.message)
                     );
                 }
             }

@@ -35,9 +35,15 @@ async fn serve(
     config: tsunagu_web::WebConfig,
     args: &StoreArgs,
 ) -> anyhow::Result<ExitCode> {
-    // Held until the server stops, so that `tsunagu restore` cannot swap the database
-    // under a running server.
-    let _lock = lock_data_dir(&args.data_dir)?;
+    // On SQLite the lock is held until the server stops, so that `tsunagu restore` cannot swap
+    // the database under a running server (and a second server cannot open the same file). On
+    // PostgreSQL several servers share the database, and the data directory only holds the
+    // read-only dictionary: no lock.
+    let _lock = if args.at().is_postgres() {
+        None
+    } else {
+        Some(lock_data_dir(&args.data_dir)?)
+    };
     let store = ready_store(args.at()).await?;
     let started = Instant::now();
     let clock: tsunagu_web::Clock = Arc::new(chrono::Utc::now);

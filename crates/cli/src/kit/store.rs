@@ -17,6 +17,15 @@ pub struct StoreAt<'a> {
     pub database_url: Option<&'a str>,
 }
 
+impl StoreAt<'_> {
+    /// Whether the store is PostgreSQL: several servers may share it (and a working
+    /// directory), so no data-directory lock is taken for it.
+    pub fn is_postgres(&self) -> bool {
+        self.database_url
+            .is_some_and(|u| u.starts_with("postgres://") || u.starts_with("postgresql://"))
+    }
+}
+
 /// Opens the configured store without touching its contents.
 pub async fn open_store(args: StoreAt<'_>) -> anyhow::Result<Arc<dyn Store>> {
     match args.database_url {

@@ -272,3 +272,39 @@ fn dict_build_switches_search_to_lindera_ipadic() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("mecab-ipadic"));
 }
+
+#[test]
+fn reports_list_escapes_control_characters_from_public_report_text() {
+    // Arrange: a report as the public form would store it, with terminal escape sequences.
+    let dir = data_dir();
+    ok(&tsunagu(&dir, &["status"]));
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        use tsunagu_domain::directory::report::{NewReport, ReportCategory};
+        use tsunagu_store::prelude::*;
+        let store = tsunagu_store::SqliteStore::open(&dir.join("tsunagu.db"))
+            .await
+            .expect("open");
+        let id = tsunagu_domain::ServiceId::parse("mhwc-05").expect("id");
+        let text = "電話が\x1b[2J\x1b]0;pwned\x07つながらない\r\n#2 [closed] 偽の行\u{9b}";
+        let report = NewReport::parse(id, ReportCategory::Phone, text).expect("valid report");
+        store
+            .add_report(&report, chrono::Utc::now())
+            .await
+            .expect("add");
+        store.close_pool().await;
+    });
+    // Act
+    let out = ok(&tsunagu(&dir, &["reports", "list"]));
+    // Assert
+    assert!(
+        !out.chars().any(|c| c.is_control() && c != '\n'),
+        "control characters reached the terminal: {out:?}"
+    );
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("電話が\\u{1b}[2J"), "{out}");
+    assert!(
+        out.contains("つながらない\\u{d}\\u{a}#2 [closed] 偽の行\\u{9b}"),
+        "{out}"
+    );
+}

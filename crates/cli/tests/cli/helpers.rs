@@ -59,3 +59,64 @@ pub fn tsunagu_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
         .expect("write");
     child.wait_with_output().expect("wait")
 }
+
+/// Starts `tsunagu serve` on a free loopback port with `env` set, and waits until it listens;
+/// the error is what it printed when it did not start.
+pub fn start_server(dir: &Path, env: &[(&str, &str)]) -> Result<std::process::Child, String> {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_tsunagu"));
+    cmd.args(["serve", "--addr", "127.0.0.1:0"])
+        .env("TSUNAGU_DATA_DIR", dir)
+        .env_remove("TSUNAGU_DATABASE_URL")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped());
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let mut server = cmd.spawn().expect("serve");
+    let stderr = server.stderr.take().expect("stderr");
+    let mut seen = Vec::new();
+    for line in std::io::BufRead::lines(std::io::BufReader::new(stderr))
+        .take(200)
+        .map_while(Result::ok)
+    {
+        if line.contains("listening") {
+            return Ok(server);
+        }
+        seen.push(line);
+    }
+    let _ = server.kill();
+    let _ = server.wait();
+    Err(seen.join("\n"))
+}
+
+/// A fresh database on the test PostgreSQL server (`TSUNAGU_TEST_DATABASE_URL`), or `None`
+/// with a SKIPPED line when there is none (with `CI=true` that is a failure).
+pub fn postgres_database() -> Option<String> {
+    let Ok(url) = std::env::var("TSUNAGU_TEST_DATABASE_URL") else {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "CI=true but TSUNAGU_TEST_DATABASE_URL is not set"
+        );
+        eprintln!("SKIPPED (postgres): TSUNAGU_TEST_DATABASE_URL is not set; run scripts/check to start PostgreSQL");
+        return None;
+    };
+    let name = format!(
+        "tsunagu_cli_{}_{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::SeqCst)
+    );
+    let rt = tokio::runtime::Runtime::new().expect("runtime");
+    rt.block_on(async {
+        use sqlx::Executor;
+        let admin = sqlx::PgPool::connect(&url)
+            .await
+            .expect("connect to the test server");
+        admin
+            .execute(sqlx::AssertSqlSafe(format!("create database {name}")))
+            .await
+            .expect("create database");
+        admin.close().await;
+    });
+    let (base, _) = url.rsplit_once('/').expect("URL ends with a database name");
+    Some(format!("{base}/{name}"))
+}

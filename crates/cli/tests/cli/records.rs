@@ -1,6 +1,6 @@
 //! Sensitive records: staff accounts, the audit trail, backup and restore.
 
-use crate::helpers::{data_dir, json, ok, tsunagu, tsunagu_stdin};
+use crate::helpers::{data_dir, json, ok, postgres_database, start_server, tsunagu, tsunagu_stdin};
 use std::path::Path;
 use std::process::Command;
 
@@ -237,4 +237,30 @@ fn restore_refuses_while_a_server_runs_on_the_data_directory() {
     let _ = server.wait();
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("stop it first"));
+}
+
+#[test]
+fn two_servers_share_one_working_directory_on_postgresql_but_not_on_sqlite() {
+    // SQLite: the second server on the same data directory is refused.
+    let dir = data_dir();
+    let mut first = start_server(&dir, &[]).expect("the first SQLite server starts");
+    let second = start_server(&dir, &[]);
+    let _ = first.kill();
+    let _ = first.wait();
+    let refused = second.expect_err("a second SQLite server on the same directory must not start");
+    assert!(refused.contains("another tsunagu server"), "{refused}");
+
+    // PostgreSQL: both start from one working directory.
+    let Some(url) = postgres_database() else {
+        return;
+    };
+    let dir = data_dir();
+    let env = [("TSUNAGU_DATABASE_URL", url.as_str())];
+    let mut a = start_server(&dir, &env).expect("the first PostgreSQL server starts");
+    let b = start_server(&dir, &env);
+    let _ = a.kill();
+    let _ = a.wait();
+    let mut b = b.expect("a second server on the same PostgreSQL database and directory starts");
+    let _ = b.kill();
+    let _ = b.wait();
 }
