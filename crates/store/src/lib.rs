@@ -3,8 +3,9 @@
 //!
 //! # Brief overview
 //! Both implementations run the *same* SQL text, written once per capability in its `sql.rs`
-//! with `$n` placeholders (which SQLite also accepts), so the only per-backend code is the
-//! connection setup, the write lock and the migration directory ([`backend`]). The contract
+//! as ordinary code (`impl<B: Backend> … for B`) with `$n` placeholders (which SQLite also
+//! accepts), so the only per-backend code is the connection setup, the write lock, the
+//! migration directory and the binding and reading of values ([`backend`]). The contract
 //! suite in `tests/contract.rs` runs every operation against both databases. Every write
 //! happens in one transaction: an import either lands whole or not at all. `sqlx::Error` never
 //! leaves this crate; callers see [`StoreError`].

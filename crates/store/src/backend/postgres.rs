@@ -20,18 +20,6 @@ impl PgStore {
         Ok(PgStore { pool })
     }
 
-    /// A write transaction holding the audit-append lock (a transaction-scoped advisory
-    /// lock), so that two writers cannot both read the same audit head and fork the chain.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> crate::Result<sqlx::Transaction<'static, sqlx::Postgres>> {
-        let mut tx = self.pool.begin().await?;
-        sqlx::query("select pg_advisory_xact_lock(7310258)")
-            .execute(&mut *tx)
-            .await?;
-        Ok(tx)
-    }
-
     /// Closes the pool.
     pub async fn close(&self) {
         self.pool.close().await;
@@ -53,5 +41,22 @@ impl crate::backend::lifecycle::Lifecycle for PgStore {
 
     async fn close_pool(&self) {
         self.pool.close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::backend::sql::Backend for PgStore {
+    fn pool(&self) -> crate::backend::sql::Pool {
+        crate::backend::sql::Pool::Postgres(self.pool.clone())
+    }
+
+    /// A write transaction holding the audit-append lock (a transaction-scoped advisory
+    /// lock), so that two writers cannot both read the same audit head and fork the chain.
+    async fn begin_write(&self) -> crate::Result<crate::backend::sql::Tx> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("select pg_advisory_xact_lock(7310258)")
+            .execute(&mut *tx)
+            .await?;
+        Ok(crate::backend::sql::Tx::Postgres(tx))
     }
 }

@@ -2,8 +2,8 @@
 //! text of a time ([`ts`], [`time_of`]).
 
 use crate::backend::error::{Result, StoreError};
+use crate::backend::sql::AnyRow;
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use tsunagu_domain::records::audit_trail::audit_time;
 
 pub(crate) fn time_of(s: &str) -> Result<DateTime<Utc>> {
@@ -38,14 +38,7 @@ pub(crate) trait RowExt {
     }
 }
 
-impl<R: Row> RowExt for R
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> Option<String>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> Option<i64>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-{
+impl RowExt for AnyRow {
     fn text(&self, col: &str) -> Result<String> {
         Ok(self.try_get(col)?)
     }

@@ -62,15 +62,6 @@ impl SqliteStore {
         Ok(SqliteStore { pool })
     }
 
-    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so
-    /// that a transaction which reads the audit head and then appends cannot fail half-way
-    /// with "database is locked" when another writer got in between.
-    pub(crate) async fn begin_write(
-        &self,
-    ) -> crate::Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
-        Ok(self.pool.begin_with("begin immediate").await?)
-    }
-
     /// Writes a consistent copy of the live database to `dest` (`VACUUM INTO`): readers and
     /// writers carry on meanwhile, and the copy is a compact single file with no WAL. `dest`
     /// must not exist.
@@ -136,5 +127,21 @@ impl crate::backend::lifecycle::Lifecycle for SqliteStore {
 
     async fn close_pool(&self) {
         self.pool.close().await;
+    }
+}
+
+#[async_trait::async_trait]
+impl crate::backend::sql::Backend for SqliteStore {
+    fn pool(&self) -> crate::backend::sql::Pool {
+        crate::backend::sql::Pool::Sqlite(self.pool.clone())
+    }
+
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`), so
+    /// that a transaction which reads the audit head and then appends cannot fail half-way
+    /// with "database is locked" when another writer got in between.
+    async fn begin_write(&self) -> crate::Result<crate::backend::sql::Tx> {
+        Ok(crate::backend::sql::Tx::Sqlite(
+            self.pool.begin_with("begin immediate").await?,
+        ))
     }
 }

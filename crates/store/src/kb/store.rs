@@ -68,12 +68,7 @@ pub trait DocStore: Send + Sync {
     async fn remove_document(&self, name: &str) -> Result<bool>;
 }
 
-pub(crate) fn info_of<R: sqlx::Row>(row: &R) -> Result<DocumentInfo>
-where
-    for<'a> &'a str: sqlx::ColumnIndex<R>,
-    for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-    for<'a> i64: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
-{
+pub(crate) fn info_of(row: &crate::backend::sql::AnyRow) -> Result<DocumentInfo> {
     let at: String = row.try_get("ingested_at")?;
     let report: String = row.try_get("report")?;
     Ok(DocumentInfo {

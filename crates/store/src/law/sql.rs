@@ -1,4 +1,5 @@
-//! The SQL of case deadlines, one text for both backends.
+//! The SQL of case deadlines, written once for every backend (`impl<B: Backend>`, on
+//! [`crate::backend::sql`]).
 
 use crate::backend::error::Result;
 use crate::law::store::*;
@@ -20,193 +21,224 @@ pub(crate) fn due_of(r: &impl crate::backend::row::RowExt) -> Result<DueItem> {
     })
 }
 
-/// Expands [`DeadlineStore`] for one backend, beside `impl_record_store!` (it uses its
-/// transaction helpers).
-macro_rules! impl_deadline_store {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            pub(crate) async fn due_range_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                organization: &str,
-                from: Option<&str>,
-                to: Option<&str>,
-                limit: i64,
-            ) -> $crate::Result<(Vec<$crate::law::store::DueItem>, i64)> {
-                use $crate::backend::row::RowExt;
-                // Both bounds always bound: '' sorts before every time and '~' after.
-                let (from, to) = (from.unwrap_or(""), to.unwrap_or("~"));
-                let sql = format!(
-                    "select {} from obligations o join subjects s on s.id = o.subject_id \
-                     where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3 \
-                     order by o.due_at, o.id limit $4",
-                    $crate::law::store::DUE_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(organization.to_owned())
-                    .bind(from.to_owned())
-                    .bind(to.to_owned())
-                    .bind(limit)
-                    .fetch_all(&mut **tx)
-                    .await?;
-                let items = rows.iter().map($crate::law::sql::due_of).collect::<$crate::Result<Vec<_>>>()?;
-                let total = if (items.len() as i64) < limit {
-                    items.len() as i64
-                } else {
-                    let row = sqlx::query(
-                        "select count(*) as n from obligations o \
-                         where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3",
-                    )
-                    .bind(organization.to_owned())
-                    .bind(from.to_owned())
-                    .bind(to.to_owned())
-                    .fetch_one(&mut **tx)
-                    .await?;
-                    row.int("n")?
-                };
-                Ok((items, total))
-            }
-        }
+use crate::backend::sql::{query, query_built, Backend, Tx};
 
-        #[async_trait::async_trait]
-        impl $crate::law::store::DeadlineStore for $store {
-            async fn add_case_event(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                event: &serde_json::Value,
-                obligations: &[$crate::law::store::NewObligation],
-                retention: &tsunagu_domain::records::consent::RetentionPolicy,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Record> {
-                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let body = $crate::records::store::check_body(event)?;
-                let mut tx = self.begin_write().await?;
-                let record = Self::insert_record_in(
-                    &mut tx, ctx, subject, tsunagu_domain::records::consent::RecordKind::Case, body, retention, now,
-                )
-                .await?;
-                for o in obligations {
-                    sqlx::query(
-                        "insert into obligations (record_id, subject_id, organization, obligation, due, due_at, law, source, meaning) \
-                         values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-                    )
-                    .bind(record.id.0)
-                    .bind(subject.0)
-                    .bind(ctx.organization.to_string())
-                    .bind(o.obligation.clone())
-                    .bind(o.due.clone())
-                    .bind($crate::backend::row::ts(o.due_at))
-                    .bind(o.law.clone())
-                    .bind(o.source.clone())
-                    .bind(o.meaning.clone())
-                    .execute(&mut *tx)
-                    .await?;
-                }
-                tx.commit().await?;
-                Ok(record)
-            }
-
-            async fn case_deadlines(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::law::store::DueItem>> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let mut tx = self.begin_write().await?;
-                Self::subject_in(&mut tx, ctx, subject).await?;
-                let sql = format!(
-                    "select {} from obligations o join subjects s on s.id = o.subject_id \
-                     where o.subject_id = $1 order by o.due_at, o.id",
-                    $crate::law::store::DUE_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut *tx).await?;
-                let items = rows.iter().map($crate::law::sql::due_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
-                    None, Some(subject), format!("{} obligations", items.len()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(items)
-            }
-
-            async fn due_list(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                limit: i64,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::law::store::DueList> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let limit = limit.clamp(1, 1000);
-                let org = ctx.organization.to_string();
-                let now_s = $crate::backend::row::ts(now);
-                let week = $crate::backend::row::ts(now + chrono::Duration::days(7));
-                let mut tx = self.begin_write().await?;
-                let (overdue, overdue_total) = Self::due_range_in(&mut tx, &org, None, Some(&now_s), limit).await?;
-                let (within_7_days, within_7_days_total) =
-                    Self::due_range_in(&mut tx, &org, Some(&now_s), Some(&week), limit).await?;
-                let (later, _) = Self::due_range_in(&mut tx, &org, Some(&week), None, limit).await?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
-                    None, None,
-                    format!("overdue={overdue_total} within_7_days={within_7_days_total} shown={}", overdue.len() + within_7_days.len() + later.len()),
-                    now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok($crate::law::store::DueList { overdue, within_7_days, later, overdue_total, within_7_days_total })
-            }
-
-            async fn complete_obligation(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                id: i64,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::law::store::DueItem> {
-                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let mut tx = self.begin_write().await?;
-                let sql = format!(
-                    "select {} from obligations o join subjects s on s.id = o.subject_id \
-                     where o.id = $1 and o.organization = $2 and o.subject_id = $3",
-                    $crate::law::store::DUE_COLS
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql.clone()))
-                    .bind(id)
-                    .bind(ctx.organization.to_string())
-                    .bind(subject.0)
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or_else(|| $crate::StoreError::NotFound(format!("obligation {id}")))?;
-                let item = $crate::law::sql::due_of(&row)?;
-                if item.done_at.is_some() {
-                    return Err($crate::StoreError::Conflict(format!("obligation {id} is already done")));
-                }
-                sqlx::query("update obligations set done_at = $1, done_by = $2 where id = $3")
-                    .bind($crate::backend::row::ts(now))
-                    .bind(ctx.id.0)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Complete, tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
-                    Some(id.to_string()), Some(item.subject_id), format!("{} due {}", item.obligation, item.due), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(id)
-                    .bind(ctx.organization.to_string())
-                    .bind(subject.0)
-                    .fetch_one(&mut *tx)
-                    .await?;
-                let item = $crate::law::sql::due_of(&row)?;
-                tx.commit().await?;
-                Ok(item)
-            }
-        }
+pub(crate) async fn due_range_in(
+    tx: &mut Tx,
+    organization: &str,
+    from: Option<&str>,
+    to: Option<&str>,
+    limit: i64,
+) -> crate::Result<(Vec<crate::law::store::DueItem>, i64)> {
+    use crate::backend::row::RowExt;
+    // Both bounds always bound: '' sorts before every time and '~' after.
+    let (from, to) = (from.unwrap_or(""), to.unwrap_or("~"));
+    let sql = format!(
+        "select {} from obligations o join subjects s on s.id = o.subject_id \
+         where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3 \
+         order by o.due_at, o.id limit $4",
+        crate::law::store::DUE_COLS
+    );
+    let rows = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(organization.to_owned())
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .bind(limit)
+        .fetch_all(&mut *tx)
+        .await?;
+    let items = rows
+        .iter()
+        .map(crate::law::sql::due_of)
+        .collect::<crate::Result<Vec<_>>>()?;
+    let total = if (items.len() as i64) < limit {
+        items.len() as i64
+    } else {
+        let row = query(
+            "select count(*) as n from obligations o \
+             where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3",
+        )
+        .bind(organization.to_owned())
+        .bind(from.to_owned())
+        .bind(to.to_owned())
+        .fetch_one(&mut *tx)
+        .await?;
+        row.int("n")?
     };
+    Ok((items, total))
 }
 
-impl_deadline_store!(crate::backend::sqlite::SqliteStore, sqlx::Sqlite);
-impl_deadline_store!(crate::backend::postgres::PgStore, sqlx::Postgres);
+#[async_trait::async_trait]
+impl<B: Backend> crate::law::store::DeadlineStore for B {
+    async fn add_case_event(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        event: &serde_json::Value,
+        obligations: &[crate::law::store::NewObligation],
+        retention: &tsunagu_domain::records::consent::RetentionPolicy,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Record> {
+        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+        let body = crate::records::store::check_body(event)?;
+        let mut tx = self.begin_write().await?;
+        let record = crate::records::sql::insert_record_in(
+            &mut tx,
+            ctx,
+            subject,
+            tsunagu_domain::records::consent::RecordKind::Case,
+            body,
+            retention,
+            now,
+        )
+        .await?;
+        for o in obligations {
+            query(
+                "insert into obligations (record_id, subject_id, organization, obligation, due, due_at, law, source, meaning) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            )
+            .bind(record.id.0)
+            .bind(subject.0)
+            .bind(ctx.organization.to_string())
+            .bind(o.obligation.clone())
+            .bind(o.due.clone())
+            .bind(crate::backend::row::ts(o.due_at))
+            .bind(o.law.clone())
+            .bind(o.source.clone())
+            .bind(o.meaning.clone())
+            .execute(&mut tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn case_deadlines(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<Vec<crate::law::store::DueItem>> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let mut tx = self.begin_write().await?;
+        crate::records::sql::subject_in(&mut tx, ctx, subject).await?;
+        let sql = format!(
+            "select {} from obligations o join subjects s on s.id = o.subject_id \
+             where o.subject_id = $1 order by o.due_at, o.id",
+            crate::law::store::DUE_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(subject.0)
+            .fetch_all(&mut tx)
+            .await?;
+        let items = rows
+            .iter()
+            .map(crate::law::sql::due_of)
+            .collect::<crate::Result<Vec<_>>>()?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Read,
+            tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
+            None,
+            Some(subject),
+            format!("{} obligations", items.len()),
+            now,
+        );
+        crate::records::sql::append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(items)
+    }
+
+    async fn due_list(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        limit: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::law::store::DueList> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let limit = limit.clamp(1, 1000);
+        let org = ctx.organization.to_string();
+        let now_s = crate::backend::row::ts(now);
+        let week = crate::backend::row::ts(now + chrono::Duration::days(7));
+        let mut tx = self.begin_write().await?;
+        let (overdue, overdue_total) =
+            due_range_in(&mut tx, &org, None, Some(&now_s), limit).await?;
+        let (within_7_days, within_7_days_total) =
+            due_range_in(&mut tx, &org, Some(&now_s), Some(&week), limit).await?;
+        let (later, _) = due_range_in(&mut tx, &org, Some(&week), None, limit).await?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::List,
+            tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
+            None,
+            None,
+            format!(
+                "overdue={overdue_total} within_7_days={within_7_days_total} shown={}",
+                overdue.len() + within_7_days.len() + later.len()
+            ),
+            now,
+        );
+        crate::records::sql::append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(crate::law::store::DueList {
+            overdue,
+            within_7_days,
+            later,
+            overdue_total,
+            within_7_days_total,
+        })
+    }
+
+    async fn complete_obligation(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        id: i64,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::law::store::DueItem> {
+        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "select {} from obligations o join subjects s on s.id = o.subject_id \
+             where o.id = $1 and o.organization = $2 and o.subject_id = $3",
+            crate::law::store::DUE_COLS
+        );
+        let row = query_built(sqlx::AssertSqlSafe(sql.clone()))
+            .bind(id)
+            .bind(ctx.organization.to_string())
+            .bind(subject.0)
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or_else(|| crate::StoreError::NotFound(format!("obligation {id}")))?;
+        let item = crate::law::sql::due_of(&row)?;
+        if item.done_at.is_some() {
+            return Err(crate::StoreError::Conflict(format!(
+                "obligation {id} is already done"
+            )));
+        }
+        query("update obligations set done_at = $1, done_by = $2 where id = $3")
+            .bind(crate::backend::row::ts(now))
+            .bind(ctx.id.0)
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Complete,
+            tsunagu_domain::records::audit_trail::AuditTarget::Deadline,
+            Some(id.to_string()),
+            Some(item.subject_id),
+            format!("{} due {}", item.obligation, item.due),
+            now,
+        );
+        crate::records::sql::append_in(&mut tx, ev).await?;
+        let row = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .bind(ctx.organization.to_string())
+            .bind(subject.0)
+            .fetch_one(&mut tx)
+            .await?;
+        let item = crate::law::sql::due_of(&row)?;
+        tx.commit().await?;
+        Ok(item)
+    }
+}

@@ -1,6 +1,7 @@
-//! The SQL of personal records, one text for both backends: row mapping, audit events, and
-//! [`impl_record_store!`], which expands every record trait for a backend (permission checks
-//! and audit events are ordinary functions: `StaffCtx::require`, [`staff_event`]).
+//! The SQL of personal records, written once for every backend (`impl<B: Backend>` of each
+//! record trait, on [`crate::backend::sql`]): row mapping, audit events, and the transaction
+//! helpers. Permission checks and audit events are ordinary functions (`StaffCtx::require`,
+//! [`staff_event`]); every method checks, works and appends its audit entry in one transaction.
 
 use crate::backend::error::Result;
 use crate::backend::row::{bad, RowExt};
@@ -164,962 +165,1160 @@ pub(crate) fn audit_of(r: &impl RowExt) -> Result<AuditEntry> {
     })
 }
 
-/// Expands [`RecordStore`] for one backend: `$db` is the sqlx database type. The backend
-/// provides `begin_write()`, a transaction that holds the audit-append lock.
-macro_rules! impl_record_store {
-    ($store:ty, $db:ty) => {
-        impl $store {
-            /// Appends an audit entry inside `tx` (which must come from `begin_write`).
-            pub(crate) async fn append_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                event: tsunagu_domain::records::audit_trail::AuditEvent,
-            ) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
-                use $crate::backend::row::RowExt;
-                let last = sqlx::query("select seq, hash from audit_log order by seq desc limit 1")
-                    .fetch_optional(&mut **tx)
-                    .await?;
-                let prev = match &last {
-                    Some(r) => Some((r.int("seq")?, r.text("hash")?)),
-                    None => None,
-                };
-                let entry = tsunagu_domain::records::audit_trail::chain_next(prev.as_ref().map(|(s, h)| (*s, h.as_str())), event);
-                sqlx::query(
-                    "insert into audit_log (seq, at, actor, action, target, target_id, subject_id, remote, detail, prev_hash, hash) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-                )
-                .bind(entry.seq)
-                .bind($crate::backend::row::ts(entry.event.at))
-                .bind(entry.event.actor.clone())
-                .bind(entry.event.action.code())
-                .bind(entry.event.target.code())
-                .bind(entry.event.target_id.clone())
-                .bind(entry.event.subject_id)
-                .bind(entry.event.remote.clone())
-                .bind(entry.event.detail.clone())
-                .bind(entry.prev_hash.clone())
-                .bind(entry.hash.clone())
-                .execute(&mut **tx)
-                .await?;
-                Ok(entry)
-            }
+use crate::backend::sql::{query, query_built, Backend, Tx};
 
-            pub(crate) async fn staff_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                username: &tsunagu_domain::records::access::Username,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                let sql = format!("select {} from staff where username = $1", $crate::records::sql::STAFF_COLS);
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(username.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .ok_or_else(|| $crate::StoreError::NotFound(format!("account {username}")))?;
-                $crate::records::sql::staff_of(&row)
-            }
-
-            pub(crate) async fn staff_by_id_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                id: tsunagu_domain::StaffId,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                let sql = format!("select {} from staff where id = $1", $crate::records::sql::STAFF_COLS);
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(id.0)
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .ok_or_else(|| $crate::StoreError::NotFound(format!("account {id}")))?;
-                $crate::records::sql::staff_of(&row)
-            }
-
-            /// A subject of the caller's organisation; another organisation's file is "not
-            /// found", so that its existence is not revealed.
-            pub(crate) async fn subject_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<$crate::records::store::Subject> {
-                let sql = format!(
-                    "select {} from subjects s join staff st on st.id = s.created_by where s.id = $1 and s.organization = $2",
-                    $crate::records::sql::SUBJECT_COLS
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(id.0)
-                    .bind(ctx.organization.to_string())
-                    .fetch_optional(&mut **tx)
-                    .await?
-                    .ok_or_else(|| $crate::StoreError::NotFound(format!("subject {id}")))?;
-                $crate::records::sql::subject_of(&row)
-            }
-
-            pub(crate) async fn consents_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                subject: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<Vec<$crate::records::store::Consent>> {
-                let sql = format!(
-                    "select {} from consents c join staff st on st.id = c.recorded_by where c.subject_id = $1 order by c.id desc",
-                    $crate::records::sql::CONSENT_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut **tx).await?;
-                rows.iter().map($crate::records::sql::consent_of).collect()
-            }
-
-            pub(crate) async fn records_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                subject: tsunagu_domain::SubjectId,
-            ) -> $crate::Result<Vec<$crate::records::store::Record>> {
-                let sql = format!(
-                    "select {} from records r join staff st on st.id = r.created_by where r.subject_id = $1 order by r.id desc",
-                    $crate::records::sql::RECORD_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(subject.0).fetch_all(&mut **tx).await?;
-                rows.iter().map($crate::records::sql::record_of).collect()
-            }
-
-            /// Inserts a record under a standing consent that covers its kind, with its audit
-            /// entry, inside `tx` (from `begin_write`). The caller checks the permission.
-            #[allow(clippy::too_many_arguments)]
-            pub(crate) async fn insert_record_in(
-                tx: &mut sqlx::Transaction<'static, $db>,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::records::consent::RecordKind,
-                body: String,
-                retention: &tsunagu_domain::records::consent::RetentionPolicy,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Record> {
-                use $crate::backend::row::RowExt;
-                Self::subject_in(tx, ctx, subject).await?;
-                let consent = Self::consents_in(tx, subject)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.active() && c.scope.covers(kind))
-                    .ok_or_else(|| {
-                        $crate::StoreError::Conflict(format!(
-                            "no standing consent covers {} records for this person: record a consent first",
-                            kind.code()
-                        ))
-                    })?;
-                let row = sqlx::query(
-                    "insert into records (subject_id, consent_id, kind, body, created_by, created_at, retain_until) \
-                     values ($1, $2, $3, $4, $5, $6, $7) returning id",
-                )
-                .bind(subject.0)
-                .bind(consent.id.0)
-                .bind(kind.code())
-                .bind(body)
-                .bind(ctx.id.0)
-                .bind($crate::backend::row::ts(now))
-                .bind($crate::backend::row::ts(retention.retain_until(kind, now)))
-                .fetch_one(&mut **tx)
-                .await?;
-                let id = row.int("id")?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                    Some(id.to_string()), Some(subject), format!("kind={}", kind.code()), now,
-                );
-                Self::append_in(tx, ev).await?;
-                let sql = format!(
-                    "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
-                    $crate::records::sql::RECORD_COLS
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id).fetch_one(&mut **tx).await?;
-                $crate::records::sql::record_of(&row)
-            }
-
-            /// Applies an account change, audits it and ends the account's sessions.
-            pub(crate) async fn change_account(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-                change: $crate::records::sql::AccountChange,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                let mut tx = self.begin_write().await?;
-                let staff = Self::staff_in(&mut tx, username).await?;
-                sqlx::query(change.sql).bind(change.value).bind(staff.id.0).execute(&mut *tx).await?;
-                if change.end_sessions {
-                    sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
-                }
-                let ev = $crate::records::sql::actor_event(
-                    by, change.action, tsunagu_domain::records::audit_trail::AuditTarget::Account, Some(username.to_string()), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let staff = Self::staff_by_id_in(&mut tx, staff.id).await?;
-                tx.commit().await?;
-                Ok(staff)
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::records::store::StaffStore for $store {
-            async fn create_staff(
-                &self,
-                new: &$crate::records::store::NewStaff,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                if new.role.needs_totp() && new.totp_secret.is_none() {
-                    return Err($crate::StoreError::Invalid(format!(
-                        "the {} role sees personal data and needs a TOTP secret", new.role.code()
-                    )));
-                }
-                let mut tx = self.begin_write().await?;
-                let taken = sqlx::query("select 1 as one from staff where username = $1")
-                    .bind(new.username.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .is_some();
-                if taken {
-                    return Err($crate::StoreError::Conflict(format!("account {} already exists", new.username)));
-                }
-                sqlx::query(
-                    "insert into staff (username, organization, role, password_hash, totp_secret, failed_logins, created_at) \
-                     values ($1, $2, $3, $4, $5, 0, $6)",
-                )
-                .bind(new.username.to_string())
-                .bind(new.organization.to_string())
-                .bind(new.role.code())
-                .bind(new.password_hash.clone())
-                .bind(new.totp_secret.clone())
-                .bind($crate::backend::row::ts(now))
-                .execute(&mut *tx)
-                .await?;
-                let ev = $crate::records::sql::actor_event(
-                    by,
-                    tsunagu_domain::records::audit_trail::AuditAction::AccountCreated,
-                    tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                    Some(new.username.to_string()),
-                    format!("role={} organization={}", new.role.code(), new.organization),
-                    now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let staff = Self::staff_in(&mut tx, &new.username).await?;
-                tx.commit().await?;
-                Ok(staff)
-            }
-
-
-            async fn staff_by_username(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-            ) -> $crate::Result<Option<$crate::records::store::Staff>> {
-                let sql = format!("select {} from staff where username = $1", $crate::records::sql::STAFF_COLS);
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(username.to_string())
-                    .fetch_optional(&self.pool)
-                    .await?;
-                row.as_ref().map($crate::records::sql::staff_of).transpose()
-            }
-
-
-            async fn list_staff(&self) -> $crate::Result<Vec<$crate::records::store::Staff>> {
-                let sql = format!("select {} from staff order by username", $crate::records::sql::STAFF_COLS);
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).fetch_all(&self.pool).await?;
-                rows.iter().map($crate::records::sql::staff_of).collect()
-            }
-
-
-            async fn disable_staff(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                self.change_account(
-                    username,
-                    $crate::records::sql::AccountChange { sql: "update staff set disabled_at = $1 where id = $2", value: Some($crate::backend::row::ts(now)), action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled, end_sessions: true },
-                    by,
-                    now,
-                )
-                .await
-            }
-
-
-            async fn reset_totp(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-                secret: Option<&str>,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                self.change_account(
-                    username,
-                    $crate::records::sql::AccountChange { sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2", value: secret.map(str::to_owned), action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset, end_sessions: true },
-                    by,
-                    now,
-                )
-                .await
-            }
-
-
-            async fn set_role(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-                role: tsunagu_domain::records::access::Role,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                let mut tx = self.begin_write().await?;
-                let staff = Self::staff_in(&mut tx, username).await?;
-                if role.needs_totp() && staff.totp_secret.is_none() {
-                    return Err($crate::StoreError::Invalid(format!(
-                        "the {} role sees personal data: enrol a TOTP secret first (user reset-totp)", role.code()
-                    )));
-                }
-                sqlx::query("update staff set role = $1 where id = $2").bind(role.code()).bind(staff.id.0).execute(&mut *tx).await?;
-                sqlx::query("delete from sessions where staff_id = $1").bind(staff.id.0).execute(&mut *tx).await?;
-                let ev = $crate::records::sql::actor_event(
-                    by, tsunagu_domain::records::audit_trail::AuditAction::RoleChanged, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                    Some(username.to_string()), format!("{} -> {}", staff.role.code(), role.code()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let staff = Self::staff_by_id_in(&mut tx, staff.id).await?;
-                tx.commit().await?;
-                Ok(staff)
-            }
-
-
-            async fn unlock_staff(
-                &self,
-                username: &tsunagu_domain::records::access::Username,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                self.change_account(
-                    username,
-                    $crate::records::sql::AccountChange { sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2", value: None, action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked, end_sessions: false },
-                    by,
-                    now,
-                )
-                .await
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::records::store::SignInStore for $store {
-
-            async fn login_failed(
-                &self,
-                id: tsunagu_domain::StaffId,
-                remote: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Staff> {
-                let mut tx = self.begin_write().await?;
-                let staff = Self::staff_by_id_in(&mut tx, id).await?;
-                let after = staff.login_state().after_failure(now);
-                sqlx::query("update staff set failed_logins = $1, locked_until = coalesce($2, locked_until) where id = $3")
-                    .bind(i64::from(after.failed_logins))
-                    .bind(after.locks_until.map($crate::backend::row::ts))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                let by = $crate::records::store::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
-                let ev = $crate::records::sql::actor_event(
-                    &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                    Some(staff.username.to_string()), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                if let Some(until) = after.locks_until {
-                    let ev = $crate::records::sql::actor_event(
-                        &by, tsunagu_domain::records::audit_trail::AuditAction::Locked, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                        Some(staff.username.to_string()), format!("until {}", $crate::backend::row::ts(until)), now,
-                    );
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                let staff = Self::staff_by_id_in(&mut tx, id).await?;
-                tx.commit().await?;
-                Ok(staff)
-            }
-
-
-            async fn login_failed_unknown(&self, remote: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
-                let mut tx = self.begin_write().await?;
-                let by = $crate::records::store::Actor { name: String::new(), remote: remote.to_owned() };
-                let ev = $crate::records::sql::actor_event(
-                    &by, tsunagu_domain::records::audit_trail::AuditAction::LoginFailed, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                    None, "unknown account".into(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-
-            async fn login_succeeded(
-                &self,
-                id: tsunagu_domain::StaffId,
-                totp_step: Option<u64>,
-                remote: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<()> {
-                let mut tx = self.begin_write().await?;
-                let staff = Self::staff_by_id_in(&mut tx, id).await?;
-                let step = totp_step.and_then(|s| i64::try_from(s).ok());
-                sqlx::query(
-                    "update staff set failed_logins = 0, locked_until = null, \
-                     totp_last_step = coalesce($1, totp_last_step) where id = $2",
-                )
-                .bind(step)
-                .bind(id.0)
-                .execute(&mut *tx)
-                .await?;
-                let by = $crate::records::store::Actor { name: staff.username.to_string(), remote: remote.to_owned() };
-                let ev = $crate::records::sql::actor_event(
-                    &by, tsunagu_domain::records::audit_trail::AuditAction::Login, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                    Some(staff.username.to_string()), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(())
-            }
-
-
-            async fn create_session(
-                &self,
-                token_hash: &str,
-                staff: tsunagu_domain::StaffId,
-                csrf_token: &str,
-                stage: $crate::records::store::SessionStage,
-                remote: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<()> {
-                sqlx::query(
-                    "insert into sessions (token_hash, staff_id, csrf_token, stage, created_at, last_seen, remote) \
-                     values ($1, $2, $3, $4, $5, $5, $6)",
-                )
-                .bind(token_hash.to_owned())
-                .bind(staff.0)
-                .bind(csrf_token.to_owned())
-                .bind(stage.code())
-                .bind($crate::backend::row::ts(now))
-                .bind(remote.to_owned())
-                .execute(&self.pool)
-                .await?;
-                Ok(())
-            }
-
-
-            async fn session(&self, token_hash: &str) -> $crate::Result<Option<$crate::records::store::Session>> {
-                use $crate::backend::row::RowExt;
-                let row = sqlx::query(
-                    "select staff_id, csrf_token, stage, created_at, last_seen from sessions where token_hash = $1",
-                )
-                .bind(token_hash.to_owned())
-                .fetch_optional(&self.pool)
-                .await?;
-                let Some(row) = row else { return Ok(None) };
-                let sql = format!("select {} from staff where id = $1", $crate::records::sql::STAFF_COLS);
-                let staff = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(row.int("staff_id")?)
-                    .fetch_one(&self.pool)
-                    .await?;
-                Ok(Some($crate::records::store::Session {
-                    staff: $crate::records::sql::staff_of(&staff)?,
-                    csrf_token: row.text("csrf_token")?,
-                    stage: $crate::records::store::SessionStage::parse(&row.text("stage")?)?,
-                    created_at: row.time("created_at")?,
-                    last_seen: row.time("last_seen")?,
-                }))
-            }
-
-
-            async fn touch_session(&self, token_hash: &str, now: chrono::DateTime<chrono::Utc>) -> $crate::Result<()> {
-                sqlx::query("update sessions set last_seen = $1 where token_hash = $2")
-                    .bind($crate::backend::row::ts(now))
-                    .bind(token_hash.to_owned())
-                    .execute(&self.pool)
-                    .await?;
-                Ok(())
-            }
-
-
-            async fn delete_session(
-                &self,
-                token_hash: &str,
-                audit: Option<&$crate::records::store::StaffCtx>,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<()> {
-                let mut tx = self.begin_write().await?;
-                sqlx::query("delete from sessions where token_hash = $1")
-                    .bind(token_hash.to_owned())
-                    .execute(&mut *tx)
-                    .await?;
-                if let Some(ctx) = audit {
-                    let ev = $crate::records::sql::staff_event(
-                        ctx, tsunagu_domain::records::audit_trail::AuditAction::Logout, tsunagu_domain::records::audit_trail::AuditTarget::Account,
-                        Some(ctx.username.to_string()), None, String::new(), now,
-                    );
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                tx.commit().await?;
-                Ok(())
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::records::store::SubjectStore for $store {
-
-            async fn create_subject(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                label: &str,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Subject> {
-                use $crate::backend::row::RowExt;
-                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let label = $crate::records::store::check_label(label)?;
-                let mut tx = self.begin_write().await?;
-                let row = sqlx::query(
-                    "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
-                )
-                .bind(ctx.organization.to_string())
-                .bind(label)
-                .bind(ctx.id.0)
-                .bind($crate::backend::row::ts(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = tsunagu_domain::SubjectId(row.int("id")?);
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Create, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                    Some(id.to_string()), Some(id), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let subject = Self::subject_in(&mut tx, ctx, id).await?;
-                tx.commit().await?;
-                Ok(subject)
-            }
-
-
-            async fn list_subjects(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::records::store::Subject>> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let mut tx = self.begin_write().await?;
-                let sql = format!(
-                    "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
-                    $crate::records::sql::SUBJECT_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(ctx.organization.to_string())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let subjects: Vec<_> = rows.iter().map($crate::records::sql::subject_of).collect::<$crate::Result<_>>()?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::List, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                    None, None, format!("{} files", subjects.len()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(subjects)
-            }
-
-
-            async fn subject_file(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::SubjectId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::SubjectFile> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let mut tx = self.begin_write().await?;
-                let subject = Self::subject_in(&mut tx, ctx, id).await?;
-                let consents = Self::consents_in(&mut tx, id).await?;
-                let records = Self::records_in(&mut tx, id)
-                    .await?
-                    .into_iter()
-                    .map(|r| $crate::records::store::RecordSummary {
-                        id: r.id,
-                        kind: r.kind,
-                        created_by: r.created_by,
-                        created_at: r.created_at,
-                        usable: r.deletion_due.is_none(),
-                    })
-                    .collect();
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                    Some(id.to_string()), Some(id), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok($crate::records::store::SubjectFile { subject, consents, records })
-            }
-
-
-            async fn record_consent(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                consent: &tsunagu_domain::records::consent::NewConsent,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Consent> {
-                use $crate::backend::row::RowExt;
-                ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
-                let mut tx = self.begin_write().await?;
-                Self::subject_in(&mut tx, ctx, subject).await?;
-                let row = sqlx::query(
-                    "insert into consents (subject_id, purpose, scope, given_by, giver_name, given_at, recorded_by, recorded_at) \
-                     values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-                )
-                .bind(subject.0)
-                .bind(consent.purpose().to_owned())
-                .bind(consent.scope().to_codes())
-                .bind(consent.given_by().code())
-                .bind(consent.giver_name().map(str::to_owned))
-                .bind($crate::backend::row::ts(consent.given_at()))
-                .bind(ctx.id.0)
-                .bind($crate::backend::row::ts(now))
-                .fetch_one(&mut *tx)
-                .await?;
-                let id = row.int("id")?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentGiven, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
-                    Some(id.to_string()), Some(subject), format!("scope={}", consent.scope().to_codes()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let consent = Self::consents_in(&mut tx, subject)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.id.0 == id)
-                    .ok_or_else(|| $crate::StoreError::Backend("consent vanished after insert".into()))?;
-                tx.commit().await?;
-                Ok(consent)
-            }
-
-
-            async fn withdraw_consent(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::ConsentId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Consent> {
-                use $crate::backend::row::RowExt;
-                ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
-                let mut tx = self.begin_write().await?;
-                let row = sqlx::query(
-                    "select c.subject_id, c.withdrawn_at from consents c join subjects s on s.id = c.subject_id \
-                     where c.id = $1 and s.organization = $2",
-                )
-                .bind(id.0)
-                .bind(ctx.organization.to_string())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| $crate::StoreError::NotFound(format!("consent {id}")))?;
-                if row.opt_text("withdrawn_at")?.is_some() {
-                    return Err($crate::StoreError::Conflict(format!("consent {id} is already withdrawn")));
-                }
-                let subject = tsunagu_domain::SubjectId(row.int("subject_id")?);
-                sqlx::query("update consents set withdrawn_at = $1, withdrawn_by = $2 where id = $3")
-                    .bind($crate::backend::row::ts(now))
-                    .bind(ctx.id.0)
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                // Obligations are derived from the records: they go with the records' use.
-                sqlx::query("delete from obligations where record_id in (select id from records where consent_id = $1)")
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?;
-                let n = sqlx::query("update records set deletion_due = $1 where consent_id = $2 and deletion_due is null")
-                    .bind($crate::backend::row::ts(now))
-                    .bind(id.0)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ConsentWithdrawn, tsunagu_domain::records::audit_trail::AuditTarget::Consent,
-                    Some(id.to_string()), Some(subject), format!("{n} records due for deletion"), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                let consent = Self::consents_in(&mut tx, subject)
-                    .await?
-                    .into_iter()
-                    .find(|c| c.id == id)
-                    .ok_or_else(|| $crate::StoreError::Backend("consent vanished after update".into()))?;
-                tx.commit().await?;
-                Ok(consent)
-            }
-
-
-            async fn export_subject(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::SubjectId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::SubjectExport> {
-                ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
-                let mut tx = self.begin_write().await?;
-                let subject = Self::subject_in(&mut tx, ctx, id).await?;
-                let consents = Self::consents_in(&mut tx, id).await?;
-                let records = Self::records_in(&mut tx, id).await?;
-                let sql = format!("select {} from audit_log where subject_id = $1 order by seq", $crate::records::sql::AUDIT_COLS);
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.0).fetch_all(&mut *tx).await?;
-                let access_log = rows.iter().map($crate::records::sql::audit_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Export, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                    Some(id.to_string()), Some(id), format!("{} records", records.len()), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok($crate::records::store::SubjectExport {
-                    exported_at: now,
-                    exported_by: ctx.username.to_string(),
-                    subject,
-                    consents,
-                    records,
-                    access_log,
-                })
-            }
-
-
-            async fn purge(
-                &self,
-                by: &$crate::records::store::Actor,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::PurgeSummary> {
-                use $crate::backend::row::RowExt;
-                let mut tx = self.begin_write().await?;
-                let t = $crate::backend::row::ts(now);
-                let due = sqlx::query(
-                    "select id, subject_id, kind, deletion_due from records \
-                     where (deletion_due is not null and deletion_due <= $1) or retain_until <= $1 order by id",
-                )
-                .bind(t.clone())
-                .fetch_all(&mut *tx)
-                .await?;
-                let mut summary = $crate::records::store::PurgeSummary::default();
-                for r in &due {
-                    let id = r.int("id")?;
-                    let withdrawn = r.opt_text("deletion_due")?.is_some();
-                    if withdrawn {
-                        summary.records_withdrawn += 1;
-                    } else {
-                        summary.records_expired += 1;
-                    }
-                    sqlx::query("delete from records where id = $1").bind(id).execute(&mut *tx).await?;
-                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
-                        subject_id: Some(r.int("subject_id")?),
-                        ..$crate::records::sql::actor_event(
-                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                            Some(id.to_string()),
-                            format!("kind={} reason={}", r.text("kind")?, if withdrawn { "consent_withdrawn" } else { "retention" }),
-                            now,
-                        )
-                    };
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                // A file with no records left and no standing consent holds nothing usable.
-                let empty = sqlx::query(
-                    "select s.id from subjects s where not exists (select 1 from records r where r.subject_id = s.id) \
-                     and not exists (select 1 from consents c where c.subject_id = s.id and c.withdrawn_at is null) \
-                     and exists (select 1 from consents c where c.subject_id = s.id) order by s.id",
-                )
-                .fetch_all(&mut *tx)
-                .await?;
-                for s in &empty {
-                    let id = s.int("id")?;
-                    sqlx::query("delete from subjects where id = $1").bind(id).execute(&mut *tx).await?;
-                    summary.subjects_deleted += 1;
-                    let ev = tsunagu_domain::records::audit_trail::AuditEvent {
-                        subject_id: Some(id),
-                        ..$crate::records::sql::actor_event(
-                            by, tsunagu_domain::records::audit_trail::AuditAction::Delete, tsunagu_domain::records::audit_trail::AuditTarget::Subject,
-                            Some(id.to_string()), "all consents withdrawn".into(), now,
-                        )
-                    };
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                let idle_cut = $crate::backend::row::ts(now - tsunagu_domain::records::access::IDLE_TIMEOUT);
-                let abs_cut = $crate::backend::row::ts(now - tsunagu_domain::records::access::ABSOLUTE_TIMEOUT);
-                summary.sessions_deleted = sqlx::query("delete from sessions where last_seen <= $1 or created_at <= $2")
-                    .bind(idle_cut)
-                    .bind(abs_cut)
-                    .execute(&mut *tx)
-                    .await?
-                    .rows_affected();
-                let ev = $crate::records::sql::actor_event(
-                    by, tsunagu_domain::records::audit_trail::AuditAction::Purge, tsunagu_domain::records::audit_trail::AuditTarget::System, None,
-                    format!(
-                        "expired={} withdrawn={} subjects={} sessions={}",
-                        summary.records_expired, summary.records_withdrawn, summary.subjects_deleted, summary.sessions_deleted
-                    ),
-                    now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(summary)
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::records::store::RecordStore for $store {
-
-            async fn add_record(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::records::consent::RecordKind,
-                body: &serde_json::Value,
-                retention: &tsunagu_domain::records::consent::RetentionPolicy,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Record> {
-                ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-                let body = $crate::records::store::check_body(body)?;
-                let mut tx = self.begin_write().await?;
-                let record = Self::insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
-                tx.commit().await?;
-                Ok(record)
-            }
-
-
-            async fn record(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::RecordId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<$crate::records::store::Record> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let mut tx = self.begin_write().await?;
-                let sql = format!(
-                    "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
-                     where r.id = $1 and s.organization = $2",
-                    $crate::records::sql::RECORD_COLS
-                );
-                let row = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(id.0)
-                    .bind(ctx.organization.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .ok_or_else(|| $crate::StoreError::NotFound(format!("record {id}")))?;
-                let record = $crate::records::sql::record_of(&row)?;
-                if record.deletion_due.is_some() {
-                    return Err($crate::StoreError::Gone(format!(
-                        "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
-                    )));
-                }
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                    Some(id.to_string()), Some(record.subject_id), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(record)
-            }
-
-
-            async fn records_of_kind(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                subject: tsunagu_domain::SubjectId,
-                kind: tsunagu_domain::records::consent::RecordKind,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<$crate::records::store::Record>> {
-                ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-                let mut tx = self.begin_write().await?;
-                Self::subject_in(&mut tx, ctx, subject).await?;
-                let sql = format!(
-                    "select {} from records r join staff st on st.id = r.created_by \
-                     where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
-                    $crate::records::sql::RECORD_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(subject.0)
-                    .bind(kind.code())
-                    .fetch_all(&mut *tx)
-                    .await?;
-                let records = rows.iter().map($crate::records::sql::record_of).collect::<$crate::Result<Vec<_>>>()?;
-                for r in &records {
-                    let ev = $crate::records::sql::staff_event(
-                        ctx, tsunagu_domain::records::audit_trail::AuditAction::Read, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                        Some(r.id.to_string()), Some(subject), String::new(), now,
-                    );
-                    Self::append_in(&mut tx, ev).await?;
-                }
-                tx.commit().await?;
-                Ok(records)
-            }
-
-
-            async fn record_access_log(
-                &self,
-                ctx: &$crate::records::store::StaffCtx,
-                id: tsunagu_domain::RecordId,
-                now: chrono::DateTime<chrono::Utc>,
-            ) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
-                use $crate::backend::row::RowExt;
-                ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
-                let mut tx = self.begin_write().await?;
-                // The record may be gone (purged); its trail stays, so the scope check is on
-                // the person when the record still exists, and on the trail's own subject id
-                // otherwise.
-                let subject = sqlx::query(
-                    "select subject_id from audit_log where target = 'record' and target_id = $1 \
-                     and subject_id is not null order by seq limit 1",
-                )
-                .bind(id.to_string())
-                .fetch_optional(&mut *tx)
-                .await?
-                .ok_or_else(|| $crate::StoreError::NotFound(format!("record {id}")))?;
-                let subject = tsunagu_domain::SubjectId(subject.int("subject_id")?);
-                let org = sqlx::query("select organization from subjects where id = $1")
-                    .bind(subject.0)
-                    .fetch_optional(&mut *tx)
-                    .await?;
-                let org = match org {
-                    Some(r) => Some(r.text("organization")?),
-                    // Purged: the record belonged to the organisation of whoever created it.
-                    None => sqlx::query(
-                        "select st.organization from audit_log a join staff st on st.username = a.actor \
-                         where a.target = 'record' and a.target_id = $1 and a.action = 'create' order by a.seq limit 1",
-                    )
-                    .bind(id.to_string())
-                    .fetch_optional(&mut *tx)
-                    .await?
-                    .map(|r| r.text("organization"))
-                    .transpose()?,
-                };
-                let in_scope = org.as_deref() == Some(ctx.organization.as_ref());
-                if !in_scope {
-                    return Err($crate::StoreError::NotFound(format!("record {id}")));
-                }
-                let sql = format!(
-                    "select {} from audit_log where target = 'record' and target_id = $1 order by seq",
-                    $crate::records::sql::AUDIT_COLS
-                );
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql)).bind(id.to_string()).fetch_all(&mut *tx).await?;
-                let entries = rows.iter().map($crate::records::sql::audit_of).collect::<$crate::Result<Vec<_>>>()?;
-                let ev = $crate::records::sql::staff_event(
-                    ctx, tsunagu_domain::records::audit_trail::AuditAction::ViewAccessLog, tsunagu_domain::records::audit_trail::AuditTarget::Record,
-                    Some(id.to_string()), Some(subject), String::new(), now,
-                );
-                Self::append_in(&mut tx, ev).await?;
-                tx.commit().await?;
-                Ok(entries)
-            }
-        }
-
-        #[async_trait::async_trait]
-        impl $crate::records::store::AuditStore for $store {
-
-            async fn append_audit(&self, event: tsunagu_domain::records::audit_trail::AuditEvent) -> $crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
-                let mut tx = self.begin_write().await?;
-                let entry = Self::append_in(&mut tx, event).await?;
-                tx.commit().await?;
-                Ok(entry)
-            }
-
-
-            async fn audit_page(&self, after_seq: i64, limit: i64) -> $crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
-                let sql = format!("select {} from audit_log where seq > $1 order by seq limit $2", $crate::records::sql::AUDIT_COLS);
-                let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .bind(after_seq)
-                    .bind(limit.clamp(1, 10_000))
-                    .fetch_all(&self.pool)
-                    .await?;
-                rows.iter().map($crate::records::sql::audit_of).collect()
-            }
-        }
+/// Appends an audit entry inside `tx` (which must come from `begin_write`).
+pub(crate) async fn append_in(
+    tx: &mut Tx,
+    event: tsunagu_domain::records::audit_trail::AuditEvent,
+) -> crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
+    use crate::backend::row::RowExt;
+    let last = query("select seq, hash from audit_log order by seq desc limit 1")
+        .fetch_optional(&mut *tx)
+        .await?;
+    let prev = match &last {
+        Some(r) => Some((r.int("seq")?, r.text("hash")?)),
+        None => None,
     };
+    let entry = tsunagu_domain::records::audit_trail::chain_next(
+        prev.as_ref().map(|(s, h)| (*s, h.as_str())),
+        event,
+    );
+    query(
+        "insert into audit_log (seq, at, actor, action, target, target_id, subject_id, remote, detail, prev_hash, hash) \
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+    )
+    .bind(entry.seq)
+    .bind(crate::backend::row::ts(entry.event.at))
+    .bind(entry.event.actor.clone())
+    .bind(entry.event.action.code())
+    .bind(entry.event.target.code())
+    .bind(entry.event.target_id.clone())
+    .bind(entry.event.subject_id)
+    .bind(entry.event.remote.clone())
+    .bind(entry.event.detail.clone())
+    .bind(entry.prev_hash.clone())
+    .bind(entry.hash.clone())
+    .execute(&mut *tx)
+    .await?;
+    Ok(entry)
 }
 
-impl_record_store!(crate::backend::sqlite::SqliteStore, sqlx::Sqlite);
-impl_record_store!(crate::backend::postgres::PgStore, sqlx::Postgres);
+pub(crate) async fn staff_in(
+    tx: &mut Tx,
+    username: &tsunagu_domain::records::access::Username,
+) -> crate::Result<crate::records::store::Staff> {
+    let sql = format!(
+        "select {} from staff where username = $1",
+        crate::records::sql::STAFF_COLS
+    );
+    let row = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(username.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("account {username}")))?;
+    crate::records::sql::staff_of(&row)
+}
+
+pub(crate) async fn staff_by_id_in(
+    tx: &mut Tx,
+    id: tsunagu_domain::StaffId,
+) -> crate::Result<crate::records::store::Staff> {
+    let sql = format!(
+        "select {} from staff where id = $1",
+        crate::records::sql::STAFF_COLS
+    );
+    let row = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("account {id}")))?;
+    crate::records::sql::staff_of(&row)
+}
+
+/// A subject of the caller's organisation; another organisation's file is "not
+/// found", so that its existence is not revealed.
+pub(crate) async fn subject_in(
+    tx: &mut Tx,
+    ctx: &crate::records::store::StaffCtx,
+    id: tsunagu_domain::SubjectId,
+) -> crate::Result<crate::records::store::Subject> {
+    let sql = format!(
+        "select {} from subjects s join staff st on st.id = s.created_by where s.id = $1 and s.organization = $2",
+        crate::records::sql::SUBJECT_COLS
+    );
+    let row = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(id.0)
+        .bind(ctx.organization.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("subject {id}")))?;
+    crate::records::sql::subject_of(&row)
+}
+
+pub(crate) async fn consents_in(
+    tx: &mut Tx,
+    subject: tsunagu_domain::SubjectId,
+) -> crate::Result<Vec<crate::records::store::Consent>> {
+    let sql = format!(
+        "select {} from consents c join staff st on st.id = c.recorded_by where c.subject_id = $1 order by c.id desc",
+        crate::records::sql::CONSENT_COLS
+    );
+    let rows = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(subject.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    rows.iter().map(crate::records::sql::consent_of).collect()
+}
+
+pub(crate) async fn records_in(
+    tx: &mut Tx,
+    subject: tsunagu_domain::SubjectId,
+) -> crate::Result<Vec<crate::records::store::Record>> {
+    let sql = format!(
+        "select {} from records r join staff st on st.id = r.created_by where r.subject_id = $1 order by r.id desc",
+        crate::records::sql::RECORD_COLS
+    );
+    let rows = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(subject.0)
+        .fetch_all(&mut *tx)
+        .await?;
+    rows.iter().map(crate::records::sql::record_of).collect()
+}
+
+/// Inserts a record under a standing consent that covers its kind, with its audit
+/// entry, inside `tx` (from `begin_write`). The caller checks the permission.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn insert_record_in(
+    tx: &mut Tx,
+    ctx: &crate::records::store::StaffCtx,
+    subject: tsunagu_domain::SubjectId,
+    kind: tsunagu_domain::records::consent::RecordKind,
+    body: String,
+    retention: &tsunagu_domain::records::consent::RetentionPolicy,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::Result<crate::records::store::Record> {
+    use crate::backend::row::RowExt;
+    subject_in(tx, ctx, subject).await?;
+    let consent = consents_in(tx, subject)
+        .await?
+        .into_iter()
+        .find(|c| c.active() && c.scope.covers(kind))
+        .ok_or_else(|| {
+            crate::StoreError::Conflict(format!(
+                "no standing consent covers {} records for this person: record a consent first",
+                kind.code()
+            ))
+        })?;
+    let row = query(
+        "insert into records (subject_id, consent_id, kind, body, created_by, created_at, retain_until) \
+         values ($1, $2, $3, $4, $5, $6, $7) returning id",
+    )
+    .bind(subject.0)
+    .bind(consent.id.0)
+    .bind(kind.code())
+    .bind(body)
+    .bind(ctx.id.0)
+    .bind(crate::backend::row::ts(now))
+    .bind(crate::backend::row::ts(retention.retain_until(kind, now)))
+    .fetch_one(&mut *tx)
+    .await?;
+    let id = row.int("id")?;
+    let ev = crate::records::sql::staff_event(
+        ctx,
+        tsunagu_domain::records::audit_trail::AuditAction::Create,
+        tsunagu_domain::records::audit_trail::AuditTarget::Record,
+        Some(id.to_string()),
+        Some(subject),
+        format!("kind={}", kind.code()),
+        now,
+    );
+    append_in(tx, ev).await?;
+    let sql = format!(
+        "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
+        crate::records::sql::RECORD_COLS
+    );
+    let row = query_built(sqlx::AssertSqlSafe(sql))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+    crate::records::sql::record_of(&row)
+}
+
+/// Applies an account change, audits it and ends the account's sessions.
+pub(crate) async fn change_account<B: Backend + ?Sized>(
+    this: &B,
+    username: &tsunagu_domain::records::access::Username,
+    change: crate::records::sql::AccountChange,
+    by: &crate::records::store::Actor,
+    now: chrono::DateTime<chrono::Utc>,
+) -> crate::Result<crate::records::store::Staff> {
+    let mut tx = this.begin_write().await?;
+    let staff = staff_in(&mut tx, username).await?;
+    query(change.sql)
+        .bind(change.value)
+        .bind(staff.id.0)
+        .execute(&mut tx)
+        .await?;
+    if change.end_sessions {
+        query("delete from sessions where staff_id = $1")
+            .bind(staff.id.0)
+            .execute(&mut tx)
+            .await?;
+    }
+    let ev = crate::records::sql::actor_event(
+        by,
+        change.action,
+        tsunagu_domain::records::audit_trail::AuditTarget::Account,
+        Some(username.to_string()),
+        String::new(),
+        now,
+    );
+    append_in(&mut tx, ev).await?;
+    let staff = staff_by_id_in(&mut tx, staff.id).await?;
+    tx.commit().await?;
+    Ok(staff)
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> crate::records::store::StaffStore for B {
+    async fn create_staff(
+        &self,
+        new: &crate::records::store::NewStaff,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        if new.role.needs_totp() && new.totp_secret.is_none() {
+            return Err(crate::StoreError::Invalid(format!(
+                "the {} role sees personal data and needs a TOTP secret",
+                new.role.code()
+            )));
+        }
+        let mut tx = self.begin_write().await?;
+        let taken = query("select 1 as one from staff where username = $1")
+            .bind(new.username.to_string())
+            .fetch_optional(&mut tx)
+            .await?
+            .is_some();
+        if taken {
+            return Err(crate::StoreError::Conflict(format!(
+                "account {} already exists",
+                new.username
+            )));
+        }
+        query(
+            "insert into staff (username, organization, role, password_hash, totp_secret, failed_logins, created_at) \
+             values ($1, $2, $3, $4, $5, 0, $6)",
+        )
+        .bind(new.username.to_string())
+        .bind(new.organization.to_string())
+        .bind(new.role.code())
+        .bind(new.password_hash.clone())
+        .bind(new.totp_secret.clone())
+        .bind(crate::backend::row::ts(now))
+        .execute(&mut tx)
+        .await?;
+        let ev = crate::records::sql::actor_event(
+            by,
+            tsunagu_domain::records::audit_trail::AuditAction::AccountCreated,
+            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            Some(new.username.to_string()),
+            format!("role={} organization={}", new.role.code(), new.organization),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        let staff = staff_in(&mut tx, &new.username).await?;
+        tx.commit().await?;
+        Ok(staff)
+    }
+
+    async fn staff_by_username(
+        &self,
+        username: &tsunagu_domain::records::access::Username,
+    ) -> crate::Result<Option<crate::records::store::Staff>> {
+        let sql = format!(
+            "select {} from staff where username = $1",
+            crate::records::sql::STAFF_COLS
+        );
+        let row = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(username.to_string())
+            .fetch_optional(self.pool())
+            .await?;
+        row.as_ref().map(crate::records::sql::staff_of).transpose()
+    }
+
+    async fn list_staff(&self) -> crate::Result<Vec<crate::records::store::Staff>> {
+        let sql = format!(
+            "select {} from staff order by username",
+            crate::records::sql::STAFF_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(crate::records::sql::staff_of).collect()
+    }
+
+    async fn disable_staff(
+        &self,
+        username: &tsunagu_domain::records::access::Username,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        change_account(
+            self,
+            username,
+            crate::records::sql::AccountChange {
+                sql: "update staff set disabled_at = $1 where id = $2",
+                value: Some(crate::backend::row::ts(now)),
+                action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled,
+                end_sessions: true,
+            },
+            by,
+            now,
+        )
+        .await
+    }
+
+    async fn reset_totp(
+        &self,
+        username: &tsunagu_domain::records::access::Username,
+        secret: Option<&str>,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        change_account(
+            self,
+            username,
+            crate::records::sql::AccountChange {
+                sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2",
+                value: secret.map(str::to_owned),
+                action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset,
+                end_sessions: true,
+            },
+            by,
+            now,
+        )
+        .await
+    }
+
+    async fn set_role(
+        &self,
+        username: &tsunagu_domain::records::access::Username,
+        role: tsunagu_domain::records::access::Role,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        let mut tx = self.begin_write().await?;
+        let staff = staff_in(&mut tx, username).await?;
+        if role.needs_totp() && staff.totp_secret.is_none() {
+            return Err(crate::StoreError::Invalid(format!(
+                "the {} role sees personal data: enrol a TOTP secret first (user reset-totp)",
+                role.code()
+            )));
+        }
+        query("update staff set role = $1 where id = $2")
+            .bind(role.code())
+            .bind(staff.id.0)
+            .execute(&mut tx)
+            .await?;
+        query("delete from sessions where staff_id = $1")
+            .bind(staff.id.0)
+            .execute(&mut tx)
+            .await?;
+        let ev = crate::records::sql::actor_event(
+            by,
+            tsunagu_domain::records::audit_trail::AuditAction::RoleChanged,
+            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            Some(username.to_string()),
+            format!("{} -> {}", staff.role.code(), role.code()),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        let staff = staff_by_id_in(&mut tx, staff.id).await?;
+        tx.commit().await?;
+        Ok(staff)
+    }
+
+    async fn unlock_staff(
+        &self,
+        username: &tsunagu_domain::records::access::Username,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        change_account(
+            self,
+            username,
+            crate::records::sql::AccountChange {
+                sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2",
+                value: None,
+                action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked,
+                end_sessions: false,
+            },
+            by,
+            now,
+        )
+        .await
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> crate::records::store::SignInStore for B {
+    async fn login_failed(
+        &self,
+        id: tsunagu_domain::StaffId,
+        remote: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Staff> {
+        let mut tx = self.begin_write().await?;
+        let staff = staff_by_id_in(&mut tx, id).await?;
+        let after = staff.login_state().after_failure(now);
+        query("update staff set failed_logins = $1, locked_until = coalesce($2, locked_until) where id = $3")
+            .bind(i64::from(after.failed_logins))
+            .bind(after.locks_until.map(crate::backend::row::ts))
+            .bind(id.0)
+            .execute(&mut tx)
+            .await?;
+        let by = crate::records::store::Actor {
+            name: staff.username.to_string(),
+            remote: remote.to_owned(),
+        };
+        let ev = crate::records::sql::actor_event(
+            &by,
+            tsunagu_domain::records::audit_trail::AuditAction::LoginFailed,
+            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            Some(staff.username.to_string()),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        if let Some(until) = after.locks_until {
+            let ev = crate::records::sql::actor_event(
+                &by,
+                tsunagu_domain::records::audit_trail::AuditAction::Locked,
+                tsunagu_domain::records::audit_trail::AuditTarget::Account,
+                Some(staff.username.to_string()),
+                format!("until {}", crate::backend::row::ts(until)),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+        }
+        let staff = staff_by_id_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(staff)
+    }
+
+    async fn login_failed_unknown(
+        &self,
+        remote: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        let mut tx = self.begin_write().await?;
+        let by = crate::records::store::Actor {
+            name: String::new(),
+            remote: remote.to_owned(),
+        };
+        let ev = crate::records::sql::actor_event(
+            &by,
+            tsunagu_domain::records::audit_trail::AuditAction::LoginFailed,
+            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            None,
+            "unknown account".into(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn login_succeeded(
+        &self,
+        id: tsunagu_domain::StaffId,
+        totp_step: Option<u64>,
+        remote: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        let mut tx = self.begin_write().await?;
+        let staff = staff_by_id_in(&mut tx, id).await?;
+        let step = totp_step.and_then(|s| i64::try_from(s).ok());
+        query(
+            "update staff set failed_logins = 0, locked_until = null, \
+             totp_last_step = coalesce($1, totp_last_step) where id = $2",
+        )
+        .bind(step)
+        .bind(id.0)
+        .execute(&mut tx)
+        .await?;
+        let by = crate::records::store::Actor {
+            name: staff.username.to_string(),
+            remote: remote.to_owned(),
+        };
+        let ev = crate::records::sql::actor_event(
+            &by,
+            tsunagu_domain::records::audit_trail::AuditAction::Login,
+            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            Some(staff.username.to_string()),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn create_session(
+        &self,
+        token_hash: &str,
+        staff: tsunagu_domain::StaffId,
+        csrf_token: &str,
+        stage: crate::records::store::SessionStage,
+        remote: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        query(
+            "insert into sessions (token_hash, staff_id, csrf_token, stage, created_at, last_seen, remote) \
+             values ($1, $2, $3, $4, $5, $5, $6)",
+        )
+        .bind(token_hash.to_owned())
+        .bind(staff.0)
+        .bind(csrf_token.to_owned())
+        .bind(stage.code())
+        .bind(crate::backend::row::ts(now))
+        .bind(remote.to_owned())
+        .execute(self.pool())
+        .await?;
+        Ok(())
+    }
+
+    async fn session(
+        &self,
+        token_hash: &str,
+    ) -> crate::Result<Option<crate::records::store::Session>> {
+        use crate::backend::row::RowExt;
+        let row = query(
+            "select staff_id, csrf_token, stage, created_at, last_seen from sessions where token_hash = $1",
+        )
+        .bind(token_hash.to_owned())
+        .fetch_optional(self.pool())
+        .await?;
+        let Some(row) = row else { return Ok(None) };
+        let sql = format!(
+            "select {} from staff where id = $1",
+            crate::records::sql::STAFF_COLS
+        );
+        let staff = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(row.int("staff_id")?)
+            .fetch_one(self.pool())
+            .await?;
+        Ok(Some(crate::records::store::Session {
+            staff: crate::records::sql::staff_of(&staff)?,
+            csrf_token: row.text("csrf_token")?,
+            stage: crate::records::store::SessionStage::parse(&row.text("stage")?)?,
+            created_at: row.time("created_at")?,
+            last_seen: row.time("last_seen")?,
+        }))
+    }
+
+    async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        query("update sessions set last_seen = $1 where token_hash = $2")
+            .bind(crate::backend::row::ts(now))
+            .bind(token_hash.to_owned())
+            .execute(self.pool())
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_session(
+        &self,
+        token_hash: &str,
+        audit: Option<&crate::records::store::StaffCtx>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        let mut tx = self.begin_write().await?;
+        query("delete from sessions where token_hash = $1")
+            .bind(token_hash.to_owned())
+            .execute(&mut tx)
+            .await?;
+        if let Some(ctx) = audit {
+            let ev = crate::records::sql::staff_event(
+                ctx,
+                tsunagu_domain::records::audit_trail::AuditAction::Logout,
+                tsunagu_domain::records::audit_trail::AuditTarget::Account,
+                Some(ctx.username.to_string()),
+                None,
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> crate::records::store::SubjectStore for B {
+    async fn create_subject(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        label: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Subject> {
+        use crate::backend::row::RowExt;
+        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+        let label = crate::records::store::check_label(label)?;
+        let mut tx = self.begin_write().await?;
+        let row = query(
+            "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
+        )
+        .bind(ctx.organization.to_string())
+        .bind(label)
+        .bind(ctx.id.0)
+        .bind(crate::backend::row::ts(now))
+        .fetch_one(&mut tx)
+        .await?;
+        let id = tsunagu_domain::SubjectId(row.int("id")?);
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Create,
+            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            Some(id.to_string()),
+            Some(id),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        let subject = subject_in(&mut tx, ctx, id).await?;
+        tx.commit().await?;
+        Ok(subject)
+    }
+
+    async fn list_subjects(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<Vec<crate::records::store::Subject>> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
+            crate::records::sql::SUBJECT_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(ctx.organization.to_string())
+            .fetch_all(&mut tx)
+            .await?;
+        let subjects: Vec<_> = rows
+            .iter()
+            .map(crate::records::sql::subject_of)
+            .collect::<crate::Result<_>>()?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::List,
+            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            None,
+            None,
+            format!("{} files", subjects.len()),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(subjects)
+    }
+
+    async fn subject_file(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        id: tsunagu_domain::SubjectId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::SubjectFile> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let mut tx = self.begin_write().await?;
+        let subject = subject_in(&mut tx, ctx, id).await?;
+        let consents = consents_in(&mut tx, id).await?;
+        let records = records_in(&mut tx, id)
+            .await?
+            .into_iter()
+            .map(|r| crate::records::store::RecordSummary {
+                id: r.id,
+                kind: r.kind,
+                created_by: r.created_by,
+                created_at: r.created_at,
+                usable: r.deletion_due.is_none(),
+            })
+            .collect();
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Read,
+            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            Some(id.to_string()),
+            Some(id),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(crate::records::store::SubjectFile {
+            subject,
+            consents,
+            records,
+        })
+    }
+
+    async fn record_consent(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        consent: &tsunagu_domain::records::consent::NewConsent,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Consent> {
+        use crate::backend::row::RowExt;
+        ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
+        let mut tx = self.begin_write().await?;
+        subject_in(&mut tx, ctx, subject).await?;
+        let row = query(
+            "insert into consents (subject_id, purpose, scope, given_by, giver_name, given_at, recorded_by, recorded_at) \
+             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+        )
+        .bind(subject.0)
+        .bind(consent.purpose().to_owned())
+        .bind(consent.scope().to_codes())
+        .bind(consent.given_by().code())
+        .bind(consent.giver_name().map(str::to_owned))
+        .bind(crate::backend::row::ts(consent.given_at()))
+        .bind(ctx.id.0)
+        .bind(crate::backend::row::ts(now))
+        .fetch_one(&mut tx)
+        .await?;
+        let id = row.int("id")?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::ConsentGiven,
+            tsunagu_domain::records::audit_trail::AuditTarget::Consent,
+            Some(id.to_string()),
+            Some(subject),
+            format!("scope={}", consent.scope().to_codes()),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        let consent = consents_in(&mut tx, subject)
+            .await?
+            .into_iter()
+            .find(|c| c.id.0 == id)
+            .ok_or_else(|| crate::StoreError::Backend("consent vanished after insert".into()))?;
+        tx.commit().await?;
+        Ok(consent)
+    }
+
+    async fn withdraw_consent(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        id: tsunagu_domain::ConsentId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Consent> {
+        use crate::backend::row::RowExt;
+        ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
+        let mut tx = self.begin_write().await?;
+        let row = query(
+            "select c.subject_id, c.withdrawn_at from consents c join subjects s on s.id = c.subject_id \
+             where c.id = $1 and s.organization = $2",
+        )
+        .bind(id.0)
+        .bind(ctx.organization.to_string())
+        .fetch_optional(&mut tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("consent {id}")))?;
+        if row.opt_text("withdrawn_at")?.is_some() {
+            return Err(crate::StoreError::Conflict(format!(
+                "consent {id} is already withdrawn"
+            )));
+        }
+        let subject = tsunagu_domain::SubjectId(row.int("subject_id")?);
+        query("update consents set withdrawn_at = $1, withdrawn_by = $2 where id = $3")
+            .bind(crate::backend::row::ts(now))
+            .bind(ctx.id.0)
+            .bind(id.0)
+            .execute(&mut tx)
+            .await?;
+        // Obligations are derived from the records: they go with the records' use.
+        query("delete from obligations where record_id in (select id from records where consent_id = $1)")
+            .bind(id.0)
+            .execute(&mut tx)
+            .await?;
+        let n = query(
+            "update records set deletion_due = $1 where consent_id = $2 and deletion_due is null",
+        )
+        .bind(crate::backend::row::ts(now))
+        .bind(id.0)
+        .execute(&mut tx)
+        .await?
+        .rows_affected();
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::ConsentWithdrawn,
+            tsunagu_domain::records::audit_trail::AuditTarget::Consent,
+            Some(id.to_string()),
+            Some(subject),
+            format!("{n} records due for deletion"),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        let consent = consents_in(&mut tx, subject)
+            .await?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| crate::StoreError::Backend("consent vanished after update".into()))?;
+        tx.commit().await?;
+        Ok(consent)
+    }
+
+    async fn export_subject(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        id: tsunagu_domain::SubjectId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::SubjectExport> {
+        ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
+        let mut tx = self.begin_write().await?;
+        let subject = subject_in(&mut tx, ctx, id).await?;
+        let consents = consents_in(&mut tx, id).await?;
+        let records = records_in(&mut tx, id).await?;
+        let sql = format!(
+            "select {} from audit_log where subject_id = $1 order by seq",
+            crate::records::sql::AUDIT_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .fetch_all(&mut tx)
+            .await?;
+        let access_log = rows
+            .iter()
+            .map(crate::records::sql::audit_of)
+            .collect::<crate::Result<Vec<_>>>()?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Export,
+            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            Some(id.to_string()),
+            Some(id),
+            format!("{} records", records.len()),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(crate::records::store::SubjectExport {
+            exported_at: now,
+            exported_by: ctx.username.to_string(),
+            subject,
+            consents,
+            records,
+            access_log,
+        })
+    }
+
+    async fn purge(
+        &self,
+        by: &crate::records::store::Actor,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::PurgeSummary> {
+        use crate::backend::row::RowExt;
+        let mut tx = self.begin_write().await?;
+        let t = crate::backend::row::ts(now);
+        let due = query(
+            "select id, subject_id, kind, deletion_due from records \
+             where (deletion_due is not null and deletion_due <= $1) or retain_until <= $1 order by id",
+        )
+        .bind(t.clone())
+        .fetch_all(&mut tx)
+        .await?;
+        let mut summary = crate::records::store::PurgeSummary::default();
+        for r in &due {
+            let id = r.int("id")?;
+            let withdrawn = r.opt_text("deletion_due")?.is_some();
+            if withdrawn {
+                summary.records_withdrawn += 1;
+            } else {
+                summary.records_expired += 1;
+            }
+            query("delete from records where id = $1")
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
+            let ev = tsunagu_domain::records::audit_trail::AuditEvent {
+                subject_id: Some(r.int("subject_id")?),
+                ..crate::records::sql::actor_event(
+                    by,
+                    tsunagu_domain::records::audit_trail::AuditAction::Delete,
+                    tsunagu_domain::records::audit_trail::AuditTarget::Record,
+                    Some(id.to_string()),
+                    format!(
+                        "kind={} reason={}",
+                        r.text("kind")?,
+                        if withdrawn {
+                            "consent_withdrawn"
+                        } else {
+                            "retention"
+                        }
+                    ),
+                    now,
+                )
+            };
+            append_in(&mut tx, ev).await?;
+        }
+        // A file with no records left and no standing consent holds nothing usable.
+        let empty = query(
+            "select s.id from subjects s where not exists (select 1 from records r where r.subject_id = s.id) \
+             and not exists (select 1 from consents c where c.subject_id = s.id and c.withdrawn_at is null) \
+             and exists (select 1 from consents c where c.subject_id = s.id) order by s.id",
+        )
+        .fetch_all(&mut tx)
+        .await?;
+        for s in &empty {
+            let id = s.int("id")?;
+            query("delete from subjects where id = $1")
+                .bind(id)
+                .execute(&mut tx)
+                .await?;
+            summary.subjects_deleted += 1;
+            let ev = tsunagu_domain::records::audit_trail::AuditEvent {
+                subject_id: Some(id),
+                ..crate::records::sql::actor_event(
+                    by,
+                    tsunagu_domain::records::audit_trail::AuditAction::Delete,
+                    tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+                    Some(id.to_string()),
+                    "all consents withdrawn".into(),
+                    now,
+                )
+            };
+            append_in(&mut tx, ev).await?;
+        }
+        let idle_cut = crate::backend::row::ts(now - tsunagu_domain::records::access::IDLE_TIMEOUT);
+        let abs_cut =
+            crate::backend::row::ts(now - tsunagu_domain::records::access::ABSOLUTE_TIMEOUT);
+        summary.sessions_deleted =
+            query("delete from sessions where last_seen <= $1 or created_at <= $2")
+                .bind(idle_cut)
+                .bind(abs_cut)
+                .execute(&mut tx)
+                .await?
+                .rows_affected();
+        let ev = crate::records::sql::actor_event(
+            by,
+            tsunagu_domain::records::audit_trail::AuditAction::Purge,
+            tsunagu_domain::records::audit_trail::AuditTarget::System,
+            None,
+            format!(
+                "expired={} withdrawn={} subjects={} sessions={}",
+                summary.records_expired,
+                summary.records_withdrawn,
+                summary.subjects_deleted,
+                summary.sessions_deleted
+            ),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(summary)
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> crate::records::store::RecordStore for B {
+    async fn add_record(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        kind: tsunagu_domain::records::consent::RecordKind,
+        body: &serde_json::Value,
+        retention: &tsunagu_domain::records::consent::RetentionPolicy,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Record> {
+        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+        let body = crate::records::store::check_body(body)?;
+        let mut tx = self.begin_write().await?;
+        let record = insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn record(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        id: tsunagu_domain::RecordId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<crate::records::store::Record> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let mut tx = self.begin_write().await?;
+        let sql = format!(
+            "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
+             where r.id = $1 and s.organization = $2",
+            crate::records::sql::RECORD_COLS
+        );
+        let row = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(id.0)
+            .bind(ctx.organization.to_string())
+            .fetch_optional(&mut tx)
+            .await?
+            .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
+        let record = crate::records::sql::record_of(&row)?;
+        if record.deletion_due.is_some() {
+            return Err(crate::StoreError::Gone(format!(
+                "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
+            )));
+        }
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::Read,
+            tsunagu_domain::records::audit_trail::AuditTarget::Record,
+            Some(id.to_string()),
+            Some(record.subject_id),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn records_of_kind(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        subject: tsunagu_domain::SubjectId,
+        kind: tsunagu_domain::records::consent::RecordKind,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<Vec<crate::records::store::Record>> {
+        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+        let mut tx = self.begin_write().await?;
+        subject_in(&mut tx, ctx, subject).await?;
+        let sql = format!(
+            "select {} from records r join staff st on st.id = r.created_by \
+             where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
+            crate::records::sql::RECORD_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(subject.0)
+            .bind(kind.code())
+            .fetch_all(&mut tx)
+            .await?;
+        let records = rows
+            .iter()
+            .map(crate::records::sql::record_of)
+            .collect::<crate::Result<Vec<_>>>()?;
+        for r in &records {
+            let ev = crate::records::sql::staff_event(
+                ctx,
+                tsunagu_domain::records::audit_trail::AuditAction::Read,
+                tsunagu_domain::records::audit_trail::AuditTarget::Record,
+                Some(r.id.to_string()),
+                Some(subject),
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+        }
+        tx.commit().await?;
+        Ok(records)
+    }
+
+    async fn record_access_log(
+        &self,
+        ctx: &crate::records::store::StaffCtx,
+        id: tsunagu_domain::RecordId,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
+        use crate::backend::row::RowExt;
+        ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
+        let mut tx = self.begin_write().await?;
+        // The record may be gone (purged); its trail stays, so the scope check is on
+        // the person when the record still exists, and on the trail's own subject id
+        // otherwise.
+        let subject = query(
+            "select subject_id from audit_log where target = 'record' and target_id = $1 \
+             and subject_id is not null order by seq limit 1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(&mut tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
+        let subject = tsunagu_domain::SubjectId(subject.int("subject_id")?);
+        let org = query("select organization from subjects where id = $1")
+            .bind(subject.0)
+            .fetch_optional(&mut tx)
+            .await?;
+        let org = match org {
+            Some(r) => Some(r.text("organization")?),
+            // Purged: the record belonged to the organisation of whoever created it.
+            None => query(
+                "select st.organization from audit_log a join staff st on st.username = a.actor \
+                 where a.target = 'record' and a.target_id = $1 and a.action = 'create' order by a.seq limit 1",
+            )
+            .bind(id.to_string())
+            .fetch_optional(&mut tx)
+            .await?
+            .map(|r| r.text("organization"))
+            .transpose()?,
+        };
+        let in_scope = org.as_deref() == Some(ctx.organization.as_ref());
+        if !in_scope {
+            return Err(crate::StoreError::NotFound(format!("record {id}")));
+        }
+        let sql = format!(
+            "select {} from audit_log where target = 'record' and target_id = $1 order by seq",
+            crate::records::sql::AUDIT_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(id.to_string())
+            .fetch_all(&mut tx)
+            .await?;
+        let entries = rows
+            .iter()
+            .map(crate::records::sql::audit_of)
+            .collect::<crate::Result<Vec<_>>>()?;
+        let ev = crate::records::sql::staff_event(
+            ctx,
+            tsunagu_domain::records::audit_trail::AuditAction::ViewAccessLog,
+            tsunagu_domain::records::audit_trail::AuditTarget::Record,
+            Some(id.to_string()),
+            Some(subject),
+            String::new(),
+            now,
+        );
+        append_in(&mut tx, ev).await?;
+        tx.commit().await?;
+        Ok(entries)
+    }
+}
+
+#[async_trait::async_trait]
+impl<B: Backend> crate::records::store::AuditStore for B {
+    async fn append_audit(
+        &self,
+        event: tsunagu_domain::records::audit_trail::AuditEvent,
+    ) -> crate::Result<tsunagu_domain::records::audit_trail::AuditEntry> {
+        let mut tx = self.begin_write().await?;
+        let entry = append_in(&mut tx, event).await?;
+        tx.commit().await?;
+        Ok(entry)
+    }
+
+    async fn audit_page(
+        &self,
+        after_seq: i64,
+        limit: i64,
+    ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
+        let sql = format!(
+            "select {} from audit_log where seq > $1 order by seq limit $2",
+            crate::records::sql::AUDIT_COLS
+        );
+        let rows = query_built(sqlx::AssertSqlSafe(sql))
+            .bind(after_seq)
+            .bind(limit.clamp(1, 10_000))
+            .fetch_all(self.pool())
+            .await?;
+        rows.iter().map(crate::records::sql::audit_of).collect()
+    }
+}
