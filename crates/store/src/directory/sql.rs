@@ -3,7 +3,8 @@
 
 use crate::backend::error::{Result, StoreError};
 use crate::backend::row::time_of;
-use crate::directory::store::Report;
+use crate::backend::sql::{query, Backend};
+use crate::directory::store::*;
 use tsunagu_domain::directory::report::ReportStatus;
 use tsunagu_domain::{Directory, ReportId, Service};
 
@@ -42,8 +43,6 @@ fn prefecture_column(dir: &Directory, s: &Service) -> Option<String> {
         .and_then(|o| s.prefecture(o))
         .map(|p| p.code())
 }
-
-use crate::backend::sql::{query, Backend};
 
 pub(crate) async fn write_directory<B: Backend + ?Sized>(
     this: &B,
@@ -112,7 +111,7 @@ pub(crate) async fn write_directory<B: Backend + ?Sized>(
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::directory::store::DirectoryStore for B {
+impl<B: Backend> DirectoryStore for B {
     async fn replace_directory(
         &self,
         dir: &tsunagu_domain::Directory,
@@ -244,7 +243,7 @@ impl<B: Backend> crate::directory::store::DirectoryStore for B {
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::directory::store::ReportStore for B {
+impl<B: Backend> ReportStore for B {
     async fn add_report(
         &self,
         report: &tsunagu_domain::directory::report::NewReport,

@@ -2,15 +2,16 @@
 //! [`crate::backend::sql`]).
 
 use crate::backend::sql::{query, query_built, Backend};
+use crate::kb::store::*;
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::kb::store::DocStore for B {
+impl<B: Backend> DocStore for B {
     async fn put_document(
         &self,
         doc: &tsunagu_domain::kb::ParsedDocument,
         text: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::kb::store::PutOutcome> {
+    ) -> crate::Result<PutOutcome> {
         let mut tx = self.begin().await?;
         let old: Option<String> = query("select sha256 from kb_documents where name = $1")
             .bind(doc.name.clone())
@@ -19,9 +20,9 @@ impl<B: Backend> crate::kb::store::DocStore for B {
             .map(|r| r.try_get("sha256"))
             .transpose()?;
         let outcome = match old {
-            Some(sha) if sha == doc.sha256 => return Ok(crate::kb::store::PutOutcome::Unchanged),
-            Some(_) => crate::kb::store::PutOutcome::Replaced,
-            None => crate::kb::store::PutOutcome::Added,
+            Some(sha) if sha == doc.sha256 => return Ok(PutOutcome::Unchanged),
+            Some(_) => PutOutcome::Replaced,
+            None => PutOutcome::Added,
         };
         query("delete from kb_passages where document = $1")
             .bind(doc.name.clone())
@@ -31,7 +32,7 @@ impl<B: Backend> crate::kb::store::DocStore for B {
             .bind(doc.name.clone())
             .execute(&mut tx)
             .await?;
-        let report = crate::kb::store::DocReport {
+        let report = DocReport {
             problems: doc.problems.clone(),
             cleanup: doc.cleanup,
         };
@@ -84,7 +85,7 @@ impl<B: Backend> crate::kb::store::DocStore for B {
         Ok(outcome)
     }
 
-    async fn documents(&self) -> crate::Result<Vec<crate::kb::store::DocumentInfo>> {
+    async fn documents(&self) -> crate::Result<Vec<DocumentInfo>> {
         let rows = query(
             "select d.name, d.title, d.sha256, d.bytes, d.lines, d.ingested_at, d.report, \
              (select count(*) from kb_passages p where p.document = d.name) as passages \
@@ -92,7 +93,7 @@ impl<B: Backend> crate::kb::store::DocStore for B {
         )
         .fetch_all(self.pool())
         .await?;
-        rows.iter().map(crate::kb::store::info_of).collect()
+        rows.iter().map(info_of).collect()
     }
 
     async fn all_passages(&self) -> crate::Result<Vec<(String, tsunagu_domain::kb::Passage)>> {

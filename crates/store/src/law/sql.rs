@@ -2,6 +2,7 @@
 //! [`crate::backend::sql`]).
 
 use crate::backend::error::Result;
+use crate::backend::sql::{query, query_built, Backend, Tx};
 use crate::law::store::*;
 use tsunagu_domain::{RecordId, SubjectId};
 
@@ -21,15 +22,13 @@ pub(crate) fn due_of(r: &impl crate::backend::row::RowExt) -> Result<DueItem> {
     })
 }
 
-use crate::backend::sql::{query, query_built, Backend, Tx};
-
 pub(crate) async fn due_range_in(
     tx: &mut Tx,
     organization: &str,
     from: Option<&str>,
     to: Option<&str>,
     limit: i64,
-) -> crate::Result<(Vec<crate::law::store::DueItem>, i64)> {
+) -> crate::Result<(Vec<DueItem>, i64)> {
     use crate::backend::row::RowExt;
     // Both bounds always bound: '' sorts before every time and '~' after.
     let (from, to) = (from.unwrap_or(""), to.unwrap_or("~"));
@@ -37,7 +36,7 @@ pub(crate) async fn due_range_in(
         "select {} from obligations o join subjects s on s.id = o.subject_id \
          where o.organization = $1 and o.done_at is null and o.due_at >= $2 and o.due_at < $3 \
          order by o.due_at, o.id limit $4",
-        crate::law::store::DUE_COLS
+        DUE_COLS
     );
     let rows = query_built(sqlx::AssertSqlSafe(sql))
         .bind(organization.to_owned())
@@ -68,13 +67,13 @@ pub(crate) async fn due_range_in(
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::law::store::DeadlineStore for B {
+impl<B: Backend> DeadlineStore for B {
     async fn add_case_event(
         &self,
         ctx: &crate::records::store::StaffCtx,
         subject: tsunagu_domain::SubjectId,
         event: &serde_json::Value,
-        obligations: &[crate::law::store::NewObligation],
+        obligations: &[NewObligation],
         retention: &tsunagu_domain::records::consent::RetentionPolicy,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<crate::records::store::Record> {
@@ -117,14 +116,14 @@ impl<B: Backend> crate::law::store::DeadlineStore for B {
         ctx: &crate::records::store::StaffCtx,
         subject: tsunagu_domain::SubjectId,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<Vec<crate::law::store::DueItem>> {
+    ) -> crate::Result<Vec<DueItem>> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let mut tx = self.begin_write().await?;
         crate::records::sql::subject_in(&mut tx, ctx, subject).await?;
         let sql = format!(
             "select {} from obligations o join subjects s on s.id = o.subject_id \
              where o.subject_id = $1 order by o.due_at, o.id",
-            crate::law::store::DUE_COLS
+            DUE_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(subject.0)
@@ -153,7 +152,7 @@ impl<B: Backend> crate::law::store::DeadlineStore for B {
         ctx: &crate::records::store::StaffCtx,
         limit: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::law::store::DueList> {
+    ) -> crate::Result<DueList> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let limit = limit.clamp(1, 1000);
         let org = ctx.organization.to_string();
@@ -179,7 +178,7 @@ impl<B: Backend> crate::law::store::DeadlineStore for B {
         );
         crate::records::sql::append_in(&mut tx, ev).await?;
         tx.commit().await?;
-        Ok(crate::law::store::DueList {
+        Ok(DueList {
             overdue,
             within_7_days,
             later,
@@ -194,13 +193,13 @@ impl<B: Backend> crate::law::store::DeadlineStore for B {
         subject: tsunagu_domain::SubjectId,
         id: i64,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::law::store::DueItem> {
+    ) -> crate::Result<DueItem> {
         ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "select {} from obligations o join subjects s on s.id = o.subject_id \
              where o.id = $1 and o.organization = $2 and o.subject_id = $3",
-            crate::law::store::DUE_COLS
+            DUE_COLS
         );
         let row = query_built(sqlx::AssertSqlSafe(sql.clone()))
             .bind(id)

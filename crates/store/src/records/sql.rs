@@ -5,6 +5,7 @@
 
 use crate::backend::error::Result;
 use crate::backend::row::{bad, RowExt};
+use crate::backend::sql::{query, query_built, Backend, Tx};
 use crate::records::store::*;
 use chrono::{DateTime, Utc};
 use tsunagu_domain::records::access::{OrgScope, Username};
@@ -165,8 +166,6 @@ pub(crate) fn audit_of(r: &impl RowExt) -> Result<AuditEntry> {
     })
 }
 
-use crate::backend::sql::{query, query_built, Backend, Tx};
-
 /// Appends an audit entry inside `tx` (which must come from `begin_write`).
 pub(crate) async fn append_in(
     tx: &mut Tx,
@@ -207,45 +206,39 @@ pub(crate) async fn append_in(
 pub(crate) async fn staff_in(
     tx: &mut Tx,
     username: &tsunagu_domain::records::access::Username,
-) -> crate::Result<crate::records::store::Staff> {
-    let sql = format!(
-        "select {} from staff where username = $1",
-        crate::records::sql::STAFF_COLS
-    );
+) -> crate::Result<Staff> {
+    let sql = format!("select {} from staff where username = $1", STAFF_COLS);
     let row = query_built(sqlx::AssertSqlSafe(sql))
         .bind(username.to_string())
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| crate::StoreError::NotFound(format!("account {username}")))?;
-    crate::records::sql::staff_of(&row)
+    staff_of(&row)
 }
 
 pub(crate) async fn staff_by_id_in(
     tx: &mut Tx,
     id: tsunagu_domain::StaffId,
-) -> crate::Result<crate::records::store::Staff> {
-    let sql = format!(
-        "select {} from staff where id = $1",
-        crate::records::sql::STAFF_COLS
-    );
+) -> crate::Result<Staff> {
+    let sql = format!("select {} from staff where id = $1", STAFF_COLS);
     let row = query_built(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| crate::StoreError::NotFound(format!("account {id}")))?;
-    crate::records::sql::staff_of(&row)
+    staff_of(&row)
 }
 
 /// A subject of the caller's organisation; another organisation's file is "not
 /// found", so that its existence is not revealed.
 pub(crate) async fn subject_in(
     tx: &mut Tx,
-    ctx: &crate::records::store::StaffCtx,
+    ctx: &StaffCtx,
     id: tsunagu_domain::SubjectId,
-) -> crate::Result<crate::records::store::Subject> {
+) -> crate::Result<Subject> {
     let sql = format!(
         "select {} from subjects s join staff st on st.id = s.created_by where s.id = $1 and s.organization = $2",
-        crate::records::sql::SUBJECT_COLS
+        SUBJECT_COLS
     );
     let row = query_built(sqlx::AssertSqlSafe(sql))
         .bind(id.0)
@@ -253,37 +246,37 @@ pub(crate) async fn subject_in(
         .fetch_optional(&mut *tx)
         .await?
         .ok_or_else(|| crate::StoreError::NotFound(format!("subject {id}")))?;
-    crate::records::sql::subject_of(&row)
+    subject_of(&row)
 }
 
 pub(crate) async fn consents_in(
     tx: &mut Tx,
     subject: tsunagu_domain::SubjectId,
-) -> crate::Result<Vec<crate::records::store::Consent>> {
+) -> crate::Result<Vec<Consent>> {
     let sql = format!(
         "select {} from consents c join staff st on st.id = c.recorded_by where c.subject_id = $1 order by c.id desc",
-        crate::records::sql::CONSENT_COLS
+        CONSENT_COLS
     );
     let rows = query_built(sqlx::AssertSqlSafe(sql))
         .bind(subject.0)
         .fetch_all(&mut *tx)
         .await?;
-    rows.iter().map(crate::records::sql::consent_of).collect()
+    rows.iter().map(consent_of).collect()
 }
 
 pub(crate) async fn records_in(
     tx: &mut Tx,
     subject: tsunagu_domain::SubjectId,
-) -> crate::Result<Vec<crate::records::store::Record>> {
+) -> crate::Result<Vec<Record>> {
     let sql = format!(
         "select {} from records r join staff st on st.id = r.created_by where r.subject_id = $1 order by r.id desc",
-        crate::records::sql::RECORD_COLS
+        RECORD_COLS
     );
     let rows = query_built(sqlx::AssertSqlSafe(sql))
         .bind(subject.0)
         .fetch_all(&mut *tx)
         .await?;
-    rows.iter().map(crate::records::sql::record_of).collect()
+    rows.iter().map(record_of).collect()
 }
 
 /// Inserts a record under a standing consent that covers its kind, with its audit
@@ -291,13 +284,13 @@ pub(crate) async fn records_in(
 #[allow(clippy::too_many_arguments)]
 pub(crate) async fn insert_record_in(
     tx: &mut Tx,
-    ctx: &crate::records::store::StaffCtx,
+    ctx: &StaffCtx,
     subject: tsunagu_domain::SubjectId,
     kind: tsunagu_domain::records::consent::RecordKind,
     body: String,
     retention: &tsunagu_domain::records::consent::RetentionPolicy,
     now: chrono::DateTime<chrono::Utc>,
-) -> crate::Result<crate::records::store::Record> {
+) -> crate::Result<Record> {
     use crate::backend::row::RowExt;
     subject_in(tx, ctx, subject).await?;
     let consent = consents_in(tx, subject)
@@ -324,10 +317,10 @@ pub(crate) async fn insert_record_in(
     .fetch_one(&mut *tx)
     .await?;
     let id = row.int("id")?;
-    let ev = crate::records::sql::staff_event(
+    let ev = staff_event(
         ctx,
-        tsunagu_domain::records::audit_trail::AuditAction::Create,
-        tsunagu_domain::records::audit_trail::AuditTarget::Record,
+        AuditAction::Create,
+        AuditTarget::Record,
         Some(id.to_string()),
         Some(subject),
         format!("kind={}", kind.code()),
@@ -336,23 +329,23 @@ pub(crate) async fn insert_record_in(
     append_in(tx, ev).await?;
     let sql = format!(
         "select {} from records r join staff st on st.id = r.created_by where r.id = $1",
-        crate::records::sql::RECORD_COLS
+        RECORD_COLS
     );
     let row = query_built(sqlx::AssertSqlSafe(sql))
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-    crate::records::sql::record_of(&row)
+    record_of(&row)
 }
 
 /// Applies an account change, audits it and ends the account's sessions.
 pub(crate) async fn change_account<B: Backend + ?Sized>(
     this: &B,
     username: &tsunagu_domain::records::access::Username,
-    change: crate::records::sql::AccountChange,
-    by: &crate::records::store::Actor,
+    change: AccountChange,
+    by: &Actor,
     now: chrono::DateTime<chrono::Utc>,
-) -> crate::Result<crate::records::store::Staff> {
+) -> crate::Result<Staff> {
     let mut tx = this.begin_write().await?;
     let staff = staff_in(&mut tx, username).await?;
     query(change.sql)
@@ -366,10 +359,10 @@ pub(crate) async fn change_account<B: Backend + ?Sized>(
             .execute(&mut tx)
             .await?;
     }
-    let ev = crate::records::sql::actor_event(
+    let ev = actor_event(
         by,
         change.action,
-        tsunagu_domain::records::audit_trail::AuditTarget::Account,
+        AuditTarget::Account,
         Some(username.to_string()),
         String::new(),
         now,
@@ -381,13 +374,13 @@ pub(crate) async fn change_account<B: Backend + ?Sized>(
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::records::store::StaffStore for B {
+impl<B: Backend> StaffStore for B {
     async fn create_staff(
         &self,
-        new: &crate::records::store::NewStaff,
-        by: &crate::records::store::Actor,
+        new: &NewStaff,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         if new.role.needs_totp() && new.totp_secret.is_none() {
             return Err(crate::StoreError::Invalid(format!(
                 "the {} role sees personal data and needs a TOTP secret",
@@ -418,10 +411,10 @@ impl<B: Backend> crate::records::store::StaffStore for B {
         .bind(crate::backend::row::ts(now))
         .execute(&mut tx)
         .await?;
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             by,
-            tsunagu_domain::records::audit_trail::AuditAction::AccountCreated,
-            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            AuditAction::AccountCreated,
+            AuditTarget::Account,
             Some(new.username.to_string()),
             format!("role={} organization={}", new.role.code(), new.organization),
             now,
@@ -435,42 +428,36 @@ impl<B: Backend> crate::records::store::StaffStore for B {
     async fn staff_by_username(
         &self,
         username: &tsunagu_domain::records::access::Username,
-    ) -> crate::Result<Option<crate::records::store::Staff>> {
-        let sql = format!(
-            "select {} from staff where username = $1",
-            crate::records::sql::STAFF_COLS
-        );
+    ) -> crate::Result<Option<Staff>> {
+        let sql = format!("select {} from staff where username = $1", STAFF_COLS);
         let row = query_built(sqlx::AssertSqlSafe(sql))
             .bind(username.to_string())
             .fetch_optional(self.pool())
             .await?;
-        row.as_ref().map(crate::records::sql::staff_of).transpose()
+        row.as_ref().map(staff_of).transpose()
     }
 
-    async fn list_staff(&self) -> crate::Result<Vec<crate::records::store::Staff>> {
-        let sql = format!(
-            "select {} from staff order by username",
-            crate::records::sql::STAFF_COLS
-        );
+    async fn list_staff(&self) -> crate::Result<Vec<Staff>> {
+        let sql = format!("select {} from staff order by username", STAFF_COLS);
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(crate::records::sql::staff_of).collect()
+        rows.iter().map(staff_of).collect()
     }
 
     async fn disable_staff(
         &self,
         username: &tsunagu_domain::records::access::Username,
-        by: &crate::records::store::Actor,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         change_account(
             self,
             username,
-            crate::records::sql::AccountChange {
+            AccountChange {
                 sql: "update staff set disabled_at = $1 where id = $2",
                 value: Some(crate::backend::row::ts(now)),
-                action: tsunagu_domain::records::audit_trail::AuditAction::AccountDisabled,
+                action: AuditAction::AccountDisabled,
                 end_sessions: true,
             },
             by,
@@ -483,16 +470,16 @@ impl<B: Backend> crate::records::store::StaffStore for B {
         &self,
         username: &tsunagu_domain::records::access::Username,
         secret: Option<&str>,
-        by: &crate::records::store::Actor,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         change_account(
             self,
             username,
-            crate::records::sql::AccountChange {
+            AccountChange {
                 sql: "update staff set totp_secret = $1, totp_last_step = null where id = $2",
                 value: secret.map(str::to_owned),
-                action: tsunagu_domain::records::audit_trail::AuditAction::TotpReset,
+                action: AuditAction::TotpReset,
                 end_sessions: true,
             },
             by,
@@ -505,9 +492,9 @@ impl<B: Backend> crate::records::store::StaffStore for B {
         &self,
         username: &tsunagu_domain::records::access::Username,
         role: tsunagu_domain::records::access::Role,
-        by: &crate::records::store::Actor,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         let mut tx = self.begin_write().await?;
         let staff = staff_in(&mut tx, username).await?;
         if role.needs_totp() && staff.totp_secret.is_none() {
@@ -525,10 +512,10 @@ impl<B: Backend> crate::records::store::StaffStore for B {
             .bind(staff.id.0)
             .execute(&mut tx)
             .await?;
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             by,
-            tsunagu_domain::records::audit_trail::AuditAction::RoleChanged,
-            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            AuditAction::RoleChanged,
+            AuditTarget::Account,
             Some(username.to_string()),
             format!("{} -> {}", staff.role.code(), role.code()),
             now,
@@ -542,16 +529,16 @@ impl<B: Backend> crate::records::store::StaffStore for B {
     async fn unlock_staff(
         &self,
         username: &tsunagu_domain::records::access::Username,
-        by: &crate::records::store::Actor,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         change_account(
             self,
             username,
-            crate::records::sql::AccountChange {
+            AccountChange {
                 sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2",
                 value: None,
-                action: tsunagu_domain::records::audit_trail::AuditAction::Unlocked,
+                action: AuditAction::Unlocked,
                 end_sessions: false,
             },
             by,
@@ -562,13 +549,13 @@ impl<B: Backend> crate::records::store::StaffStore for B {
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::records::store::SignInStore for B {
+impl<B: Backend> SignInStore for B {
     async fn login_failed(
         &self,
         id: tsunagu_domain::StaffId,
         remote: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Staff> {
+    ) -> crate::Result<Staff> {
         let mut tx = self.begin_write().await?;
         let staff = staff_by_id_in(&mut tx, id).await?;
         let after = staff.login_state().after_failure(now);
@@ -578,24 +565,24 @@ impl<B: Backend> crate::records::store::SignInStore for B {
             .bind(id.0)
             .execute(&mut tx)
             .await?;
-        let by = crate::records::store::Actor {
+        let by = Actor {
             name: staff.username.to_string(),
             remote: remote.to_owned(),
         };
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             &by,
-            tsunagu_domain::records::audit_trail::AuditAction::LoginFailed,
-            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            AuditAction::LoginFailed,
+            AuditTarget::Account,
             Some(staff.username.to_string()),
             String::new(),
             now,
         );
         append_in(&mut tx, ev).await?;
         if let Some(until) = after.locks_until {
-            let ev = crate::records::sql::actor_event(
+            let ev = actor_event(
                 &by,
-                tsunagu_domain::records::audit_trail::AuditAction::Locked,
-                tsunagu_domain::records::audit_trail::AuditTarget::Account,
+                AuditAction::Locked,
+                AuditTarget::Account,
                 Some(staff.username.to_string()),
                 format!("until {}", crate::backend::row::ts(until)),
                 now,
@@ -613,14 +600,14 @@ impl<B: Backend> crate::records::store::SignInStore for B {
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<()> {
         let mut tx = self.begin_write().await?;
-        let by = crate::records::store::Actor {
+        let by = Actor {
             name: String::new(),
             remote: remote.to_owned(),
         };
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             &by,
-            tsunagu_domain::records::audit_trail::AuditAction::LoginFailed,
-            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            AuditAction::LoginFailed,
+            AuditTarget::Account,
             None,
             "unknown account".into(),
             now,
@@ -648,14 +635,14 @@ impl<B: Backend> crate::records::store::SignInStore for B {
         .bind(id.0)
         .execute(&mut tx)
         .await?;
-        let by = crate::records::store::Actor {
+        let by = Actor {
             name: staff.username.to_string(),
             remote: remote.to_owned(),
         };
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             &by,
-            tsunagu_domain::records::audit_trail::AuditAction::Login,
-            tsunagu_domain::records::audit_trail::AuditTarget::Account,
+            AuditAction::Login,
+            AuditTarget::Account,
             Some(staff.username.to_string()),
             String::new(),
             now,
@@ -670,7 +657,7 @@ impl<B: Backend> crate::records::store::SignInStore for B {
         token_hash: &str,
         staff: tsunagu_domain::StaffId,
         csrf_token: &str,
-        stage: crate::records::store::SessionStage,
+        stage: SessionStage,
         remote: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<()> {
@@ -689,10 +676,7 @@ impl<B: Backend> crate::records::store::SignInStore for B {
         Ok(())
     }
 
-    async fn session(
-        &self,
-        token_hash: &str,
-    ) -> crate::Result<Option<crate::records::store::Session>> {
+    async fn session(&self, token_hash: &str) -> crate::Result<Option<Session>> {
         use crate::backend::row::RowExt;
         let row = query(
             "select staff_id, csrf_token, stage, created_at, last_seen from sessions where token_hash = $1",
@@ -701,18 +685,15 @@ impl<B: Backend> crate::records::store::SignInStore for B {
         .fetch_optional(self.pool())
         .await?;
         let Some(row) = row else { return Ok(None) };
-        let sql = format!(
-            "select {} from staff where id = $1",
-            crate::records::sql::STAFF_COLS
-        );
+        let sql = format!("select {} from staff where id = $1", STAFF_COLS);
         let staff = query_built(sqlx::AssertSqlSafe(sql))
             .bind(row.int("staff_id")?)
             .fetch_one(self.pool())
             .await?;
-        Ok(Some(crate::records::store::Session {
-            staff: crate::records::sql::staff_of(&staff)?,
+        Ok(Some(Session {
+            staff: staff_of(&staff)?,
             csrf_token: row.text("csrf_token")?,
-            stage: crate::records::store::SessionStage::parse(&row.text("stage")?)?,
+            stage: SessionStage::parse(&row.text("stage")?)?,
             created_at: row.time("created_at")?,
             last_seen: row.time("last_seen")?,
         }))
@@ -734,7 +715,7 @@ impl<B: Backend> crate::records::store::SignInStore for B {
     async fn delete_session(
         &self,
         token_hash: &str,
-        audit: Option<&crate::records::store::StaffCtx>,
+        audit: Option<&StaffCtx>,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<()> {
         let mut tx = self.begin_write().await?;
@@ -743,10 +724,10 @@ impl<B: Backend> crate::records::store::SignInStore for B {
             .execute(&mut tx)
             .await?;
         if let Some(ctx) = audit {
-            let ev = crate::records::sql::staff_event(
+            let ev = staff_event(
                 ctx,
-                tsunagu_domain::records::audit_trail::AuditAction::Logout,
-                tsunagu_domain::records::audit_trail::AuditTarget::Account,
+                AuditAction::Logout,
+                AuditTarget::Account,
                 Some(ctx.username.to_string()),
                 None,
                 String::new(),
@@ -760,16 +741,16 @@ impl<B: Backend> crate::records::store::SignInStore for B {
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::records::store::SubjectStore for B {
+impl<B: Backend> SubjectStore for B {
     async fn create_subject(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         label: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Subject> {
+    ) -> crate::Result<Subject> {
         use crate::backend::row::RowExt;
         ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-        let label = crate::records::store::check_label(label)?;
+        let label = check_label(label)?;
         let mut tx = self.begin_write().await?;
         let row = query(
             "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
@@ -781,10 +762,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         .fetch_one(&mut tx)
         .await?;
         let id = tsunagu_domain::SubjectId(row.int("id")?);
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::Create,
-            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            AuditAction::Create,
+            AuditTarget::Subject,
             Some(id.to_string()),
             Some(id),
             String::new(),
@@ -798,27 +779,24 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn list_subjects(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<Vec<crate::records::store::Subject>> {
+    ) -> crate::Result<Vec<Subject>> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
-            crate::records::sql::SUBJECT_COLS
+            SUBJECT_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(ctx.organization.to_string())
             .fetch_all(&mut tx)
             .await?;
-        let subjects: Vec<_> = rows
-            .iter()
-            .map(crate::records::sql::subject_of)
-            .collect::<crate::Result<_>>()?;
-        let ev = crate::records::sql::staff_event(
+        let subjects: Vec<_> = rows.iter().map(subject_of).collect::<crate::Result<_>>()?;
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::List,
-            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            AuditAction::List,
+            AuditTarget::Subject,
             None,
             None,
             format!("{} files", subjects.len()),
@@ -831,10 +809,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn subject_file(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         id: tsunagu_domain::SubjectId,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::SubjectFile> {
+    ) -> crate::Result<SubjectFile> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let mut tx = self.begin_write().await?;
         let subject = subject_in(&mut tx, ctx, id).await?;
@@ -842,7 +820,7 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         let records = records_in(&mut tx, id)
             .await?
             .into_iter()
-            .map(|r| crate::records::store::RecordSummary {
+            .map(|r| RecordSummary {
                 id: r.id,
                 kind: r.kind,
                 created_by: r.created_by,
@@ -850,10 +828,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
                 usable: r.deletion_due.is_none(),
             })
             .collect();
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::Read,
-            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            AuditAction::Read,
+            AuditTarget::Subject,
             Some(id.to_string()),
             Some(id),
             String::new(),
@@ -861,7 +839,7 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         );
         append_in(&mut tx, ev).await?;
         tx.commit().await?;
-        Ok(crate::records::store::SubjectFile {
+        Ok(SubjectFile {
             subject,
             consents,
             records,
@@ -870,11 +848,11 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn record_consent(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         subject: tsunagu_domain::SubjectId,
         consent: &tsunagu_domain::records::consent::NewConsent,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Consent> {
+    ) -> crate::Result<Consent> {
         use crate::backend::row::RowExt;
         ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
         let mut tx = self.begin_write().await?;
@@ -894,10 +872,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         .fetch_one(&mut tx)
         .await?;
         let id = row.int("id")?;
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::ConsentGiven,
-            tsunagu_domain::records::audit_trail::AuditTarget::Consent,
+            AuditAction::ConsentGiven,
+            AuditTarget::Consent,
             Some(id.to_string()),
             Some(subject),
             format!("scope={}", consent.scope().to_codes()),
@@ -915,10 +893,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn withdraw_consent(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         id: tsunagu_domain::ConsentId,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Consent> {
+    ) -> crate::Result<Consent> {
         use crate::backend::row::RowExt;
         ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
         let mut tx = self.begin_write().await?;
@@ -956,10 +934,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         .execute(&mut tx)
         .await?
         .rows_affected();
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::ConsentWithdrawn,
-            tsunagu_domain::records::audit_trail::AuditTarget::Consent,
+            AuditAction::ConsentWithdrawn,
+            AuditTarget::Consent,
             Some(id.to_string()),
             Some(subject),
             format!("{n} records due for deletion"),
@@ -977,10 +955,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn export_subject(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         id: tsunagu_domain::SubjectId,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::SubjectExport> {
+    ) -> crate::Result<SubjectExport> {
         ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
         let mut tx = self.begin_write().await?;
         let subject = subject_in(&mut tx, ctx, id).await?;
@@ -988,7 +966,7 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         let records = records_in(&mut tx, id).await?;
         let sql = format!(
             "select {} from audit_log where subject_id = $1 order by seq",
-            crate::records::sql::AUDIT_COLS
+            AUDIT_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(id.0)
@@ -996,12 +974,12 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
             .await?;
         let access_log = rows
             .iter()
-            .map(crate::records::sql::audit_of)
+            .map(audit_of)
             .collect::<crate::Result<Vec<_>>>()?;
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::Export,
-            tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+            AuditAction::Export,
+            AuditTarget::Subject,
             Some(id.to_string()),
             Some(id),
             format!("{} records", records.len()),
@@ -1009,7 +987,7 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         );
         append_in(&mut tx, ev).await?;
         tx.commit().await?;
-        Ok(crate::records::store::SubjectExport {
+        Ok(SubjectExport {
             exported_at: now,
             exported_by: ctx.username.to_string(),
             subject,
@@ -1021,9 +999,9 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 
     async fn purge(
         &self,
-        by: &crate::records::store::Actor,
+        by: &Actor,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::PurgeSummary> {
+    ) -> crate::Result<PurgeSummary> {
         use crate::backend::row::RowExt;
         let mut tx = self.begin_write().await?;
         let t = crate::backend::row::ts(now);
@@ -1034,7 +1012,7 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
         .bind(t.clone())
         .fetch_all(&mut tx)
         .await?;
-        let mut summary = crate::records::store::PurgeSummary::default();
+        let mut summary = PurgeSummary::default();
         for r in &due {
             let id = r.int("id")?;
             let withdrawn = r.opt_text("deletion_due")?.is_some();
@@ -1049,10 +1027,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
                 .await?;
             let ev = tsunagu_domain::records::audit_trail::AuditEvent {
                 subject_id: Some(r.int("subject_id")?),
-                ..crate::records::sql::actor_event(
+                ..actor_event(
                     by,
-                    tsunagu_domain::records::audit_trail::AuditAction::Delete,
-                    tsunagu_domain::records::audit_trail::AuditTarget::Record,
+                    AuditAction::Delete,
+                    AuditTarget::Record,
                     Some(id.to_string()),
                     format!(
                         "kind={} reason={}",
@@ -1085,10 +1063,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
             summary.subjects_deleted += 1;
             let ev = tsunagu_domain::records::audit_trail::AuditEvent {
                 subject_id: Some(id),
-                ..crate::records::sql::actor_event(
+                ..actor_event(
                     by,
-                    tsunagu_domain::records::audit_trail::AuditAction::Delete,
-                    tsunagu_domain::records::audit_trail::AuditTarget::Subject,
+                    AuditAction::Delete,
+                    AuditTarget::Subject,
                     Some(id.to_string()),
                     "all consents withdrawn".into(),
                     now,
@@ -1106,10 +1084,10 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
                 .execute(&mut tx)
                 .await?
                 .rows_affected();
-        let ev = crate::records::sql::actor_event(
+        let ev = actor_event(
             by,
-            tsunagu_domain::records::audit_trail::AuditAction::Purge,
-            tsunagu_domain::records::audit_trail::AuditTarget::System,
+            AuditAction::Purge,
+            AuditTarget::System,
             None,
             format!(
                 "expired={} withdrawn={} subjects={} sessions={}",
@@ -1127,18 +1105,18 @@ impl<B: Backend> crate::records::store::SubjectStore for B {
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::records::store::RecordStore for B {
+impl<B: Backend> RecordStore for B {
     async fn add_record(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         subject: tsunagu_domain::SubjectId,
         kind: tsunagu_domain::records::consent::RecordKind,
         body: &serde_json::Value,
         retention: &tsunagu_domain::records::consent::RetentionPolicy,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Record> {
+    ) -> crate::Result<Record> {
         ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-        let body = crate::records::store::check_body(body)?;
+        let body = check_body(body)?;
         let mut tx = self.begin_write().await?;
         let record = insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
         tx.commit().await?;
@@ -1147,16 +1125,16 @@ impl<B: Backend> crate::records::store::RecordStore for B {
 
     async fn record(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         id: tsunagu_domain::RecordId,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<crate::records::store::Record> {
+    ) -> crate::Result<Record> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let mut tx = self.begin_write().await?;
         let sql = format!(
             "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
              where r.id = $1 and s.organization = $2",
-            crate::records::sql::RECORD_COLS
+            RECORD_COLS
         );
         let row = query_built(sqlx::AssertSqlSafe(sql))
             .bind(id.0)
@@ -1164,16 +1142,16 @@ impl<B: Backend> crate::records::store::RecordStore for B {
             .fetch_optional(&mut tx)
             .await?
             .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
-        let record = crate::records::sql::record_of(&row)?;
+        let record = record_of(&row)?;
         if record.deletion_due.is_some() {
             return Err(crate::StoreError::Gone(format!(
                 "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
             )));
         }
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::Read,
-            tsunagu_domain::records::audit_trail::AuditTarget::Record,
+            AuditAction::Read,
+            AuditTarget::Record,
             Some(id.to_string()),
             Some(record.subject_id),
             String::new(),
@@ -1186,18 +1164,18 @@ impl<B: Backend> crate::records::store::RecordStore for B {
 
     async fn records_of_kind(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         subject: tsunagu_domain::SubjectId,
         kind: tsunagu_domain::records::consent::RecordKind,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<Vec<crate::records::store::Record>> {
+    ) -> crate::Result<Vec<Record>> {
         ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
         let mut tx = self.begin_write().await?;
         subject_in(&mut tx, ctx, subject).await?;
         let sql = format!(
             "select {} from records r join staff st on st.id = r.created_by \
              where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
-            crate::records::sql::RECORD_COLS
+            RECORD_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(subject.0)
@@ -1206,13 +1184,13 @@ impl<B: Backend> crate::records::store::RecordStore for B {
             .await?;
         let records = rows
             .iter()
-            .map(crate::records::sql::record_of)
+            .map(record_of)
             .collect::<crate::Result<Vec<_>>>()?;
         for r in &records {
-            let ev = crate::records::sql::staff_event(
+            let ev = staff_event(
                 ctx,
-                tsunagu_domain::records::audit_trail::AuditAction::Read,
-                tsunagu_domain::records::audit_trail::AuditTarget::Record,
+                AuditAction::Read,
+                AuditTarget::Record,
                 Some(r.id.to_string()),
                 Some(subject),
                 String::new(),
@@ -1226,7 +1204,7 @@ impl<B: Backend> crate::records::store::RecordStore for B {
 
     async fn record_access_log(
         &self,
-        ctx: &crate::records::store::StaffCtx,
+        ctx: &StaffCtx,
         id: tsunagu_domain::RecordId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
@@ -1268,7 +1246,7 @@ impl<B: Backend> crate::records::store::RecordStore for B {
         }
         let sql = format!(
             "select {} from audit_log where target = 'record' and target_id = $1 order by seq",
-            crate::records::sql::AUDIT_COLS
+            AUDIT_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(id.to_string())
@@ -1276,12 +1254,12 @@ impl<B: Backend> crate::records::store::RecordStore for B {
             .await?;
         let entries = rows
             .iter()
-            .map(crate::records::sql::audit_of)
+            .map(audit_of)
             .collect::<crate::Result<Vec<_>>>()?;
-        let ev = crate::records::sql::staff_event(
+        let ev = staff_event(
             ctx,
-            tsunagu_domain::records::audit_trail::AuditAction::ViewAccessLog,
-            tsunagu_domain::records::audit_trail::AuditTarget::Record,
+            AuditAction::ViewAccessLog,
+            AuditTarget::Record,
             Some(id.to_string()),
             Some(subject),
             String::new(),
@@ -1294,7 +1272,7 @@ impl<B: Backend> crate::records::store::RecordStore for B {
 }
 
 #[async_trait::async_trait]
-impl<B: Backend> crate::records::store::AuditStore for B {
+impl<B: Backend> AuditStore for B {
     async fn append_audit(
         &self,
         event: tsunagu_domain::records::audit_trail::AuditEvent,
@@ -1312,13 +1290,13 @@ impl<B: Backend> crate::records::store::AuditStore for B {
     ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
         let sql = format!(
             "select {} from audit_log where seq > $1 order by seq limit $2",
-            crate::records::sql::AUDIT_COLS
+            AUDIT_COLS
         );
         let rows = query_built(sqlx::AssertSqlSafe(sql))
             .bind(after_seq)
             .bind(limit.clamp(1, 10_000))
             .fetch_all(self.pool())
             .await?;
-        rows.iter().map(crate::records::sql::audit_of).collect()
+        rows.iter().map(audit_of).collect()
     }
 }
