@@ -1,15 +1,10 @@
 //! The drinking diary: entries, summaries over a span (heavy and alcohol-free days, the risk
 //! level), and the diary's CSV.
 
-use crate::alcohol::drinks::drinking_risk_level;
-use crate::alcohol::drinks::heavy_day;
-use crate::alcohol::drinks::pure_alcohol_grams;
-use crate::alcohol::drinks::success_target;
-use crate::alcohol::drinks::Drink;
-use crate::alcohol::drinks::RiskLevel;
-use crate::alcohol::shared::field;
-use crate::alcohol::shared::AlcoholError;
-use crate::alcohol::shared::Sex;
+use crate::alcohol::drinks::{
+    drinking_risk_level, heavy_day, pure_alcohol_grams, success_target, Drink, RiskLevel,
+};
+use crate::alcohol::shared::{field, AlcoholError, Sex};
 use chrono::NaiveDate;
 use serde::Serialize;
 

@@ -1,9 +1,6 @@
 //! Pure-alcohol grams of a drink, the presets, and the WHO drinking-risk levels.
 
-use crate::alcohol::shared::field;
-use crate::alcohol::shared::AlcoholError;
-use crate::alcohol::shared::Cite;
-use crate::alcohol::shared::Sex;
+use crate::alcohol::shared::{field, AlcoholError, Cite, Sex};
 use serde::Serialize;
 
 /// Pure alcohol in grams: ml × ABV% / 100 × 0.8 (the specific gravity), as the manual defines

@@ -1,9 +1,7 @@
 //! The choice of treatment goal (abstinence or reduction) from the screening and the
 //! checklist, as the manual's flow decides it.
 
-use crate::alcohol::shared::field;
-use crate::alcohol::shared::AlcoholError;
-use crate::alcohol::shared::Cite;
+use crate::alcohol::shared::{field, AlcoholError, Cite};
 use serde::Serialize;
 
 /// The five 断酒を選択すべき患者 criteria (003:177-183, repeated at 003:300-306).

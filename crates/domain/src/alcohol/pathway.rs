@@ -1,18 +1,11 @@
 //! The reduction pathway: its visit schedule, and the tracker of a person's events and
 //! milestones (the abstinence criteria, the small step).
 
-use crate::alcohol::drinks::success_target;
-use crate::alcohol::drinks::SUCCESS_CITE;
-use crate::alcohol::goal::choose_goal;
-use crate::alcohol::goal::AbstinenceCriterion;
-use crate::alcohol::goal::GoalDecision;
-use crate::alcohol::goal::GOAL_CITES;
+use crate::alcohol::drinks::{success_target, SUCCESS_CITE};
+use crate::alcohol::goal::{choose_goal, AbstinenceCriterion, GoalDecision, GOAL_CITES};
 use crate::alcohol::icd10::icd10_assess;
 use crate::alcohol::screening::AuditAnswers;
-use crate::alcohol::shared::field;
-use crate::alcohol::shared::AlcoholError;
-use crate::alcohol::shared::Cite;
-use crate::alcohol::shared::Sex;
+use crate::alcohol::shared::{field, AlcoholError, Cite, Sex};
 use chrono::{Months, NaiveDate};
 use serde::Serialize;
 

@@ -1,10 +1,7 @@
 //! AUDIT screening: the ten questions (reworded, the manual's options and scores), the total,
 //! AUDIT-C, and the band a score falls in, with the manual's 単位 examples.
 
-use crate::alcohol::shared::field;
-use crate::alcohol::shared::AlcoholError;
-use crate::alcohol::shared::Cite;
-use crate::alcohol::shared::Sex;
+use crate::alcohol::shared::{field, AlcoholError, Cite, Sex};
 use serde::Serialize;
 
 /// One AUDIT question.

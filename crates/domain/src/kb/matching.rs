@@ -3,8 +3,7 @@
 //! article references ([`articles_in`], [`ArticleRef`]).
 
 use crate::common::normalize::fold;
-use crate::kb::lines::is_kanji_digit;
-use crate::kb::lines::kanji_number;
+use crate::kb::lines::{is_kanji_digit, kanji_number};
 use serde::Serialize;
 
 /// Text in matching form with a map back to the original.

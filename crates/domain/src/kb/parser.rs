@@ -1,28 +1,14 @@
 //! The parser: lines into passages that follow the document's structure, with the heading path
 //! and line range of each, tables kept whole, and the table of contents set apart.
 
-use crate::kb::document::check_name;
-use crate::kb::document::sha256_hex;
-use crate::kb::document::Cleanup;
-use crate::kb::document::DocError;
-use crate::kb::document::ParsedDocument;
-use crate::kb::document::Passage;
-use crate::kb::document::PassageKind;
-use crate::kb::document::Problem;
-use crate::kb::document::ARTICLE_CHARS;
-use crate::kb::document::MAX_DOC_BYTES;
-use crate::kb::document::TABLE_ROWS;
-use crate::kb::document::TARGET_CHARS;
-use crate::kb::document::TOC_MAX_LINES;
-use crate::kb::lines::classify_heading;
-use crate::kb::lines::is_caption;
-use crate::kb::lines::is_page_residue;
-use crate::kb::lines::is_table_row;
-use crate::kb::lines::is_toc_entry;
-use crate::kb::lines::level;
-use crate::kb::lines::squeeze;
-use crate::kb::lines::strip_tags;
-use crate::kb::lines::Heading;
+use crate::kb::document::{
+    check_name, sha256_hex, Cleanup, DocError, ParsedDocument, Passage, PassageKind, Problem,
+    ARTICLE_CHARS, MAX_DOC_BYTES, TABLE_ROWS, TARGET_CHARS, TOC_MAX_LINES,
+};
+use crate::kb::lines::{
+    classify_heading, is_caption, is_page_residue, is_table_row, is_toc_entry, level, squeeze,
+    strip_tags, Heading,
+};
 use crate::kb::matching::normalize;
 
 /// Reads a document. See the module documentation.

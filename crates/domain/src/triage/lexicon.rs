@@ -2,14 +2,9 @@
 //! facts, matched on folded text, with negation cues.
 
 use crate::common::normalize::fold;
-use crate::triage::facts::data_error;
-use crate::triage::facts::Consultant;
-use crate::triage::facts::Justice;
-use crate::triage::facts::PersonSex;
-use crate::triage::facts::TriageConcern;
-use crate::triage::facts::TriageError;
-use crate::triage::facts::Urgency;
-use crate::triage::facts::LEXICON_JSON;
+use crate::triage::facts::{
+    data_error, Consultant, Justice, PersonSex, TriageConcern, TriageError, Urgency, LEXICON_JSON,
+};
 use serde::{Deserialize, Serialize};
 
 /// What a lexicon entry sets.

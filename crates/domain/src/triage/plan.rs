@@ -4,19 +4,11 @@
 use crate::directory::codes::{Audience, Concern, ResourceKind, ServiceStatus};
 use crate::directory::model::{Directory, Service, ServiceArea};
 use crate::directory::prefecture::{DesignatedCity, Prefecture};
-use crate::triage::facts::Consultation;
-use crate::triage::facts::Facts;
-use crate::triage::facts::PersonSex;
-use crate::triage::facts::Role;
-use crate::triage::facts::TriageConcern;
-use crate::triage::facts::TriageError;
-use crate::triage::facts::MAX_TEXT_CHARS;
-use crate::triage::lexicon::analyse;
-use crate::triage::lexicon::FactKind;
-use crate::triage::lexicon::Found;
-use crate::triage::lexicon::Lexicon;
-use crate::triage::rules::RuleBook;
-use crate::triage::rules::TriageRule;
+use crate::triage::facts::{
+    Consultation, Facts, PersonSex, Role, TriageConcern, TriageError, MAX_TEXT_CHARS,
+};
+use crate::triage::lexicon::{analyse, FactKind, Found, Lexicon};
+use crate::triage::rules::{RuleBook, TriageRule};
 use chrono::NaiveDateTime;
 use serde::Serialize;
 use std::collections::HashMap;

@@ -1,15 +1,9 @@
 //! The rule book (data: `data/triage-rules.json`): roles, rules (facts → role, priority, reason,
 //! citation) and points, validated when loaded.
 
-use crate::triage::facts::data_error;
-use crate::triage::facts::Consultant;
-use crate::triage::facts::Facts;
-use crate::triage::facts::Justice;
-use crate::triage::facts::Role;
-use crate::triage::facts::TriageConcern;
-use crate::triage::facts::TriageError;
-use crate::triage::facts::Urgency;
-use crate::triage::facts::RULES_JSON;
+use crate::triage::facts::{
+    data_error, Consultant, Facts, Justice, Role, TriageConcern, TriageError, Urgency, RULES_JSON,
+};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 

@@ -5,16 +5,11 @@
 //! double-submit CSRF token like every other form.
 
 use crate::alcohol::panels::FHIR_JSON;
-use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::with_cookie;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
-use crate::kit::form::Pairs;
-use crate::kit::form::PublicForm;
+use crate::kit::csrf::{anon_csrf, with_cookie};
+use crate::kit::error::{AppError, PageResult};
+use crate::kit::form::{Pairs, PublicForm};
 use crate::kit::layout::Layout;
-use crate::kit::render::csv_download;
-use crate::kit::render::json_download;
-use crate::kit::render::render;
+use crate::kit::render::{csv_download, json_download, render};
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::State;

@@ -6,18 +6,12 @@
 //! stored through [`tsunagu_store::RecordStore`]: only under a consent covering that kind,
 //! every read and write audited.
 
-use crate::alcohol::panels::diary_panels;
-use crate::alcohol::panels::SummaryRow;
-use crate::alcohol::panels::FHIR_JSON;
-use crate::kit::error::AppError;
-use crate::kit::error::{PageError, PageResult};
+use crate::alcohol::panels::{diary_panels, SummaryRow, FHIR_JSON};
+use crate::kit::error::{AppError, PageError, PageResult};
 use crate::kit::form::{Id, Pairs, StaffForm};
 use crate::kit::layout::Layout;
-use crate::kit::render::csv_download;
-use crate::kit::render::json_download;
-use crate::kit::render::render;
-use crate::kit::session::Me;
-use crate::kit::session::StaffSession;
+use crate::kit::render::{csv_download, json_download, render};
+use crate::kit::session::{Me, StaffSession};
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::State;

@@ -2,8 +2,7 @@
 //! served at `/api/v1/openapi.json`; a test checks that every documented path is routed.
 
 use crate::directory::pages::SearchParams;
-use crate::kit::error::ApiError;
-use crate::kit::error::AppError;
+use crate::kit::error::{ApiError, AppError};
 use crate::kit::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};

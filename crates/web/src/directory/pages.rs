@@ -1,11 +1,8 @@
 //! Server-rendered pages (Japanese, no JavaScript): search, service detail, the problem-report
 //! form, and the maintainers' report list.
 
-use crate::directory::views::Facets;
-use crate::directory::views::HitView;
-use crate::directory::views::ServiceView;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
+use crate::directory::views::{Facets, HitView, ServiceView};
+use crate::kit::error::{AppError, PageResult};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;

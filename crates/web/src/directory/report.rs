@@ -2,11 +2,8 @@
 //! maintainers' list where they are closed (HTTP Basic with the maintainer token).
 
 use crate::directory::pages::service_id;
-use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::check_anon_csrf;
-use crate::kit::csrf::with_cookie;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
+use crate::kit::csrf::{anon_csrf, check_anon_csrf, with_cookie};
+use crate::kit::error::{AppError, PageResult};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;

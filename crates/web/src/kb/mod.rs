@@ -4,9 +4,7 @@
 //! `GET /api/v1/docs/search` and `GET /api/v1/docs/citations`. The documents are guidelines,
 //! not personal data: questions are GET requests and nothing is stored.
 
-use crate::kit::error::ApiError;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
+use crate::kit::error::{ApiError, AppError, PageResult};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;

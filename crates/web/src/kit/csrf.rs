@@ -2,16 +2,11 @@
 //! used without a session (the `tsunagu_csrf` cookie), and the session's own token on staff
 //! forms.
 
-use crate::kit::auth::new_token;
-use crate::kit::auth::same_secret;
-use crate::kit::cookies::cookie_value;
-use crate::kit::cookies::is_token;
-use crate::kit::cookies::set_cookie;
-use crate::kit::cookies::CSRF_COOKIE;
+use crate::kit::auth::{new_token, same_secret};
+use crate::kit::cookies::{cookie_value, is_token, set_cookie, CSRF_COOKIE};
 use crate::kit::error::AppError;
 use crate::kit::session::StaffSession;
-use axum::http::HeaderValue;
-use axum::http::{header, HeaderMap};
+use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::Response;
 use serde::Deserialize;
 

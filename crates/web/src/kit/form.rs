@@ -4,16 +4,13 @@
 //! session's CSRF token, in that order), `PublicForm` (the form, the origin and the
 //! double-submit token, for forms used without a session) and `Id` (a typed id from the path).
 
-use axum::extract::rejection::PathRejection;
-use axum::extract::Path;
+use axum::extract::rejection::{FormRejection, PathRejection};
+use axum::extract::{Form, FromRequest, FromRequestParts, Path, Request};
 
 use crate::kit::csrf::{check_anon_csrf, check_session_csrf, CsrfOnly};
 use crate::kit::error::{AppError, PageError};
 use crate::kit::session::StaffSession;
 use crate::kit::state::AppState;
-use axum::extract::rejection::FormRejection;
-use axum::extract::Form;
-use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use serde::de::DeserializeOwned;
 use tsunagu_domain::{ConsentId, RecordId, SubjectId};

@@ -1,8 +1,7 @@
 //! The frame of every page: what `templates/kit/base.html` needs (the crisis lines of the
 //! banner). The site navigation itself is in the template, so it is on every page.
 
-use crate::kit::state::AppState;
-use crate::kit::state::CrisisLine;
+use crate::kit::state::{AppState, CrisisLine};
 
 /// What every page needs for its frame.
 pub struct Layout {

@@ -4,9 +4,7 @@
 //! absolute one (`tsunagu_domain::records::access`), and when the account is disabled.
 
 use crate::kit::auth::token_hash;
-use crate::kit::cookies::cookie_value;
-use crate::kit::cookies::is_token;
-use crate::kit::cookies::SESSION_COOKIE;
+use crate::kit::cookies::{cookie_value, is_token, SESSION_COOKIE};
 use crate::kit::error::{AppError, PageError};
 use crate::kit::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};

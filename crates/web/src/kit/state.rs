@@ -11,8 +11,7 @@ use tsunagu_domain::kb::citations::{catalogue, check, CitationStatus, RuleCitati
 use tsunagu_domain::{Directory, ResourceKind};
 use tsunagu_search::kb::DocIndex;
 use tsunagu_search::{Analyzer, SearchIndex};
-use tsunagu_store::DocumentInfo;
-use tsunagu_store::Store;
+use tsunagu_store::{DocumentInfo, Store};
 
 /// Returns the current time; injected so that tests control "now".
 pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;

@@ -3,12 +3,9 @@
 //! is stored. `/seido/jiritsu` gives the 自立支援医療 income category, its monthly cap with each
 //! step's basis, and the month's cap ledger for visits typed in.
 
-use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::with_cookie;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
-use crate::kit::form::Pairs;
-use crate::kit::form::PublicForm;
+use crate::kit::csrf::{anon_csrf, with_cookie};
+use crate::kit::error::{AppError, PageResult};
+use crate::kit::form::{Pairs, PublicForm};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;

@@ -7,13 +7,11 @@
 //! event is refused with the rule it breaks, so nothing is stored. Every page is audited by
 //! the store.
 
-use crate::kit::error::AppError;
-use crate::kit::error::{PageError, PageResult};
+use crate::kit::error::{AppError, PageError, PageResult};
 use crate::kit::form::{Id, Pairs, StaffForm};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::session::Me;
-use crate::kit::session::StaffSession;
+use crate::kit::session::{Me, StaffSession};
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::PathRejection;

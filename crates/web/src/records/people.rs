@@ -7,17 +7,13 @@
 //! hand. All reading and writing of personal data goes through the store's record traits,
 //! which check the role and the organisation and write the audit entry.
 use crate::kit::csrf::CsrfOnly;
-use crate::kit::error::{PageError, PageResult};
+use crate::kit::error::{AppError, PageError, PageResult};
 use crate::kit::form::{CsrfField, Id, Pairs, StaffForm};
-use crate::kit::session::StaffSession;
+use crate::kit::session::{Me, StaffSession};
 use serde::Deserialize;
 
-use crate::kit::error::AppError;
 use crate::kit::layout::Layout;
-use crate::kit::render::json_download;
-use crate::kit::render::jst;
-use crate::kit::render::render;
-use crate::kit::session::Me;
+use crate::kit::render::{json_download, jst, render};
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::State;

@@ -6,28 +6,15 @@
 //! replaced when the second factor succeeds, so a token seen before sign-in is worthless after
 //! it.
 
-use crate::kit::csrf::CsrfOnly;
-use crate::kit::error::{PageError, PageResult};
-use crate::kit::form::form_of;
-use crate::kit::form::StaffForm;
-use crate::kit::form::{CsrfField, PublicForm};
-use crate::kit::session::StaffSession;
+use crate::kit::csrf::{anon_csrf, same_origin, with_cookie, CsrfOnly};
+use crate::kit::error::{AppError, PageError, PageResult};
+use crate::kit::form::{form_of, CsrfField, PublicForm, StaffForm};
+use crate::kit::session::{session_at, Remote, StaffSession};
 
-use crate::kit::auth::new_token;
-use crate::kit::auth::same_secret;
-use crate::kit::auth::token_hash;
-use crate::kit::auth::verify_password_blocking;
-use crate::kit::cookies::clear_session_cookie;
-use crate::kit::cookies::set_cookie;
-use crate::kit::cookies::SESSION_COOKIE;
-use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::same_origin;
-use crate::kit::csrf::with_cookie;
-use crate::kit::error::AppError;
+use crate::kit::auth::{new_token, same_secret, token_hash, verify_password_blocking};
+use crate::kit::cookies::{clear_session_cookie, set_cookie, SESSION_COOKIE};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
-use crate::kit::session::session_at;
-use crate::kit::session::Remote;
 use crate::kit::state::AppState;
 use askama::Template;
 use axum::extract::rejection::FormRejection;

@@ -3,13 +3,9 @@
 //! the consultation is stored or logged; the form is a POST so that its text never sits in a
 //! URL. Saving a consultation with its plan is a staff action under consent (not here).
 
-use crate::kit::csrf::anon_csrf;
-use crate::kit::csrf::with_cookie;
-use crate::kit::error::ApiError;
-use crate::kit::error::AppError;
-use crate::kit::error::PageResult;
-use crate::kit::form::Pairs;
-use crate::kit::form::PublicForm;
+use crate::kit::csrf::{anon_csrf, with_cookie};
+use crate::kit::error::{ApiError, AppError, PageResult};
+use crate::kit::form::{Pairs, PublicForm};
 use crate::kit::layout::Layout;
 use crate::kit::render::render;
 use crate::kit::state::AppState;

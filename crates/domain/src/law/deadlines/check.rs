@@ -2,9 +2,7 @@
 //! its article.
 
 use crate::common::basis::{Basis, Refusal};
-use crate::law::deadlines::events::field_error;
-use crate::law::deadlines::events::Event;
-use crate::law::deadlines::events::EVENT_TYPES;
+use crate::law::deadlines::events::{field_error, Event, EVENT_TYPES};
 use crate::law::deadlines::rules::certificate_valid_from;
 use chrono::NaiveDate;
 

@@ -3,13 +3,8 @@
 
 use crate::common::basis::{Basis, Refusal};
 use crate::law::deadlines::check::check;
-use crate::law::deadlines::events::field_error;
-use crate::law::deadlines::events::At;
-use crate::law::deadlines::events::Event;
-use crate::law::deadlines::rules::Length;
-use crate::law::deadlines::rules::OnClosedDay;
-use crate::law::deadlines::rules::Rule;
-use crate::law::deadlines::rules::RULES;
+use crate::law::deadlines::events::{field_error, At, Event};
+use crate::law::deadlines::rules::{Length, OnClosedDay, Rule, RULES};
 use crate::law::period::{after_hours, closed_day, extend_past_closed_days, last_day, FirstDay};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;

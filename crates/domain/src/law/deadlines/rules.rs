@@ -3,8 +3,7 @@
 
 use crate::common::basis::Basis;
 use crate::law::deadlines::events::EVENT_TYPES;
-use crate::law::period::last_day;
-use crate::law::period::{FirstDay, Unit};
+use crate::law::period::{last_day, FirstDay, Unit};
 use chrono::NaiveDate;
 use serde::Serialize;
 
