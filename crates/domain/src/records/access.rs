@@ -342,7 +342,18 @@ impl LoginState {
     }
 
     /// Applies one failure at `now`: the fifth in a row locks for [`LOCKOUT_DURATION`].
+    ///
+    /// Decision: a failure while the account is locked neither counts nor moves the lock (it is
+    /// still written to the audit trail by the store). Otherwise anyone who knows a username
+    /// could keep the account locked for good with five guesses every 30 minutes (OWASP ASVS
+    /// 2.2.1 asks for anti-automation that does not become a denial of service).
     pub fn after_failure(&self, now: DateTime<Utc>) -> AfterFailure {
+        if self.locked_until.is_some_and(|t| t > now) {
+            return AfterFailure {
+                failed_logins: self.failed_logins,
+                locks_until: None,
+            };
+        }
         let n = self.failed_logins.saturating_add(1);
         if n >= LOCKOUT_AFTER_FAILURES {
             AfterFailure {
@@ -476,6 +487,28 @@ mod tests {
         assert!(st.may_attempt(at(9, 30, 0)));
         st.disabled = true;
         assert!(!st.may_attempt(at(10, 0, 0)));
+    }
+
+    #[test]
+    fn failures_while_locked_neither_count_nor_extend_the_lock() {
+        let locked = LoginState {
+            failed_logins: 0,
+            locked_until: Some(at(9, 30, 0)),
+            disabled: false,
+        };
+        let mut st = locked.clone();
+        for minute in [5, 10, 15, 20, 29] {
+            let a = st.after_failure(at(9, minute, 0));
+            assert_eq!(
+                a.locks_until, None,
+                "a failure at 9:{minute} must not move the lock"
+            );
+            st.failed_logins = a.failed_logins;
+        }
+        assert_eq!(st, locked);
+        // Once the lock has run out, failures count again from zero.
+        let a = st.after_failure(at(9, 30, 0));
+        assert_eq!((a.failed_logins, a.locks_until), (1, None));
     }
 
     #[test]

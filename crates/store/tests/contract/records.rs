@@ -107,6 +107,44 @@ pub async fn accounts_are_created_once_and_roles_that_see_personal_data_need_tot
     assert_eq!(verify(store).await, 2, "two account creations audited");
 }
 
+pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
+    let c = staff(store, "kato", "A市保健所", Role::Clinician).await;
+    for i in 0..5 {
+        store
+            .login_failed(c.id, "10.0.0.9", t0() + Duration::seconds(i))
+            .await
+            .expect("count");
+    }
+    let lock = Some(t0() + Duration::seconds(4) + Duration::minutes(30));
+    // Five more guesses every few minutes while locked, as an attacker keeping it locked would.
+    for minute in [5, 10, 15, 20, 25] {
+        let s = store
+            .login_failed(c.id, "10.0.0.9", t0() + Duration::minutes(minute))
+            .await
+            .expect("count");
+        assert_eq!(
+            s.locked_until, lock,
+            "a failure at +{minute} min moved the lock"
+        );
+    }
+    let u = Username::parse("kato").expect("valid");
+    let s = store
+        .staff_by_username(&u)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert!(s
+        .login_state()
+        .may_attempt(t0() + Duration::seconds(4) + Duration::minutes(30)));
+    // Every failure is still in the trail: five before the lock, five during it.
+    let trail = store.audit_page(0, 100).await.expect("trail");
+    let failed = trail
+        .iter()
+        .filter(|e| e.event.action == AuditAction::LoginFailed)
+        .count();
+    assert_eq!(failed, 10);
+}
+
 pub async fn five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it(store: &dyn Store) {
     let c = staff(store, "suzuki", "A市保健所", Role::Clinician).await;
     let mut s = None;
