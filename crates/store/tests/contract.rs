@@ -164,6 +164,7 @@ contract!(
     accounts_are_created_once_and_roles_that_see_personal_data_need_totp,
     five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it,
     failures_during_a_lock_do_not_extend_it,
+    a_totp_step_signs_in_once,
     disabling_an_account_or_resetting_its_totp_ends_its_sessions,
     a_record_is_stored_only_under_a_standing_consent_that_covers_its_kind,
     staff_see_only_their_organisation_and_roles_limit_what_they_do,

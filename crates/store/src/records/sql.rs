@@ -626,15 +626,31 @@ impl<B: Backend> SignInStore for B {
     ) -> crate::Result<()> {
         let mut tx = self.begin_write().await?;
         let staff = staff_by_id_in(&mut tx, id).await?;
+        // The write transaction is serialised (`begin_write`), so the step read here is the
+        // latest one: of two sign-ins racing with the same code, the second finds it used.
+        // The update repeats the condition so that no interleaving can store an older step.
+        if let (Some(step), Some(last)) = (totp_step, staff.totp_last_step) {
+            if step <= last {
+                return Err(crate::StoreError::Conflict(
+                    "this one-time code was already used".into(),
+                ));
+            }
+        }
         let step = totp_step.and_then(|s| i64::try_from(s).ok());
-        query(
+        let done = query(
             "update staff set failed_logins = 0, locked_until = null, \
-             totp_last_step = coalesce($1, totp_last_step) where id = $2",
+             totp_last_step = coalesce($1, totp_last_step) \
+             where id = $2 and ($1 is null or totp_last_step is null or totp_last_step < $1)",
         )
         .bind(step)
         .bind(id.0)
         .execute(&mut tx)
         .await?;
+        if done.rows_affected() != 1 {
+            return Err(crate::StoreError::Conflict(
+                "this one-time code was already used".into(),
+            ));
+        }
         let by = Actor {
             name: staff.username.to_string(),
             remote: remote.to_owned(),

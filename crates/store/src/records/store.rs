@@ -377,7 +377,9 @@ pub trait SignInStore: Send + Sync {
     /// Records a sign-in attempt for an unknown or malformed username (audited, the text
     /// typed is not kept: it may be a password typed in the wrong box).
     async fn login_failed_unknown(&self, remote: &str, now: DateTime<Utc>) -> Result<()>;
-    /// Records a completed sign-in: resets the count, remembers the TOTP step (audited).
+    /// Records a completed sign-in: resets the count, remembers the TOTP step (audited). A
+    /// step not newer than the last one accepted is refused with [`StoreError::Conflict`] and
+    /// changes nothing: each code signs in once, however many requests race with it.
     async fn login_succeeded(
         &self,
         id: StaffId,

@@ -107,6 +107,47 @@ pub async fn accounts_are_created_once_and_roles_that_see_personal_data_need_tot
     assert_eq!(verify(store).await, 2, "two account creations audited");
 }
 
+pub async fn a_totp_step_signs_in_once(store: &dyn Store) {
+    let c = staff(store, "endo", "A市保健所", Role::Clinician).await;
+    store
+        .login_succeeded(c.id, Some(1000), "10.0.0.9", t0())
+        .await
+        .expect("the first use of a step");
+    for step in [1000, 999] {
+        let again = store
+            .login_succeeded(c.id, Some(step), "10.0.0.9", t0())
+            .await;
+        assert!(
+            matches!(again, Err(StoreError::Conflict(_))),
+            "step {step} after 1000: {again:?}"
+        );
+    }
+    store
+        .login_succeeded(c.id, Some(1001), "10.0.0.9", t0())
+        .await
+        .expect("the next step");
+    // A sign-in without a code (a role without TOTP) is not a replay.
+    store
+        .login_succeeded(c.id, None, "10.0.0.9", t0())
+        .await
+        .expect("no step");
+    let u = Username::parse("endo").expect("valid");
+    let s = store
+        .staff_by_username(&u)
+        .await
+        .expect("read")
+        .expect("exists");
+    assert_eq!(s.totp_last_step, Some(1001));
+    let logins = store
+        .audit_page(0, 100)
+        .await
+        .expect("trail")
+        .iter()
+        .filter(|e| e.event.action == AuditAction::Login)
+        .count();
+    assert_eq!(logins, 3, "refused replays are not recorded as sign-ins");
+}
+
 pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
     let c = staff(store, "kato", "A市保健所", Role::Clinician).await;
     for i in 0..5 {

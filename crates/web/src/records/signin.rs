@@ -26,6 +26,7 @@ use axum::Router;
 use serde::Deserialize;
 use tsunagu_domain::records::access::{TotpSecret, Username};
 use tsunagu_store::records::store::SessionStage;
+use tsunagu_store::StoreError;
 
 /// Sign-in routes.
 pub fn router() -> Router<AppState> {
@@ -187,7 +188,21 @@ async fn totp_submit(
             .ok(),
         _ => None,
     };
-    let Some(step) = verdict else {
+    // Accepting the code consumes its step in the store, atomically: a code raced by two
+    // half-signed sessions (or a replay) signs in once.
+    let accepted = match verdict {
+        Some(step) => match state
+            .store
+            .login_succeeded(staff.id, Some(step), &remote.0, now)
+            .await
+        {
+            Ok(()) => true,
+            Err(StoreError::Conflict(_)) => false,
+            Err(e) => return Err(e.into()),
+        },
+        None => false,
+    };
+    if !accepted {
         let after = state.store.login_failed(staff.id, &remote.0, now).await?;
         if !after.login_state().may_attempt(now) {
             state.store.delete_session(&hash, None, now).await?;
@@ -202,7 +217,7 @@ async fn totp_submit(
             error: AUTH_FAILED.to_owned(),
         };
         return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
-    };
+    }
     // A fresh token for the signed-in session: the pre-sign-in one is now worthless.
     state.store.delete_session(&hash, None, now).await?;
     let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
@@ -217,10 +232,6 @@ async fn totp_submit(
             &remote.0,
             now,
         )
-        .await?;
-    state
-        .store
-        .login_succeeded(staff.id, Some(step), &remote.0, now)
         .await?;
     let mut res = Redirect::to("/staff").into_response();
     res.headers_mut()

@@ -750,3 +750,47 @@ async fn an_error_on_a_staff_page_is_rendered_in_the_layout_and_not_cached() {
         assert!(body.contains("見つかりませんでした"), "{page}: {body}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_totp_code_sent_by_two_half_signed_sessions_at_once_signs_in_once() {
+    // Arrange
+    let h = Harness::new().await;
+    for trial in 0..5 {
+        let mut halves = Vec::new();
+        for _ in 0..2 {
+            let (status, cookie, _) = h.password("kimura", PASSWORD).await;
+            assert_eq!(status, StatusCode::SEE_OTHER);
+            let cookie = cookie.expect("half-signed session");
+            let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
+            halves.push((cookie, csrf_in(&body)));
+        }
+        let code = h.code();
+        // Act: both second factors with the same code, at the same moment.
+        let form_a = format!("code={code}&csrf={}", halves[0].1);
+        let form_b = format!("code={code}&csrf={}", halves[1].1);
+        let (a, b) = tokio::join!(
+            h.post("/staff/login/totp", &halves[0].0, &form_a),
+            h.post("/staff/login/totp", &halves[1].0, &form_b),
+        );
+        // Assert
+        let signed_in = [&a, &b]
+            .iter()
+            .filter(|(status, headers, _)| {
+                *status == StatusCode::SEE_OTHER && location(headers) == "/staff"
+            })
+            .count();
+        assert_eq!(signed_in, 1, "trial {trial}: {:?} / {:?}", a.0, b.0);
+        let refused = [&a, &b]
+            .iter()
+            .filter(|(status, _, body)| {
+                *status == StatusCode::UNAUTHORIZED && body.contains("認証に失敗しました")
+            })
+            .count();
+        assert_eq!(
+            refused, 1,
+            "trial {trial}: the other one is refused as a failure"
+        );
+        // The next trial uses the next code.
+        h.advance(Duration::seconds(30));
+    }
+}
