@@ -19,7 +19,10 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
         return next.run(req).await;
     };
     let path = req.uri().path();
-    let is_login = path == "/staff/login" && req.method() == Method::POST;
+    // Both sign-in steps share the per-address sign-in budget: the password form and the
+    // second factor (where parallel guesses at a 6-digit code would otherwise be unlimited).
+    let is_login =
+        req.method() == Method::POST && (path == "/staff/login" || path == "/staff/login/totp");
     let exempt = path.starts_with("/static/")
         || path == "/healthz"
         || path == "/favicon.ico"

@@ -60,6 +60,48 @@ async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_
 }
 
 #[tokio::test]
+async fn second_factor_posts_share_the_per_address_sign_in_limit() {
+    // Arrange: one sign-in attempt per minute per address.
+    let store = SqliteStore::open(
+        &std::env::temp_dir().join(format!("tsunagu-http/rl-totp-{}.db", std::process::id())),
+    )
+    .await
+    .expect("open");
+    store.migrate().await.expect("migrate");
+    let config = WebConfig {
+        rate_limit: Some(tsunagu_web::ratelimit::RateLimit {
+            per_second: 100,
+            burst: 100,
+            logins_per_minute: 1,
+        }),
+        ..WebConfig::default()
+    };
+    let state = AppState::load(
+        Arc::new(store),
+        Arc::new(TinySegmenter),
+        config,
+        fixed_clock(),
+    )
+    .await
+    .expect("state");
+    let app = app(state);
+    let totp = || {
+        Request::post("/staff/login/totp")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("code=123456&{CSRF_FIELD}")))
+            .expect("request")
+    };
+    // Act and assert: the first guess is answered (no half-signed session: back to sign-in),
+    // the next ones are refused before they reach the code check.
+    assert_eq!(send(&app, totp()).await.0, StatusCode::SEE_OTHER);
+    for _ in 0..5 {
+        let (status, headers, _) = send(&app, totp()).await;
+        assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+        assert!(headers.contains_key(header::RETRY_AFTER));
+    }
+}
+
+#[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
     let (status, headers, body) = get(&app, "/services/mhwc-05/report").await;
