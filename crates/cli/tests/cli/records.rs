@@ -2,7 +2,6 @@
 
 use crate::helpers::{data_dir, json, ok, postgres_database, start_server, tsunagu, tsunagu_stdin};
 use std::path::Path;
-use std::process::Command;
 
 fn add_clinician(dir: &Path, name: &str) -> serde_json::Value {
     json(&ok(&tsunagu(
@@ -215,23 +214,7 @@ fn restore_refuses_while_a_server_runs_on_the_data_directory() {
     let backup = dir.with_extension("backup2.db");
     let _ = std::fs::remove_file(&backup);
     ok(&tsunagu(&dir, &["backup", backup.to_str().expect("utf-8")]));
-    let mut server = Command::new(env!("CARGO_BIN_EXE_tsunagu"))
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .env("TSUNAGU_DATA_DIR", &dir)
-        .env_remove("TSUNAGU_DATABASE_URL")
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("serve");
-    // Wait until it listens (it logs the address once ready).
-    let stderr = server.stderr.take().expect("stderr");
-    let mut lines = std::io::BufRead::lines(std::io::BufReader::new(stderr));
-    let ready = lines
-        .by_ref()
-        .take(50)
-        .map_while(Result::ok)
-        .any(|l| l.contains("listening"));
-    assert!(ready, "the server did not start");
+    let mut server = start_server(&dir, &[]).expect("the server did not start");
     let out = tsunagu(&dir, &["restore", backup.to_str().expect("utf-8")]);
     let _ = server.kill();
     let _ = server.wait();

@@ -53,6 +53,11 @@ pub(crate) async fn app_of(store: SqliteStore) -> Router {
         maintainer_token: Some("s3cret".into()),
         ..WebConfig::default()
     };
+    app_with(store, config).await
+}
+
+/// The app over `store` with `config` and the fixed clock.
+pub(crate) async fn app_with(store: SqliteStore, config: WebConfig) -> Router {
     let state = AppState::load(
         Arc::new(store),
         Arc::new(TinySegmenter),

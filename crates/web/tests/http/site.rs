@@ -3,20 +3,10 @@
 use crate::helpers::*;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
-use std::sync::Arc;
-use tsunagu_search::TinySegmenter;
-use tsunagu_store::prelude::*;
-use tsunagu_store::SqliteStore;
-use tsunagu_web::{app, AppState, WebConfig};
+use tsunagu_web::WebConfig;
 
 #[tokio::test]
 async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_after() {
-    let store = SqliteStore::open(
-        &std::env::temp_dir().join(format!("tsunagu-http/rl-{}.db", std::process::id())),
-    )
-    .await
-    .expect("open");
-    store.migrate().await.expect("migrate");
     let config = WebConfig {
         rate_limit: Some(tsunagu_web::ratelimit::RateLimit {
             per_second: 1,
@@ -25,15 +15,7 @@ async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_
         }),
         ..WebConfig::default()
     };
-    let state = AppState::load(
-        Arc::new(store),
-        Arc::new(TinySegmenter),
-        config,
-        fixed_clock(),
-    )
-    .await
-    .expect("state");
-    let app = app(state);
+    let app = app_with(test_store().await, config).await;
     assert_eq!(get(&app, "/api/v1/search?q=x").await.0, StatusCode::OK);
     assert_eq!(get(&app, "/").await.0, StatusCode::OK);
     let (status, headers, body) = get(&app, "/api/v1/search?q=x").await;
@@ -62,12 +44,6 @@ async fn public_endpoints_are_rate_limited_per_client_and_answer_429_with_retry_
 #[tokio::test]
 async fn second_factor_posts_share_the_per_address_sign_in_limit() {
     // Arrange: one sign-in attempt per minute per address.
-    let store = SqliteStore::open(
-        &std::env::temp_dir().join(format!("tsunagu-http/rl-totp-{}.db", std::process::id())),
-    )
-    .await
-    .expect("open");
-    store.migrate().await.expect("migrate");
     let config = WebConfig {
         rate_limit: Some(tsunagu_web::ratelimit::RateLimit {
             per_second: 100,
@@ -76,15 +52,7 @@ async fn second_factor_posts_share_the_per_address_sign_in_limit() {
         }),
         ..WebConfig::default()
     };
-    let state = AppState::load(
-        Arc::new(store),
-        Arc::new(TinySegmenter),
-        config,
-        fixed_clock(),
-    )
-    .await
-    .expect("state");
-    let app = app(state);
+    let app = app_with(test_store().await, config).await;
     let totp = || {
         Request::post("/staff/login/totp")
             .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
