@@ -183,7 +183,13 @@ impl Query {
         self
     }
 
-    fn sqlite(self) -> SqliteQuery {
+    /// The sqlx query for one backend: the same text and values, whichever it is.
+    fn on<DB>(self) -> sqlx::query::Query<'static, DB, <DB as sqlx::Database>::Arguments>
+    where
+        DB: sqlx::Database,
+        Option<i64>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+        Option<String>: for<'q> sqlx::Encode<'q, DB> + sqlx::Type<DB>,
+    {
         let q = match self.sql {
             Text::Static(s) => sqlx::query(s),
             Text::Built(s) => sqlx::query(sqlx::AssertSqlSafe(s)),
@@ -194,15 +200,12 @@ impl Query {
         })
     }
 
+    fn sqlite(self) -> SqliteQuery {
+        self.on::<Sqlite>()
+    }
+
     fn postgres(self) -> PgQuery {
-        let q = match self.sql {
-            Text::Static(s) => sqlx::query(s),
-            Text::Built(s) => sqlx::query(sqlx::AssertSqlSafe(s)),
-        };
-        self.args.into_iter().fold(q, |q, v| match v {
-            Value::Int(i) => q.bind(i),
-            Value::Text(t) => q.bind(t),
-        })
+        self.on::<Postgres>()
     }
 
     /// Runs a statement.
