@@ -56,6 +56,16 @@ impl Raw {
         rows?.iter().map(|r| r.try_get::<String, _>(col)).collect()
     }
 
+    /// A second handle on the same database, as another server would open it.
+    async fn open(&self) -> std::sync::Arc<dyn Store> {
+        match self {
+            Raw::Sqlite(path) => std::sync::Arc::new(SqliteStore::open(path).await.expect("open")),
+            Raw::Postgres(url) => {
+                std::sync::Arc::new(PgStore::connect(url).await.expect("connect"))
+            }
+        }
+    }
+
     async fn exec(&self, sql: &str) -> Result<u64, sqlx::Error> {
         let sql = sqlx::AssertSqlSafe(sql.to_owned());
         match self {
@@ -183,6 +193,7 @@ contract_raw!(
     the_database_refuses_to_change_the_audit_trail,
     audit_verify_finds_an_entry_changed_behind_the_stores_back,
     the_due_list_reads_the_open_due_index,
+    racing_sign_in_attempts_on_two_servers_let_five_through,
 );
 
 fn bundled() -> Directory {

@@ -326,6 +326,52 @@ pub struct LoginState {
     pub disabled: bool,
 }
 
+/// One sign-in attempt (a password or a second-factor code) that the store let through.
+///
+/// An attempt is counted as a failure *before* its password or code is checked, in the same
+/// serialised write that reads the account: however many attempts race, at most
+/// [`LOCKOUT_AFTER_FAILURES`] of them are ever checked before the account locks (OWASP ASVS
+/// 2.2.1). The check then either confirms the failure, turns the attempt into a success (which
+/// ends the series), or, for a right password that still needs its second factor, gives the
+/// attempt back ([`LoginState::released`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// Which attempt of the series this is, from 1 to [`LOCKOUT_AFTER_FAILURES`].
+    pub attempt: u32,
+    /// Set when this attempt, if it fails, is the one that locks the account (the lock is
+    /// already in force while it is being checked).
+    pub locks_until: Option<DateTime<Utc>>,
+}
+
+/// Why an attempt was not even checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptRefused {
+    /// The account is locked until then.
+    Locked(DateTime<Utc>),
+    /// An admin disabled the account.
+    Disabled,
+}
+
+impl AttemptRefused {
+    /// The note written to the audit trail.
+    pub fn audit_detail(self) -> String {
+        match self {
+            AttemptRefused::Locked(until) => format!(
+                "refused: locked until {}",
+                until.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
+            AttemptRefused::Disabled => "refused: account disabled".to_owned(),
+        }
+    }
+}
+
+impl Claim {
+    /// The note written to the audit trail for this attempt's outcome.
+    pub fn audit_detail(&self) -> String {
+        format!("attempt {} of {LOCKOUT_AFTER_FAILURES}", self.attempt)
+    }
+}
+
 /// What a failed attempt does to the account.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AfterFailure {
@@ -339,6 +385,51 @@ impl LoginState {
     /// Whether sign-in may be attempted at `now`.
     pub fn may_attempt(&self, now: DateTime<Utc>) -> bool {
         !self.disabled && self.locked_until.is_none_or(|t| t <= now)
+    }
+
+    /// Claims one attempt at `now`, before anything is checked: refused while the account is
+    /// locked or disabled, otherwise counted as a failure at once ([`LoginState::after_failure`]).
+    /// Returns the claim and the state to store.
+    pub fn claim(&self, now: DateTime<Utc>) -> Result<(Claim, LoginState), AttemptRefused> {
+        if self.disabled {
+            return Err(AttemptRefused::Disabled);
+        }
+        if let Some(until) = self.locked_until.filter(|&t| t > now) {
+            return Err(AttemptRefused::Locked(until));
+        }
+        let after = self.after_failure(now);
+        let claim = Claim {
+            attempt: self.failed_logins.saturating_add(1),
+            locks_until: after.locks_until,
+        };
+        let state = LoginState {
+            failed_logins: after.failed_logins,
+            // A lock that has run out is cleared; a new one is set by the fifth attempt.
+            locked_until: after.locks_until,
+            disabled: false,
+        };
+        Ok((claim, state))
+    }
+
+    /// Gives back an attempt whose password was right but which still needs its second
+    /// factor: a right password is not a failure.
+    ///
+    /// Decision: if other attempts locked the account after this one was claimed, the lock
+    /// stays (the safe side); a lock this attempt set is lifted, since without it the
+    /// series would not have reached the limit.
+    pub fn released(&self, claim: &Claim) -> LoginState {
+        let mut st = self.clone();
+        match claim.locks_until {
+            Some(until) if self.locked_until == Some(until) => {
+                st.locked_until = None;
+                st.failed_logins = LOCKOUT_AFTER_FAILURES - 1;
+            }
+            _ if self.locked_until.is_none() => {
+                st.failed_logins = self.failed_logins.saturating_sub(1);
+            }
+            _ => {}
+        }
+        st
     }
 
     /// Applies one failure at `now`: the fifth in a row locks for [`LOCKOUT_DURATION`].
@@ -516,5 +607,52 @@ mod tests {
         assert!(session_alive(at(9, 0, 0), at(9, 10, 0), at(9, 39, 59)));
         assert!(!session_alive(at(9, 0, 0), at(9, 10, 0), at(9, 40, 0)));
         assert!(!session_alive(at(0, 0, 0), at(11, 59, 0), at(12, 0, 0)));
+    }
+
+    #[test]
+    fn attempts_are_counted_when_claimed_so_only_five_are_ever_checked_and_a_right_password_is_given_back(
+    ) {
+        let fresh = LoginState {
+            failed_logins: 0,
+            locked_until: None,
+            disabled: false,
+        };
+        // Any number of racing attempts, claimed one after the other by the store.
+        let mut st = fresh.clone();
+        let mut granted = Vec::new();
+        for _ in 0..40 {
+            if let Ok((claim, next)) = st.claim(at(9, 0, 0)) {
+                granted.push(claim);
+                st = next;
+            }
+        }
+        assert_eq!(
+            granted.iter().map(|c| c.attempt).collect::<Vec<_>>(),
+            vec![1, 2, 3, 4, 5]
+        );
+        assert_eq!(granted[4].locks_until, Some(at(9, 30, 0)));
+        assert_eq!(
+            st.claim(at(9, 10, 0)),
+            Err(AttemptRefused::Locked(at(9, 30, 0)))
+        );
+        // The fifth was the right password (second factor next): its lock is lifted and
+        // one more failure locks.
+        let back = st.released(&granted[4]);
+        assert_eq!((back.failed_logins, back.locked_until), (4, None));
+        let (c, locked) = back.claim(at(9, 1, 0)).expect("one attempt left");
+        assert_eq!(c.locks_until, Some(at(9, 31, 0)));
+        // A right password claimed earlier does not lift a lock that others set.
+        assert_eq!(locked.released(&granted[1]), locked);
+        // Before any lock, giving back undoes exactly this attempt.
+        let (c1, one) = fresh.claim(at(9, 0, 0)).expect("fresh");
+        assert_eq!(one.released(&c1), fresh);
+        // Disabled accounts are never checked; a lock that ran out is cleared by the claim.
+        let disabled = LoginState {
+            disabled: true,
+            ..fresh.clone()
+        };
+        assert_eq!(disabled.claim(at(9, 0, 0)), Err(AttemptRefused::Disabled));
+        let (_, after) = locked.claim(at(10, 0, 0)).expect("lock ran out");
+        assert_eq!((after.failed_logins, after.locked_until), (1, None));
     }
 }

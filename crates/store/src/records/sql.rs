@@ -8,7 +8,7 @@ use crate::backend::row::{bad, RowExt};
 use crate::backend::sql::{query, query_built, Backend, Tx};
 use crate::records::store::*;
 use chrono::{DateTime, Utc};
-use tsunagu_domain::records::access::{OrgScope, Username};
+use tsunagu_domain::records::access::{AttemptRefused, Claim, OrgScope, Username};
 use tsunagu_domain::records::audit_trail::{AuditAction, AuditEntry, AuditEvent, AuditTarget};
 use tsunagu_domain::records::consent::ConsentScope;
 use tsunagu_domain::{ConsentId, RecordId, StaffId, SubjectId};
@@ -550,48 +550,75 @@ impl<B: Backend> StaffStore for B {
 
 #[async_trait::async_trait]
 impl<B: Backend> SignInStore for B {
-    async fn login_failed(
+    async fn claim_attempt(
         &self,
         id: tsunagu_domain::StaffId,
         remote: &str,
         now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::Result<Staff> {
+    ) -> crate::Result<Result<Claim, AttemptRefused>> {
+        // The write transaction is serialised (`begin_write`), so the state read here is the
+        // latest: two racing attempts cannot both see the same count.
         let mut tx = self.begin_write().await?;
         let staff = staff_by_id_in(&mut tx, id).await?;
-        let after = staff.login_state().after_failure(now);
-        query("update staff set failed_logins = $1, locked_until = coalesce($2, locked_until) where id = $3")
-            .bind(i64::from(after.failed_logins))
-            .bind(after.locks_until.map(crate::backend::row::ts))
-            .bind(id.0)
-            .execute(&mut tx)
-            .await?;
-        let by = Actor {
-            name: staff.username.to_string(),
-            remote: remote.to_owned(),
-        };
-        let ev = actor_event(
-            &by,
+        let claimed = staff.login_state().claim(now);
+        match claimed {
+            Ok((claim, next)) => {
+                store_login_state(&mut tx, id, &next).await?;
+                tx.commit().await?;
+                Ok(Ok(claim))
+            }
+            Err(refused) => {
+                let ev = account_event(
+                    &staff,
+                    remote,
+                    AuditAction::LoginFailed,
+                    refused.audit_detail(),
+                    now,
+                );
+                append_in(&mut tx, ev).await?;
+                tx.commit().await?;
+                Ok(Err(refused))
+            }
+        }
+    }
+
+    async fn attempt_failed(
+        &self,
+        id: tsunagu_domain::StaffId,
+        claim: &Claim,
+        remote: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        let mut tx = self.begin_write().await?;
+        let staff = staff_by_id_in(&mut tx, id).await?;
+        let ev = account_event(
+            &staff,
+            remote,
             AuditAction::LoginFailed,
-            AuditTarget::Account,
-            Some(staff.username.to_string()),
-            String::new(),
+            claim.audit_detail(),
             now,
         );
         append_in(&mut tx, ev).await?;
-        if let Some(until) = after.locks_until {
-            let ev = actor_event(
-                &by,
-                AuditAction::Locked,
-                AuditTarget::Account,
-                Some(staff.username.to_string()),
-                format!("until {}", crate::backend::row::ts(until)),
-                now,
-            );
+        if let Some(until) = claim.locks_until {
+            let detail = format!("until {}", crate::backend::row::ts(until));
+            let ev = account_event(&staff, remote, AuditAction::Locked, detail, now);
             append_in(&mut tx, ev).await?;
         }
-        let staff = staff_by_id_in(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(staff)
+        Ok(())
+    }
+
+    async fn attempt_released(
+        &self,
+        id: tsunagu_domain::StaffId,
+        claim: &Claim,
+    ) -> crate::Result<()> {
+        let mut tx = self.begin_write().await?;
+        let staff = staff_by_id_in(&mut tx, id).await?;
+        let next = staff.login_state().released(claim);
+        store_login_state(&mut tx, id, &next).await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn login_failed_unknown(
@@ -621,6 +648,7 @@ impl<B: Backend> SignInStore for B {
         &self,
         id: tsunagu_domain::StaffId,
         totp_step: Option<u64>,
+        claim: &Claim,
         remote: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<()> {
@@ -651,16 +679,11 @@ impl<B: Backend> SignInStore for B {
                 "this one-time code was already used".into(),
             ));
         }
-        let by = Actor {
-            name: staff.username.to_string(),
-            remote: remote.to_owned(),
-        };
-        let ev = actor_event(
-            &by,
+        let ev = account_event(
+            &staff,
+            remote,
             AuditAction::Login,
-            AuditTarget::Account,
-            Some(staff.username.to_string()),
-            String::new(),
+            claim.audit_detail(),
             now,
         );
         append_in(&mut tx, ev).await?;
@@ -1315,4 +1338,41 @@ impl<B: Backend> AuditStore for B {
             .await?;
         rows.iter().map(audit_of).collect()
     }
+}
+
+/// An audit event about a staff account, by that account (sign-in attempts).
+fn account_event(
+    staff: &Staff,
+    remote: &str,
+    action: AuditAction,
+    detail: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> AuditEvent {
+    let by = Actor {
+        name: staff.username.to_string(),
+        remote: remote.to_owned(),
+    };
+    actor_event(
+        &by,
+        action,
+        AuditTarget::Account,
+        Some(staff.username.to_string()),
+        detail,
+        now,
+    )
+}
+
+/// Writes the sign-in counters of an account.
+async fn store_login_state(
+    tx: &mut Tx,
+    id: tsunagu_domain::StaffId,
+    st: &tsunagu_domain::records::access::LoginState,
+) -> crate::Result<()> {
+    query("update staff set failed_logins = $1, locked_until = $2 where id = $3")
+        .bind(i64::from(st.failed_logins))
+        .bind(st.locked_until.map(crate::backend::row::ts))
+        .bind(id.0)
+        .execute(tx)
+        .await?;
+    Ok(())
 }

@@ -7,7 +7,9 @@ use crate::backend::error::{Result, StoreError};
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
-use tsunagu_domain::records::access::{LoginState, OrgScope, Permission, Role, Username};
+use tsunagu_domain::records::access::{
+    AttemptRefused, Claim, LoginState, OrgScope, Permission, Role, Username,
+};
 use tsunagu_domain::records::audit_trail::{AuditEntry, AuditEvent, ChainHead};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
@@ -372,8 +374,29 @@ pub trait StaffStore: Send + Sync {
 /// Sign-in: failures and lock-out, successes, and sessions.
 #[async_trait]
 pub trait SignInStore: Send + Sync {
-    /// Records a failed sign-in: counts it, locks on the fifth (audited).
-    async fn login_failed(&self, id: StaffId, remote: &str, now: DateTime<Utc>) -> Result<Staff>;
+    /// Claims one sign-in attempt before its password or code is checked
+    /// ([`LoginState::claim`]): in one serialised write the attempt is counted as a failure, and
+    /// the fifth locks the account. However many attempts race on however many servers, at
+    /// most five are let through. A refused attempt (locked, disabled) is audited here and
+    /// comes back as `Ok(Err(_))`.
+    async fn claim_attempt(
+        &self,
+        id: StaffId,
+        remote: &str,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<Claim, AttemptRefused>>;
+    /// Records that a claimed attempt failed (audited, with the lock it set if it was the
+    /// fifth). The count was already taken by [`SignInStore::claim_attempt`].
+    async fn attempt_failed(
+        &self,
+        id: StaffId,
+        claim: &Claim,
+        remote: &str,
+        now: DateTime<Utc>,
+    ) -> Result<()>;
+    /// Gives back a claimed attempt whose password was right and which now goes on to the
+    /// second factor ([`LoginState::released`]).
+    async fn attempt_released(&self, id: StaffId, claim: &Claim) -> Result<()>;
     /// Records a sign-in attempt for an unknown or malformed username (audited, the text
     /// typed is not kept: it may be a password typed in the wrong box).
     async fn login_failed_unknown(&self, remote: &str, now: DateTime<Utc>) -> Result<()>;
@@ -384,6 +407,7 @@ pub trait SignInStore: Send + Sync {
         &self,
         id: StaffId,
         totp_step: Option<u64>,
+        claim: &Claim,
         remote: &str,
         now: DateTime<Utc>,
     ) -> Result<()>;

@@ -2,13 +2,14 @@
 
 use super::Raw;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use tsunagu_domain::records::access::{OrgScope, Role, Username};
+use tsunagu_domain::records::access::{AttemptRefused, Claim, OrgScope, Role, Username};
 use tsunagu_domain::records::audit_trail::{AuditAction, AuditTarget};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
+use tsunagu_domain::StaffId;
 use tsunagu_store::prelude::*;
-use tsunagu_store::records::store::{Actor, NewStaff, SessionStage, StaffCtx};
+use tsunagu_store::records::store::{Actor, NewStaff, SessionStage, Staff, StaffCtx};
 use tsunagu_store::StoreError;
 
 pub fn t0() -> DateTime<Utc> {
@@ -107,28 +108,68 @@ pub async fn accounts_are_created_once_and_roles_that_see_personal_data_need_tot
     assert_eq!(verify(store).await, 2, "two account creations audited");
 }
 
+/// Claims an attempt that must be let through.
+async fn claim(store: &dyn Store, id: StaffId, at: DateTime<Utc>) -> Claim {
+    store
+        .claim_attempt(id, "10.0.0.9", at)
+        .await
+        .expect("claim")
+        .expect("the attempt is let through")
+}
+
+/// One wrong guess: claimed, then recorded as failed. Returns whether it was let through.
+async fn fail(store: &dyn Store, id: StaffId, at: DateTime<Utc>) -> bool {
+    match store
+        .claim_attempt(id, "10.0.0.9", at)
+        .await
+        .expect("claim")
+    {
+        Ok(c) => {
+            store
+                .attempt_failed(id, &c, "10.0.0.9", at)
+                .await
+                .expect("failed");
+            true
+        }
+        Err(_) => false,
+    }
+}
+
+async fn state_of(store: &dyn Store, name: &str) -> Staff {
+    let u = Username::parse(name).expect("valid");
+    store
+        .staff_by_username(&u)
+        .await
+        .expect("read")
+        .expect("exists")
+}
+
 pub async fn a_totp_step_signs_in_once(store: &dyn Store) {
     let c = staff(store, "endo", "A市保健所", Role::Clinician).await;
+    let first = claim(store, c.id, t0()).await;
     store
-        .login_succeeded(c.id, Some(1000), "10.0.0.9", t0())
+        .login_succeeded(c.id, Some(1000), &first, "10.0.0.9", t0())
         .await
         .expect("the first use of a step");
     for step in [1000, 999] {
+        let c2 = claim(store, c.id, t0()).await;
         let again = store
-            .login_succeeded(c.id, Some(step), "10.0.0.9", t0())
+            .login_succeeded(c.id, Some(step), &c2, "10.0.0.9", t0())
             .await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "step {step} after 1000: {again:?}"
         );
     }
+    let next = claim(store, c.id, t0()).await;
     store
-        .login_succeeded(c.id, Some(1001), "10.0.0.9", t0())
+        .login_succeeded(c.id, Some(1001), &next, "10.0.0.9", t0())
         .await
         .expect("the next step");
     // A sign-in without a code (a role without TOTP) is not a replay.
+    let plain = claim(store, c.id, t0()).await;
     store
-        .login_succeeded(c.id, None, "10.0.0.9", t0())
+        .login_succeeded(c.id, None, &plain, "10.0.0.9", t0())
         .await
         .expect("no step");
     let u = Username::parse("endo").expect("valid");
@@ -151,53 +192,40 @@ pub async fn a_totp_step_signs_in_once(store: &dyn Store) {
 pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
     let c = staff(store, "kato", "A市保健所", Role::Clinician).await;
     for i in 0..5 {
-        store
-            .login_failed(c.id, "10.0.0.9", t0() + Duration::seconds(i))
-            .await
-            .expect("count");
+        assert!(fail(store, c.id, t0() + Duration::seconds(i)).await);
     }
     let lock = Some(t0() + Duration::seconds(4) + Duration::minutes(30));
     // Five more guesses every few minutes while locked, as an attacker keeping it locked would.
     for minute in [5, 10, 15, 20, 25] {
-        let s = store
-            .login_failed(c.id, "10.0.0.9", t0() + Duration::minutes(minute))
-            .await
-            .expect("count");
+        assert!(!fail(store, c.id, t0() + Duration::minutes(minute)).await);
         assert_eq!(
-            s.locked_until, lock,
+            state_of(store, "kato").await.locked_until,
+            lock,
             "a failure at +{minute} min moved the lock"
         );
     }
-    let u = Username::parse("kato").expect("valid");
-    let s = store
-        .staff_by_username(&u)
-        .await
-        .expect("read")
-        .expect("exists");
+    let s = state_of(store, "kato").await;
     assert!(s
         .login_state()
         .may_attempt(t0() + Duration::seconds(4) + Duration::minutes(30)));
-    // Every failure is still in the trail: five before the lock, five during it.
+    // Every failure is still in the trail: five before the lock, five refused during it.
     let trail = store.audit_page(0, 100).await.expect("trail");
-    let failed = trail
+    let failed: Vec<_> = trail
         .iter()
         .filter(|e| e.event.action == AuditAction::LoginFailed)
-        .count();
-    assert_eq!(failed, 10);
+        .map(|e| e.event.detail.as_str())
+        .collect();
+    assert_eq!(failed.len(), 10);
+    assert_eq!(failed[4], "attempt 5 of 5");
+    assert!(failed[5].starts_with("refused: locked until"), "{failed:?}");
 }
 
 pub async fn five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it(store: &dyn Store) {
     let c = staff(store, "suzuki", "A市保健所", Role::Clinician).await;
-    let mut s = None;
     for i in 0..5 {
-        s = Some(
-            store
-                .login_failed(c.id, "10.0.0.9", t0() + Duration::seconds(i))
-                .await
-                .expect("count"),
-        );
+        assert!(fail(store, c.id, t0() + Duration::seconds(i)).await);
     }
-    let s = s.expect("five attempts");
+    let s = state_of(store, "suzuki").await;
     assert_eq!(
         s.locked_until,
         Some(t0() + Duration::seconds(4) + Duration::minutes(30))
@@ -214,8 +242,9 @@ pub async fn five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it(sto
         .login_failed_unknown("10.0.0.9", t0())
         .await
         .expect("unknown");
+    let ok = claim(store, c.id, t0()).await;
     store
-        .login_succeeded(c.id, Some(42), "10.0.0.9", t0())
+        .login_succeeded(c.id, Some(42), &ok, "10.0.0.9", t0())
         .await
         .expect("ok");
     let s = store
@@ -870,4 +899,56 @@ pub async fn audit_verify_finds_an_entry_changed_behind_the_stores_back(
         .expect("read trail")
         .expect_err("tampering is found");
     assert_eq!(broken.seq, 3, "{broken}");
+}
+
+/// Forty attempts racing on two stores over one database (two servers): five are let
+/// through, the fifth locks, and a right password given back frees exactly one more.
+pub async fn racing_sign_in_attempts_on_two_servers_let_five_through(store: &dyn Store, raw: &Raw) {
+    let c = staff(store, "race", "A市保健所", Role::Clinician).await;
+    let servers = [raw.open().await, raw.open().await];
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let s = servers[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            s.claim_attempt(c.id, "10.0.0.9", t0()).await
+        }));
+    }
+    let mut granted = Vec::new();
+    let mut refused = 0;
+    for t in tasks {
+        match t.await.expect("task").expect("claim") {
+            Ok(claim) => granted.push(claim),
+            Err(AttemptRefused::Locked(_)) => refused += 1,
+            Err(other) => panic!("unexpected refusal {other:?}"),
+        }
+    }
+    let mut attempts: Vec<u32> = granted.iter().map(|c| c.attempt).collect();
+    attempts.sort_unstable();
+    assert_eq!(attempts, vec![1, 2, 3, 4, 5]);
+    assert_eq!(refused, 35);
+    let fifth = granted
+        .iter()
+        .find(|c| c.attempt == 5)
+        .expect("a fifth attempt");
+    assert!(fifth.locks_until.is_some());
+    store
+        .attempt_released(c.id, fifth)
+        .await
+        .expect("give back");
+    let s = state_of(store, "race").await;
+    assert_eq!((s.failed_logins, s.locked_until), (4, None));
+    assert!(fail(store, c.id, t0()).await);
+    assert!(
+        !fail(store, c.id, t0()).await,
+        "locked again after one more"
+    );
+    // Refusals are in the trail.
+    let refusals = store
+        .audit_page(0, 1000)
+        .await
+        .expect("trail")
+        .iter()
+        .filter(|e| e.event.detail.starts_with("refused: locked"))
+        .count();
+    assert_eq!(refusals, 36);
 }

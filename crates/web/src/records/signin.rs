@@ -81,6 +81,13 @@ async fn login_submit(
         }
         _ => None,
     };
+    // The attempt is claimed (counted) before the password is checked, so parallel guesses
+    // cannot get past the lock-out: at most five are checked in all.
+    let claim = match &staff {
+        Some(staff) => Some(state.store.claim_attempt(staff.id, &remote.0, now).await?),
+        None => None,
+    };
+    // Checked in every case, so the time taken does not tell unknown or locked accounts apart.
     let ok = verify_password_blocking(
         password.clone(),
         staff.as_ref().map(|s| s.password_hash.clone()),
@@ -96,22 +103,31 @@ async fn login_submit(
         Ok::<Response, AppError>((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
     };
     let csrf = f.csrf.unwrap_or_default();
-    let Some(staff) = staff else {
+    let (Some(staff), Some(claim)) = (staff, claim) else {
         state.store.login_failed_unknown(&remote.0, now).await?;
         return failed(state.clone(), csrf).await.map_err(PageError);
     };
-    if !staff.login_state().may_attempt(now) || !ok {
-        state.store.login_failed(staff.id, &remote.0, now).await?;
+    // A refused attempt (locked, disabled) was audited when it was refused.
+    let Ok(claim) = claim else {
+        return failed(state.clone(), csrf).await.map_err(PageError);
+    };
+    if !ok {
+        state
+            .store
+            .attempt_failed(staff.id, &claim, &remote.0, now)
+            .await?;
         return failed(state.clone(), csrf).await.map_err(PageError);
     }
     let token = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
     let session_csrf = new_token().map_err(|e| AppError::Internal(e.to_string()))?;
     let (stage, next) = if staff.role.needs_totp() {
+        // A right password is not a failure; the second factor claims its own attempt.
+        state.store.attempt_released(staff.id, &claim).await?;
         (SessionStage::SecondFactor, "/staff/login/totp")
     } else {
         state
             .store
-            .login_succeeded(staff.id, None, &remote.0, now)
+            .login_succeeded(staff.id, None, &claim, &remote.0, now)
             .await?;
         (SessionStage::Active, "/staff")
     };
@@ -182,18 +198,23 @@ async fn totp_submit(
         .totp_secret
         .as_deref()
         .and_then(|s| TotpSecret::from_base32(s).ok());
-    let verdict = match (&secret, staff.login_state().may_attempt(now)) {
-        (Some(secret), true) => secret
-            .verify(f.code.as_deref().unwrap_or(""), now, staff.totp_last_step)
-            .ok(),
-        _ => None,
+    // Claimed before the code is checked: parallel guesses at the code cannot get past the
+    // lock-out either.
+    let claim = match state.store.claim_attempt(staff.id, &remote.0, now).await? {
+        Ok(claim) => claim,
+        Err(_) => return Ok(back_to_sign_in(&state, &hash, now).await?),
     };
+    let verdict = secret.as_ref().and_then(|secret| {
+        secret
+            .verify(f.code.as_deref().unwrap_or(""), now, staff.totp_last_step)
+            .ok()
+    });
     // Accepting the code consumes its step in the store, atomically: a code raced by two
     // half-signed sessions (or a replay) signs in once.
     let accepted = match verdict {
         Some(step) => match state
             .store
-            .login_succeeded(staff.id, Some(step), &remote.0, now)
+            .login_succeeded(staff.id, Some(step), &claim, &remote.0, now)
             .await
         {
             Ok(()) => true,
@@ -203,13 +224,12 @@ async fn totp_submit(
         None => false,
     };
     if !accepted {
-        let after = state.store.login_failed(staff.id, &remote.0, now).await?;
-        if !after.login_state().may_attempt(now) {
-            state.store.delete_session(&hash, None, now).await?;
-            let mut res = Redirect::to("/staff/login").into_response();
-            res.headers_mut()
-                .append(header::SET_COOKIE, clear_session_cookie());
-            return Ok(res);
+        state
+            .store
+            .attempt_failed(staff.id, &claim, &remote.0, now)
+            .await?;
+        if claim.locks_until.is_some() {
+            return Ok(back_to_sign_in(&state, &hash, now).await?);
         }
         let page = TotpPage {
             layout: Layout::of(&state),
@@ -236,6 +256,20 @@ async fn totp_submit(
     let mut res = Redirect::to("/staff").into_response();
     res.headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
+    Ok(res)
+}
+
+/// Ends a half-signed session whose account is locked, and sends the person back to the
+/// password form.
+async fn back_to_sign_in(
+    state: &AppState,
+    hash: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Response, AppError> {
+    state.store.delete_session(hash, None, now).await?;
+    let mut res = Redirect::to("/staff/login").into_response();
+    res.headers_mut()
+        .append(header::SET_COOKIE, clear_session_cookie());
     Ok(res)
 }
 

@@ -794,3 +794,162 @@ async fn one_totp_code_sent_by_two_half_signed_sessions_at_once_signs_in_once() 
         h.advance(Duration::seconds(30));
     }
 }
+
+/// Sends every form at once, each on its own task, and returns the answers.
+async fn post_at_once(
+    app: &Router,
+    cookie: &str,
+    posts: Vec<(&'static str, String)>,
+) -> Vec<(StatusCode, HeaderMap, String)> {
+    let tasks: Vec<_> = posts
+        .into_iter()
+        .map(|(uri, form)| {
+            let app = app.clone();
+            let req = Request::post(uri)
+                .header(header::COOKIE, cookie)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(form))
+                .expect("request");
+            tokio::spawn(async move { send(&app, req).await })
+        })
+        .collect();
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.expect("task"));
+    }
+    out
+}
+
+/// The audit entries about one account: (action code, detail).
+async fn account_trail(store: &SqliteStore, user: &str) -> Vec<(String, String)> {
+    store
+        .audit_page(0, 100_000)
+        .await
+        .expect("trail")
+        .into_iter()
+        .filter(|e| e.event.target_id.as_deref() == Some(user))
+        .map(|e| (e.event.action.code().to_owned(), e.event.detail))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_wrong_passwords_and_the_right_one_at_once_lock_once_and_accept_nothing_past_the_limit(
+) {
+    // Arrange: a role without a second factor, so the right password alone signs in.
+    let h = Harness::new().await;
+    for trial in 0..3 {
+        let user = format!("guess{trial}");
+        h.add(&user, "A市保健所", Role::Viewer).await;
+        let (_, headers, _) = h.get("/staff/login", "").await;
+        let csrf_cookie = set_cookie(&headers, "tsunagu_csrf").expect("CSRF cookie");
+        let token = csrf_cookie.split('=').nth(1).unwrap_or_default().to_owned();
+        let mut posts: Vec<_> = (0..40)
+            .map(|i| {
+                let form = format!("username={user}&password=wrong-password-{i:03}&csrf={token}");
+                ("/staff/login", form)
+            })
+            .collect();
+        posts.insert(
+            20,
+            (
+                "/staff/login",
+                format!("username={user}&password={PASSWORD}&csrf={token}"),
+            ),
+        );
+        // Act
+        let answers = post_at_once(&h.app, &csrf_cookie, posts).await;
+        // Assert: the right one is accepted only as one of the first five attempts, and at
+        // most five wrong guesses are checked before a lock.
+        let accepted = answers
+            .iter()
+            .filter(|(s, _, _)| *s == StatusCode::SEE_OTHER)
+            .count();
+        assert!(accepted <= 1, "trial {trial}: {accepted} accepted");
+        let trail = account_trail(&h.store, &user).await;
+        let locks = trail.iter().filter(|(a, _)| a == "locked").count();
+        let counted = trail
+            .iter()
+            .filter(|(a, d)| a == "login_failed" && !d.starts_with("refused"))
+            .count();
+        // A success ends the series, so a lock set by guesses claimed just before it may be
+        // lifted and one more set by the guesses still in flight.
+        assert!(
+            locks <= 1 + accepted,
+            "trial {trial}: {locks} locks, {counted} failures counted"
+        );
+        assert!(
+            counted <= 5 + 5 * accepted,
+            "trial {trial}: {counted} wrong guesses were checked"
+        );
+        let logins: Vec<_> = trail.iter().filter(|(a, _)| a == "login").collect();
+        assert_eq!(logins.len(), accepted);
+        assert!(
+            logins.iter().all(|(_, d)| ["1", "2", "3", "4", "5"]
+                .iter()
+                .any(|k| *d == format!("attempt {k} of 5"))),
+            "trial {trial}: accepted past the limit: {logins:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn forty_wrong_codes_and_the_right_one_at_once_lock_once_and_accept_nothing_past_the_limit() {
+    let h = Harness::new().await;
+    for trial in 0..3 {
+        // Arrange: one half-signed session, and 41 second factors sent on it together.
+        let user = format!("otp{trial}");
+        h.add(&user, "A市保健所", Role::Clinician).await;
+        let (status, cookie, _) = h.password(&user, PASSWORD).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let cookie = cookie.expect("half-signed session");
+        let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
+        let csrf = csrf_in(&body);
+        let right = h.code();
+        let mut posts: Vec<_> = (0..40)
+            .map(|i| {
+                let wrong = format!(
+                    "{:06}",
+                    (right.parse::<u32>().unwrap_or(0) + 1 + i) % 1_000_000
+                );
+                ("/staff/login/totp", format!("code={wrong}&csrf={csrf}"))
+            })
+            .collect();
+        posts.insert(
+            20,
+            ("/staff/login/totp", format!("code={right}&csrf={csrf}")),
+        );
+        // Act
+        let answers = post_at_once(&h.app, &cookie, posts).await;
+        // Assert
+        let accepted = answers
+            .iter()
+            .filter(|(s, h, _)| *s == StatusCode::SEE_OTHER && location(h) == "/staff")
+            .count();
+        assert!(accepted <= 1, "trial {trial}: {accepted} accepted");
+        let trail = account_trail(&h.store, &user).await;
+        let locks = trail.iter().filter(|(a, _)| a == "locked").count();
+        let counted = trail
+            .iter()
+            .filter(|(a, d)| a == "login_failed" && !d.starts_with("refused"))
+            .count();
+        // A success ends the series, so a lock set by guesses claimed just before it may be
+        // lifted and one more set by the guesses still in flight.
+        assert!(
+            locks <= 1 + accepted,
+            "trial {trial}: {locks} locks, {counted} failures counted"
+        );
+        assert!(
+            counted <= 5 + 5 * accepted,
+            "trial {trial}: {counted} wrong codes were checked"
+        );
+        let logins: Vec<_> = trail.iter().filter(|(a, _)| a == "login").collect();
+        assert_eq!(logins.len(), accepted);
+        assert!(
+            logins.iter().all(|(_, d)| ["1", "2", "3", "4", "5"]
+                .iter()
+                .any(|k| *d == format!("attempt {k} of 5"))),
+            "trial {trial}: accepted past the limit: {logins:?}"
+        );
+        h.advance(Duration::seconds(30));
+    }
+}
