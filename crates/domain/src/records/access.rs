@@ -43,6 +43,8 @@ code_enum!(
         ExportSubject => ("export_subject", "本人開示用の出力"),
         /// Add, disable and unlock accounts, reset 2FA.
         ManageAccounts => ("manage_accounts", "アカウント管理"),
+        /// Review the organisation's audit trail, refused accesses included.
+        ReviewAuditTrail => ("review_audit_trail", "監査ログの確認"),
     }
 );
 
@@ -54,7 +56,10 @@ impl Role {
     pub fn allows(self, p: Permission) -> bool {
         use Permission::*;
         match self {
-            Role::Admin => matches!(p, ViewAccessLog | ExportSubject | ManageAccounts),
+            Role::Admin => matches!(
+                p,
+                ViewAccessLog | ExportSubject | ManageAccounts | ReviewAuditTrail
+            ),
             Role::Clinician => matches!(
                 p,
                 ReadRecords | WriteRecords | RecordConsent | ViewAccessLog

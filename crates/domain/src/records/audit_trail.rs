@@ -60,6 +60,9 @@ code_enum!(
         Backup => ("backup", "バックアップ"),
         /// An obligation marked done.
         Complete => ("complete", "対応済みの記録"),
+        /// An access to personal data was refused (the detail names what was tried and the
+        /// rule that refused it).
+        Refused => ("refused", "アクセス拒否"),
     }
 );
 

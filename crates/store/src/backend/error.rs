@@ -20,9 +20,27 @@ pub enum StoreError {
     /// The record exists but may no longer be used (its consent was withdrawn).
     #[error("gone: {0}")]
     Gone(String),
+    /// No standing consent covers this use of a person's data (the message names the kind).
+    #[error("no consent: {0}")]
+    NoConsent(String),
     /// The database failed. The detail is for logs, never for clients.
     #[error("database error: {0}")]
     Backend(String),
+}
+
+impl StoreError {
+    /// Whether this error is an access-control decision about personal data (a role that may
+    /// not, an id outside the organisation, a withdrawn consent, no consent): such refusals are
+    /// written to the audit trail (OWASP ASVS 7.1.3, 7.2.2).
+    pub fn is_refusal(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Forbidden(_)
+                | StoreError::NotFound(_)
+                | StoreError::Gone(_)
+                | StoreError::NoConsent(_)
+        )
+    }
 }
 
 impl From<sqlx::Error> for StoreError {

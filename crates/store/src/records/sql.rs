@@ -44,6 +44,62 @@ pub(crate) fn staff_event(
     }
 }
 
+/// What a staff member tried, for the audit entry written if it is refused.
+pub(crate) struct Attempted {
+    pub(crate) action: AuditAction,
+    pub(crate) target: AuditTarget,
+    pub(crate) target_id: Option<String>,
+    pub(crate) subject: Option<SubjectId>,
+}
+
+/// Runs one access to personal data and, if it is refused ([`crate::StoreError::is_refusal`]:
+/// the role may not, the id is outside the organisation, the consent is withdrawn or
+/// missing), writes the refusal to the trail in a transaction of its own (the refused one wrote
+/// nothing) before returning the error. Probing other organisations' ids is therefore visible.
+pub(crate) async fn refusal_audited<B: Backend, T>(
+    b: &B,
+    ctx: &StaffCtx,
+    tried: Attempted,
+    now: DateTime<Utc>,
+    access: impl std::future::Future<Output = crate::Result<T>> + Send,
+) -> crate::Result<T> {
+    let result = access.await;
+    if let Err(e) = &result {
+        if e.is_refusal() {
+            let mut tx = b.begin_write().await?;
+            // A refused look at a record names its person, so that the refusal shows where
+            // that person's file is reviewed (also by the organisation that holds it).
+            let record = tried
+                .target_id
+                .as_deref()
+                .filter(|_| tried.target == AuditTarget::Record)
+                .and_then(|id| id.parse::<i64>().ok());
+            let subject = match (tried.subject, record) {
+                (None, Some(id)) => query("select subject_id from records where id = $1")
+                    .bind(id)
+                    .fetch_optional(&mut tx)
+                    .await?
+                    .map(|r| r.int("subject_id"))
+                    .transpose()?
+                    .map(SubjectId),
+                (subject, _) => subject,
+            };
+            let ev = staff_event(
+                ctx,
+                AuditAction::Refused,
+                tried.target,
+                tried.target_id,
+                subject,
+                format!("{}: {e}", tried.action.code()),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+        }
+    }
+    result
+}
+
 /// An audit event from an actor about an account or the system.
 pub(crate) fn actor_event(
     by: &Actor,
@@ -298,7 +354,7 @@ pub(crate) async fn insert_record_in(
         .into_iter()
         .find(|c| c.active() && c.scope.covers(kind))
         .ok_or_else(|| {
-            crate::StoreError::Conflict(format!(
+            crate::StoreError::NoConsent(format!(
                 "no standing consent covers {} records for this person: record a consent first",
                 kind.code()
             ))
@@ -787,33 +843,42 @@ impl<B: Backend> SubjectStore for B {
         label: &str,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Subject> {
-        use crate::backend::row::RowExt;
-        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-        let label = check_label(label)?;
-        let mut tx = self.begin_write().await?;
-        let row = query(
-            "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
-        )
-        .bind(ctx.organization.to_string())
-        .bind(label)
-        .bind(ctx.id.0)
-        .bind(crate::backend::row::ts(now))
-        .fetch_one(&mut tx)
-        .await?;
-        let id = tsunagu_domain::SubjectId(row.int("id")?);
-        let ev = staff_event(
-            ctx,
-            AuditAction::Create,
-            AuditTarget::Subject,
-            Some(id.to_string()),
-            Some(id),
-            String::new(),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        let subject = subject_in(&mut tx, ctx, id).await?;
-        tx.commit().await?;
-        Ok(subject)
+        let tried = Attempted {
+            action: AuditAction::Create,
+            target: AuditTarget::Subject,
+            target_id: None,
+            subject: None,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            use crate::backend::row::RowExt;
+            ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+            let label = check_label(label)?;
+            let mut tx = self.begin_write().await?;
+            let row = query(
+                "insert into subjects (organization, label, created_by, created_at) values ($1, $2, $3, $4) returning id",
+            )
+            .bind(ctx.organization.to_string())
+            .bind(label)
+            .bind(ctx.id.0)
+            .bind(crate::backend::row::ts(now))
+            .fetch_one(&mut tx)
+            .await?;
+            let id = tsunagu_domain::SubjectId(row.int("id")?);
+            let ev = staff_event(
+                ctx,
+                AuditAction::Create,
+                AuditTarget::Subject,
+                Some(id.to_string()),
+                Some(id),
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            let subject = subject_in(&mut tx, ctx, id).await?;
+            tx.commit().await?;
+            Ok(subject)
+        })
+        .await
     }
 
     async fn list_subjects(
@@ -821,29 +886,38 @@ impl<B: Backend> SubjectStore for B {
         ctx: &StaffCtx,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Vec<Subject>> {
-        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-        let mut tx = self.begin_write().await?;
-        let sql = format!(
-            "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
-            SUBJECT_COLS
-        );
-        let rows = query_built(sqlx::AssertSqlSafe(sql))
-            .bind(ctx.organization.to_string())
-            .fetch_all(&mut tx)
-            .await?;
-        let subjects: Vec<_> = rows.iter().map(subject_of).collect::<crate::Result<_>>()?;
-        let ev = staff_event(
-            ctx,
-            AuditAction::List,
-            AuditTarget::Subject,
-            None,
-            None,
-            format!("{} files", subjects.len()),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(subjects)
+        let tried = Attempted {
+            action: AuditAction::List,
+            target: AuditTarget::Subject,
+            target_id: None,
+            subject: None,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+            let mut tx = self.begin_write().await?;
+            let sql = format!(
+                "select {} from subjects s join staff st on st.id = s.created_by where s.organization = $1 order by s.id desc",
+                SUBJECT_COLS
+            );
+            let rows = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(ctx.organization.to_string())
+                .fetch_all(&mut tx)
+                .await?;
+            let subjects: Vec<_> = rows.iter().map(subject_of).collect::<crate::Result<_>>()?;
+            let ev = staff_event(
+                ctx,
+                AuditAction::List,
+                AuditTarget::Subject,
+                None,
+                None,
+                format!("{} files", subjects.len()),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(subjects)
+        })
+        .await
     }
 
     async fn subject_file(
@@ -852,37 +926,46 @@ impl<B: Backend> SubjectStore for B {
         id: tsunagu_domain::SubjectId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<SubjectFile> {
-        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-        let mut tx = self.begin_write().await?;
-        let subject = subject_in(&mut tx, ctx, id).await?;
-        let consents = consents_in(&mut tx, id).await?;
-        let records = records_in(&mut tx, id)
-            .await?
-            .into_iter()
-            .map(|r| RecordSummary {
-                id: r.id,
-                kind: r.kind,
-                created_by: r.created_by,
-                created_at: r.created_at,
-                usable: r.deletion_due.is_none(),
+        let tried = Attempted {
+            action: AuditAction::Read,
+            target: AuditTarget::Subject,
+            target_id: Some(id.to_string()),
+            subject: Some(id),
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+            let mut tx = self.begin_write().await?;
+            let subject = subject_in(&mut tx, ctx, id).await?;
+            let consents = consents_in(&mut tx, id).await?;
+            let records = records_in(&mut tx, id)
+                .await?
+                .into_iter()
+                .map(|r| RecordSummary {
+                    id: r.id,
+                    kind: r.kind,
+                    created_by: r.created_by,
+                    created_at: r.created_at,
+                    usable: r.deletion_due.is_none(),
+                })
+                .collect();
+            let ev = staff_event(
+                ctx,
+                AuditAction::Read,
+                AuditTarget::Subject,
+                Some(id.to_string()),
+                Some(id),
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(SubjectFile {
+                subject,
+                consents,
+                records,
             })
-            .collect();
-        let ev = staff_event(
-            ctx,
-            AuditAction::Read,
-            AuditTarget::Subject,
-            Some(id.to_string()),
-            Some(id),
-            String::new(),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(SubjectFile {
-            subject,
-            consents,
-            records,
         })
+        .await
     }
 
     async fn record_consent(
@@ -892,42 +975,51 @@ impl<B: Backend> SubjectStore for B {
         consent: &tsunagu_domain::records::consent::NewConsent,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Consent> {
-        use crate::backend::row::RowExt;
-        ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
-        let mut tx = self.begin_write().await?;
-        subject_in(&mut tx, ctx, subject).await?;
-        let row = query(
-            "insert into consents (subject_id, purpose, scope, given_by, giver_name, given_at, recorded_by, recorded_at) \
-             values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
-        )
-        .bind(subject.0)
-        .bind(consent.purpose().to_owned())
-        .bind(consent.scope().to_codes())
-        .bind(consent.given_by().code())
-        .bind(consent.giver_name().map(str::to_owned))
-        .bind(crate::backend::row::ts(consent.given_at()))
-        .bind(ctx.id.0)
-        .bind(crate::backend::row::ts(now))
-        .fetch_one(&mut tx)
-        .await?;
-        let id = row.int("id")?;
-        let ev = staff_event(
-            ctx,
-            AuditAction::ConsentGiven,
-            AuditTarget::Consent,
-            Some(id.to_string()),
-            Some(subject),
-            format!("scope={}", consent.scope().to_codes()),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        let consent = consents_in(&mut tx, subject)
-            .await?
-            .into_iter()
-            .find(|c| c.id.0 == id)
-            .ok_or_else(|| crate::StoreError::Backend("consent vanished after insert".into()))?;
-        tx.commit().await?;
-        Ok(consent)
+        let tried = Attempted {
+            action: AuditAction::ConsentGiven,
+            target: AuditTarget::Subject,
+            target_id: Some(subject.to_string()),
+            subject: Some(subject),
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            use crate::backend::row::RowExt;
+            ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
+            let mut tx = self.begin_write().await?;
+            subject_in(&mut tx, ctx, subject).await?;
+            let row = query(
+                "insert into consents (subject_id, purpose, scope, given_by, giver_name, given_at, recorded_by, recorded_at) \
+                 values ($1, $2, $3, $4, $5, $6, $7, $8) returning id",
+            )
+            .bind(subject.0)
+            .bind(consent.purpose().to_owned())
+            .bind(consent.scope().to_codes())
+            .bind(consent.given_by().code())
+            .bind(consent.giver_name().map(str::to_owned))
+            .bind(crate::backend::row::ts(consent.given_at()))
+            .bind(ctx.id.0)
+            .bind(crate::backend::row::ts(now))
+            .fetch_one(&mut tx)
+            .await?;
+            let id = row.int("id")?;
+            let ev = staff_event(
+                ctx,
+                AuditAction::ConsentGiven,
+                AuditTarget::Consent,
+                Some(id.to_string()),
+                Some(subject),
+                format!("scope={}", consent.scope().to_codes()),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            let consent = consents_in(&mut tx, subject)
+                .await?
+                .into_iter()
+                .find(|c| c.id.0 == id)
+                .ok_or_else(|| crate::StoreError::Backend("consent vanished after insert".into()))?;
+            tx.commit().await?;
+            Ok(consent)
+        })
+        .await
     }
 
     async fn withdraw_consent(
@@ -936,60 +1028,69 @@ impl<B: Backend> SubjectStore for B {
         id: tsunagu_domain::ConsentId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Consent> {
-        use crate::backend::row::RowExt;
-        ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
-        let mut tx = self.begin_write().await?;
-        let row = query(
-            "select c.subject_id, c.withdrawn_at from consents c join subjects s on s.id = c.subject_id \
-             where c.id = $1 and s.organization = $2",
-        )
-        .bind(id.0)
-        .bind(ctx.organization.to_string())
-        .fetch_optional(&mut tx)
-        .await?
-        .ok_or_else(|| crate::StoreError::NotFound(format!("consent {id}")))?;
-        if row.opt_text("withdrawn_at")?.is_some() {
-            return Err(crate::StoreError::Conflict(format!(
-                "consent {id} is already withdrawn"
-            )));
-        }
-        let subject = tsunagu_domain::SubjectId(row.int("subject_id")?);
-        query("update consents set withdrawn_at = $1, withdrawn_by = $2 where id = $3")
-            .bind(crate::backend::row::ts(now))
-            .bind(ctx.id.0)
+        let tried = Attempted {
+            action: AuditAction::ConsentWithdrawn,
+            target: AuditTarget::Consent,
+            target_id: Some(id.to_string()),
+            subject: None,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            use crate::backend::row::RowExt;
+            ctx.require(tsunagu_domain::records::access::Permission::RecordConsent)?;
+            let mut tx = self.begin_write().await?;
+            let row = query(
+                "select c.subject_id, c.withdrawn_at from consents c join subjects s on s.id = c.subject_id \
+                 where c.id = $1 and s.organization = $2",
+            )
             .bind(id.0)
-            .execute(&mut tx)
-            .await?;
-        // Obligations are derived from the records: they go with the records' use.
-        query("delete from obligations where record_id in (select id from records where consent_id = $1)")
-            .bind(id.0)
-            .execute(&mut tx)
-            .await?;
-        let n = query(
-            "update records set deletion_due = $1 where consent_id = $2 and deletion_due is null",
-        )
-        .bind(crate::backend::row::ts(now))
-        .bind(id.0)
-        .execute(&mut tx)
-        .await?
-        .rows_affected();
-        let ev = staff_event(
-            ctx,
-            AuditAction::ConsentWithdrawn,
-            AuditTarget::Consent,
-            Some(id.to_string()),
-            Some(subject),
-            format!("{n} records due for deletion"),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        let consent = consents_in(&mut tx, subject)
+            .bind(ctx.organization.to_string())
+            .fetch_optional(&mut tx)
             .await?
-            .into_iter()
-            .find(|c| c.id == id)
-            .ok_or_else(|| crate::StoreError::Backend("consent vanished after update".into()))?;
-        tx.commit().await?;
-        Ok(consent)
+            .ok_or_else(|| crate::StoreError::NotFound(format!("consent {id}")))?;
+            if row.opt_text("withdrawn_at")?.is_some() {
+                return Err(crate::StoreError::Conflict(format!(
+                    "consent {id} is already withdrawn"
+                )));
+            }
+            let subject = tsunagu_domain::SubjectId(row.int("subject_id")?);
+            query("update consents set withdrawn_at = $1, withdrawn_by = $2 where id = $3")
+                .bind(crate::backend::row::ts(now))
+                .bind(ctx.id.0)
+                .bind(id.0)
+                .execute(&mut tx)
+                .await?;
+            // Obligations are derived from the records: they go with the records' use.
+            query("delete from obligations where record_id in (select id from records where consent_id = $1)")
+                .bind(id.0)
+                .execute(&mut tx)
+                .await?;
+            let n = query(
+                "update records set deletion_due = $1 where consent_id = $2 and deletion_due is null",
+            )
+            .bind(crate::backend::row::ts(now))
+            .bind(id.0)
+            .execute(&mut tx)
+            .await?
+            .rows_affected();
+            let ev = staff_event(
+                ctx,
+                AuditAction::ConsentWithdrawn,
+                AuditTarget::Consent,
+                Some(id.to_string()),
+                Some(subject),
+                format!("{n} records due for deletion"),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            let consent = consents_in(&mut tx, subject)
+                .await?
+                .into_iter()
+                .find(|c| c.id == id)
+                .ok_or_else(|| crate::StoreError::Backend("consent vanished after update".into()))?;
+            tx.commit().await?;
+            Ok(consent)
+        })
+        .await
     }
 
     async fn export_subject(
@@ -998,42 +1099,51 @@ impl<B: Backend> SubjectStore for B {
         id: tsunagu_domain::SubjectId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<SubjectExport> {
-        ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
-        let mut tx = self.begin_write().await?;
-        let subject = subject_in(&mut tx, ctx, id).await?;
-        let consents = consents_in(&mut tx, id).await?;
-        let records = records_in(&mut tx, id).await?;
-        let sql = format!(
-            "select {} from audit_log where subject_id = $1 order by seq",
-            AUDIT_COLS
-        );
-        let rows = query_built(sqlx::AssertSqlSafe(sql))
-            .bind(id.0)
-            .fetch_all(&mut tx)
-            .await?;
-        let access_log = rows
-            .iter()
-            .map(audit_of)
-            .collect::<crate::Result<Vec<_>>>()?;
-        let ev = staff_event(
-            ctx,
-            AuditAction::Export,
-            AuditTarget::Subject,
-            Some(id.to_string()),
-            Some(id),
-            format!("{} records", records.len()),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(SubjectExport {
-            exported_at: now,
-            exported_by: ctx.username.to_string(),
-            subject,
-            consents,
-            records,
-            access_log,
+        let tried = Attempted {
+            action: AuditAction::Export,
+            target: AuditTarget::Subject,
+            target_id: Some(id.to_string()),
+            subject: Some(id),
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ExportSubject)?;
+            let mut tx = self.begin_write().await?;
+            let subject = subject_in(&mut tx, ctx, id).await?;
+            let consents = consents_in(&mut tx, id).await?;
+            let records = records_in(&mut tx, id).await?;
+            let sql = format!(
+                "select {} from audit_log where subject_id = $1 order by seq",
+                AUDIT_COLS
+            );
+            let rows = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(id.0)
+                .fetch_all(&mut tx)
+                .await?;
+            let access_log = rows
+                .iter()
+                .map(audit_of)
+                .collect::<crate::Result<Vec<_>>>()?;
+            let ev = staff_event(
+                ctx,
+                AuditAction::Export,
+                AuditTarget::Subject,
+                Some(id.to_string()),
+                Some(id),
+                format!("{} records", records.len()),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(SubjectExport {
+                exported_at: now,
+                exported_by: ctx.username.to_string(),
+                subject,
+                consents,
+                records,
+                access_log,
+            })
         })
+        .await
     }
 
     async fn purge(
@@ -1154,12 +1264,22 @@ impl<B: Backend> RecordStore for B {
         retention: &tsunagu_domain::records::consent::RetentionPolicy,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Record> {
-        ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
-        let body = check_body(body)?;
-        let mut tx = self.begin_write().await?;
-        let record = insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
-        tx.commit().await?;
-        Ok(record)
+        let tried = Attempted {
+            action: AuditAction::Create,
+            target: AuditTarget::Record,
+            target_id: None,
+            subject: Some(subject),
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::WriteRecords)?;
+            let body = check_body(body)?;
+            let mut tx = self.begin_write().await?;
+            let record =
+                insert_record_in(&mut tx, ctx, subject, kind, body, retention, now).await?;
+            tx.commit().await?;
+            Ok(record)
+        })
+        .await
     }
 
     async fn record(
@@ -1168,37 +1288,46 @@ impl<B: Backend> RecordStore for B {
         id: tsunagu_domain::RecordId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Record> {
-        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-        let mut tx = self.begin_write().await?;
-        let sql = format!(
-            "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
-             where r.id = $1 and s.organization = $2",
-            RECORD_COLS
-        );
-        let row = query_built(sqlx::AssertSqlSafe(sql))
-            .bind(id.0)
-            .bind(ctx.organization.to_string())
-            .fetch_optional(&mut tx)
-            .await?
-            .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
-        let record = record_of(&row)?;
-        if record.deletion_due.is_some() {
-            return Err(crate::StoreError::Gone(format!(
-                "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
-            )));
-        }
-        let ev = staff_event(
-            ctx,
-            AuditAction::Read,
-            AuditTarget::Record,
-            Some(id.to_string()),
-            Some(record.subject_id),
-            String::new(),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(record)
+        let tried = Attempted {
+            action: AuditAction::Read,
+            target: AuditTarget::Record,
+            target_id: Some(id.to_string()),
+            subject: None,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+            let mut tx = self.begin_write().await?;
+            let sql = format!(
+                "select {} from records r join staff st on st.id = r.created_by join subjects s on s.id = r.subject_id \
+                 where r.id = $1 and s.organization = $2",
+                RECORD_COLS
+            );
+            let row = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(id.0)
+                .bind(ctx.organization.to_string())
+                .fetch_optional(&mut tx)
+                .await?
+                .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
+            let record = record_of(&row)?;
+            if record.deletion_due.is_some() {
+                return Err(crate::StoreError::Gone(format!(
+                    "record {id}: its consent was withdrawn, so it may no longer be used and awaits deletion"
+                )));
+            }
+            let ev = staff_event(
+                ctx,
+                AuditAction::Read,
+                AuditTarget::Record,
+                Some(id.to_string()),
+                Some(record.subject_id),
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(record)
+        })
+        .await
     }
 
     async fn records_of_kind(
@@ -1208,37 +1337,46 @@ impl<B: Backend> RecordStore for B {
         kind: tsunagu_domain::records::consent::RecordKind,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Vec<Record>> {
-        ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
-        let mut tx = self.begin_write().await?;
-        subject_in(&mut tx, ctx, subject).await?;
-        let sql = format!(
-            "select {} from records r join staff st on st.id = r.created_by \
-             where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
-            RECORD_COLS
-        );
-        let rows = query_built(sqlx::AssertSqlSafe(sql))
-            .bind(subject.0)
-            .bind(kind.code())
-            .fetch_all(&mut tx)
-            .await?;
-        let records = rows
-            .iter()
-            .map(record_of)
-            .collect::<crate::Result<Vec<_>>>()?;
-        for r in &records {
-            let ev = staff_event(
-                ctx,
-                AuditAction::Read,
-                AuditTarget::Record,
-                Some(r.id.to_string()),
-                Some(subject),
-                String::new(),
-                now,
+        let tried = Attempted {
+            action: AuditAction::Read,
+            target: AuditTarget::Record,
+            target_id: None,
+            subject: Some(subject),
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ReadRecords)?;
+            let mut tx = self.begin_write().await?;
+            subject_in(&mut tx, ctx, subject).await?;
+            let sql = format!(
+                "select {} from records r join staff st on st.id = r.created_by \
+                 where r.subject_id = $1 and r.kind = $2 and r.deletion_due is null order by r.id",
+                RECORD_COLS
             );
-            append_in(&mut tx, ev).await?;
-        }
-        tx.commit().await?;
-        Ok(records)
+            let rows = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(subject.0)
+                .bind(kind.code())
+                .fetch_all(&mut tx)
+                .await?;
+            let records = rows
+                .iter()
+                .map(record_of)
+                .collect::<crate::Result<Vec<_>>>()?;
+            for r in &records {
+                let ev = staff_event(
+                    ctx,
+                    AuditAction::Read,
+                    AuditTarget::Record,
+                    Some(r.id.to_string()),
+                    Some(subject),
+                    String::new(),
+                    now,
+                );
+                append_in(&mut tx, ev).await?;
+            }
+            tx.commit().await?;
+            Ok(records)
+        })
+        .await
     }
 
     async fn record_access_log(
@@ -1247,66 +1385,81 @@ impl<B: Backend> RecordStore for B {
         id: tsunagu_domain::RecordId,
         now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
-        use crate::backend::row::RowExt;
-        ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
-        let mut tx = self.begin_write().await?;
-        // The record may be gone (purged); its trail stays, so the scope check is on
-        // the person when the record still exists, and on the trail's own subject id
-        // otherwise.
-        let subject = query(
-            "select subject_id from audit_log where target = 'record' and target_id = $1 \
-             and subject_id is not null order by seq limit 1",
-        )
-        .bind(id.to_string())
-        .fetch_optional(&mut tx)
-        .await?
-        .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
-        let subject = tsunagu_domain::SubjectId(subject.int("subject_id")?);
-        let org = query("select organization from subjects where id = $1")
-            .bind(subject.0)
-            .fetch_optional(&mut tx)
-            .await?;
-        let org = match org {
-            Some(r) => Some(r.text("organization")?),
-            // Purged: the record belonged to the organisation of whoever created it.
-            None => query(
-                "select st.organization from audit_log a join staff st on st.username = a.actor \
-                 where a.target = 'record' and a.target_id = $1 and a.action = 'create' order by a.seq limit 1",
+        let tried = Attempted {
+            action: AuditAction::ViewAccessLog,
+            target: AuditTarget::Record,
+            target_id: Some(id.to_string()),
+            subject: None,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            use crate::backend::row::RowExt;
+            ctx.require(tsunagu_domain::records::access::Permission::ViewAccessLog)?;
+            let mut tx = self.begin_write().await?;
+            // The record may be gone (purged); its trail stays, so the scope check is on
+            // the person when the record still exists, and on the trail's own subject id
+            // otherwise.
+            let subject = query(
+                "select subject_id from audit_log where target = 'record' and target_id = $1 \
+                 and subject_id is not null order by seq limit 1",
             )
             .bind(id.to_string())
             .fetch_optional(&mut tx)
             .await?
-            .map(|r| r.text("organization"))
-            .transpose()?,
-        };
-        let in_scope = org.as_deref() == Some(ctx.organization.as_ref());
-        if !in_scope {
-            return Err(crate::StoreError::NotFound(format!("record {id}")));
-        }
-        let sql = format!(
-            "select {} from audit_log where target = 'record' and target_id = $1 order by seq",
-            AUDIT_COLS
-        );
-        let rows = query_built(sqlx::AssertSqlSafe(sql))
-            .bind(id.to_string())
-            .fetch_all(&mut tx)
-            .await?;
-        let entries = rows
-            .iter()
-            .map(audit_of)
-            .collect::<crate::Result<Vec<_>>>()?;
-        let ev = staff_event(
-            ctx,
-            AuditAction::ViewAccessLog,
-            AuditTarget::Record,
-            Some(id.to_string()),
-            Some(subject),
-            String::new(),
-            now,
-        );
-        append_in(&mut tx, ev).await?;
-        tx.commit().await?;
-        Ok(entries)
+            .ok_or_else(|| crate::StoreError::NotFound(format!("record {id}")))?;
+            let subject = tsunagu_domain::SubjectId(subject.int("subject_id")?);
+            let org = query("select organization from subjects where id = $1")
+                .bind(subject.0)
+                .fetch_optional(&mut tx)
+                .await?;
+            let org = match org {
+                Some(r) => Some(r.text("organization")?),
+                // Purged: the record belonged to the organisation of whoever created it.
+                None => query(
+                    "select st.organization from audit_log a join staff st on st.username = a.actor \
+                     where a.target = 'record' and a.target_id = $1 and a.action = 'create' order by a.seq limit 1",
+                )
+                .bind(id.to_string())
+                .fetch_optional(&mut tx)
+                .await?
+                .map(|r| r.text("organization"))
+                .transpose()?,
+            };
+            let in_scope = org.as_deref() == Some(ctx.organization.as_ref());
+            if !in_scope {
+                return Err(crate::StoreError::NotFound(format!("record {id}")));
+            }
+            // Everything about the record, refusals included, and every export of the person's
+            // file, which contained the record.
+            let sql = format!(
+                "select {} from audit_log where (target = 'record' and target_id = $1) \
+                 or (action = 'export' and subject_id = $2 and seq > \
+                     (select min(seq) from audit_log where target = 'record' and target_id = $1)) \
+                 order by seq",
+                AUDIT_COLS
+            );
+            let rows = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(id.to_string())
+                .bind(subject.0)
+                .fetch_all(&mut tx)
+                .await?;
+            let entries = rows
+                .iter()
+                .map(audit_of)
+                .collect::<crate::Result<Vec<_>>>()?;
+            let ev = staff_event(
+                ctx,
+                AuditAction::ViewAccessLog,
+                AuditTarget::Record,
+                Some(id.to_string()),
+                Some(subject),
+                String::new(),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(entries)
+        })
+        .await
     }
 }
 
@@ -1320,6 +1473,61 @@ impl<B: Backend> AuditStore for B {
         let entry = append_in(&mut tx, event).await?;
         tx.commit().await?;
         Ok(entry)
+    }
+
+    async fn review_audit(
+        &self,
+        ctx: &StaffCtx,
+        filter: &AuditFilter,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<Vec<tsunagu_domain::records::audit_trail::AuditEntry>> {
+        let tried = Attempted {
+            action: AuditAction::ViewAccessLog,
+            target: AuditTarget::System,
+            target_id: None,
+            subject: filter.subject,
+        };
+        refusal_audited(self, ctx, tried, now, async move {
+            ctx.require(tsunagu_domain::records::access::Permission::ReviewAuditTrail)?;
+            let mut tx = self.begin_write().await?;
+            let sql = format!(
+                "select {} from audit_log where \
+                 (actor in (select username from staff where organization = $1) \
+                  or (target = 'account' and target_id in (select username from staff where organization = $1)) \
+                  or subject_id in (select id from subjects where organization = $1)) \
+                 and ($2 is null or action = $2) and ($3 is null or actor = $3) \
+                 and ($4 is null or subject_id = $4) and ($5 is null or at >= $5) \
+                 and ($6 is null or at < $6) order by seq desc limit $7",
+                AUDIT_COLS
+            );
+            let rows = query_built(sqlx::AssertSqlSafe(sql))
+                .bind(ctx.organization.to_string())
+                .bind(filter.action.map(|a| a.code().to_owned()))
+                .bind(filter.actor.as_ref().map(|u| u.to_string()))
+                .bind(filter.subject.map(|s| s.0))
+                .bind(filter.from.map(crate::backend::row::ts))
+                .bind(filter.until.map(crate::backend::row::ts))
+                .bind(filter.limit.clamp(1, 1000))
+                .fetch_all(&mut tx)
+                .await?;
+            let entries = rows
+                .iter()
+                .map(audit_of)
+                .collect::<crate::Result<Vec<_>>>()?;
+            let ev = staff_event(
+                ctx,
+                AuditAction::ViewAccessLog,
+                AuditTarget::System,
+                None,
+                filter.subject,
+                format!("audit review, {} entries", entries.len()),
+                now,
+            );
+            append_in(&mut tx, ev).await?;
+            tx.commit().await?;
+            Ok(entries)
+        })
+        .await
     }
 
     async fn audit_page(

@@ -522,11 +522,37 @@ pub trait RecordStore: Send + Sync {
     ) -> Result<Vec<AuditEntry>>;
 }
 
+/// Which audit entries an admin asks for; every field narrows the list.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AuditFilter {
+    /// Only this action (`refused`, `read` …).
+    pub action: Option<tsunagu_domain::records::audit_trail::AuditAction>,
+    /// Only this actor (a username).
+    pub actor: Option<Username>,
+    /// Only entries about this person.
+    pub subject: Option<SubjectId>,
+    /// From this time on.
+    pub from: Option<DateTime<Utc>>,
+    /// Before this time.
+    pub until: Option<DateTime<Utc>>,
+    /// At most this many, newest first (clamped to 1–1,000).
+    pub limit: i64,
+}
+
 /// The hash-chained audit trail: appending, paging, verifying.
 #[async_trait]
 pub trait AuditStore: Send + Sync {
     /// Appends one audit entry.
     async fn append_audit(&self, event: AuditEvent) -> Result<AuditEntry>;
+    /// The organisation's part of the trail for its admin, newest first: entries by its staff,
+    /// about its accounts, or about its people (so that another organisation probing its ids
+    /// shows). The review itself is audited.
+    async fn review_audit(
+        &self,
+        ctx: &StaffCtx,
+        filter: &AuditFilter,
+        now: DateTime<Utc>,
+    ) -> Result<Vec<AuditEntry>>;
     /// Up to `limit` audit entries after `after_seq`, in order.
     async fn audit_page(&self, after_seq: i64, limit: i64) -> Result<Vec<AuditEntry>>;
     /// Verifies the whole chain, page by page.

@@ -204,7 +204,7 @@ pub async fn no_consent_stores_nothing_and_withdrawal_removes_the_obligations(st
         .add_case_event(&c, bare.id, &event, &obs, &RetentionPolicy::default(), t0())
         .await;
     assert!(
-        matches!(refused, Err(StoreError::Conflict(_))),
+        matches!(refused, Err(StoreError::NoConsent(_))),
         "{refused:?}"
     );
     assert!(store
@@ -218,7 +218,11 @@ pub async fn no_consent_stores_nothing_and_withdrawal_removes_the_obligations(st
         .expect("read")
         .expect("chain")
         .entries;
-    assert_eq!(after, before + 1, "only the case read above was written");
+    assert_eq!(
+        after,
+        before + 2,
+        "nothing was stored: only the refusal and the case read above are in the trail"
+    );
 
     let a = case_file(store, &c, "Aさん").await;
     add(

@@ -402,7 +402,7 @@ pub async fn a_record_is_stored_only_under_a_standing_consent_that_covers_its_ki
         )
         .await;
     assert!(
-        matches!(r, Err(StoreError::Conflict(ref m)) if m.contains("consent")),
+        matches!(r, Err(StoreError::NoConsent(ref m)) if m.contains("consent")),
         "{r:?}"
     );
     store
@@ -420,7 +420,7 @@ pub async fn a_record_is_stored_only_under_a_standing_consent_that_covers_its_ki
         )
         .await;
     assert!(
-        matches!(r, Err(StoreError::Conflict(_))),
+        matches!(r, Err(StoreError::NoConsent(_))),
         "a diary consent does not cover consultations"
     );
     let k = store
@@ -586,7 +586,7 @@ pub async fn withdrawing_consent_stops_use_and_purge_deletes_the_records(store: 
         .add_record(&c, subj.id, RecordKind::DrinkingDiary, &note("x"), &p, t0())
         .await;
     assert!(
-        matches!(r, Err(StoreError::Conflict(_))),
+        matches!(r, Err(StoreError::NoConsent(_))),
         "no new records after withdrawal"
     );
     let file = store.subject_file(&c, subj.id, t0()).await.expect("file");

@@ -49,7 +49,7 @@ impl From<StoreError> for AppError {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::NotFound(what) => AppError::NotFound(what),
-            StoreError::Conflict(what) => AppError::Conflict(what),
+            StoreError::Conflict(what) | StoreError::NoConsent(what) => AppError::Conflict(what),
             StoreError::Invalid(what) => AppError::BadRequest(what),
             StoreError::Forbidden(what) => AppError::NotAllowed(what),
             StoreError::Gone(what) => AppError::Gone(what),

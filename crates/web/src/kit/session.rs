@@ -96,6 +96,8 @@ pub(crate) struct Me {
     pub(crate) csrf: String,
     pub(crate) idle_minutes: i64,
     pub(crate) absolute_hours: i64,
+    /// Whether the navigation offers the audit-trail review.
+    pub(crate) reviews_audit: bool,
 }
 
 impl Me {
@@ -107,6 +109,10 @@ impl Me {
             csrf: s.session.csrf_token.clone(),
             idle_minutes: IDLE_TIMEOUT.num_minutes(),
             absolute_hours: ABSOLUTE_TIMEOUT.num_hours(),
+            reviews_audit: s
+                .ctx
+                .role
+                .allows(tsunagu_domain::records::access::Permission::ReviewAuditTrail),
         }
     }
 }

@@ -10,6 +10,7 @@ use axum::Router;
 
 use crate::kit::state::AppState;
 
+pub mod audit;
 pub mod people;
 pub mod signin;
 
@@ -18,6 +19,7 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .merge(signin::router())
         .merge(people::router())
+        .merge(audit::router())
         .layer(tower_http::set_header::SetResponseHeaderLayer::overriding(
             header::CACHE_CONTROL,
             HeaderValue::from_static("no-store"),

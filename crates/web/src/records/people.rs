@@ -368,6 +368,7 @@ struct AccessRow {
     actor: String,
     action: &'static str,
     remote: String,
+    detail: String,
 }
 
 #[derive(Template)]
@@ -385,6 +386,7 @@ fn access_row(e: AuditEntry) -> AccessRow {
         actor: e.event.actor,
         action: e.event.action.label_ja(),
         remote: e.event.remote,
+        detail: e.event.detail,
     }
 }
 

@@ -242,10 +242,15 @@ async fn a_clinician_signs_in_records_consent_stores_a_record_and_sees_who_viewe
         .split("<tr>")
         .filter(|r| r.contains("<td>"))
         .collect::<Vec<_>>();
-    assert_eq!(rows.len(), 3, "{body}");
+    assert_eq!(rows.len(), 4, "{body}");
     assert!(rows[0].contains("kimura") && rows[0].contains("作成"));
     assert!(rows[1].contains("kimura") && rows[1].contains("閲覧"));
     assert!(rows[2].contains("sato") && rows[2].contains("閲覧"));
+    assert!(
+        rows[3].contains("sato") && rows[3].contains("アクセス拒否"),
+        "the counsellor's refused look at the log is in it: {}",
+        rows[3]
+    );
 
     // Another organisation cannot even see that the file exists.
     let (theirs, _) = h.sign_in("yamada").await;
@@ -952,4 +957,116 @@ async fn forty_wrong_codes_and_the_right_one_at_once_lock_once_and_accept_nothin
         );
         h.advance(Duration::seconds(30));
     }
+}
+
+#[tokio::test]
+async fn refused_accesses_to_personal_data_are_in_the_trail_and_the_admin_reviews_them() {
+    // Arrange: a file with a consent for consultations only, and one record.
+    let h = Harness::new().await;
+    h.add("honda", "A市保健所", Role::Admin).await;
+    let (me, csrf) = h.sign_in("kimura").await;
+    let (_, headers, _) = h
+        .post("/staff/subjects", &me, &format!("label=B&csrf={csrf}"))
+        .await;
+    let file = location(&headers);
+    let consent =
+        format!("purpose=%E7%9B%B8%E8%AB%87&scope=consultation&given_by=subject&csrf={csrf}");
+    h.post(&format!("{file}/consents"), &me, &consent).await;
+    let (_, headers, _) = h
+        .post(
+            &format!("{file}/records"),
+            &me,
+            &format!("kind=consultation&note=x&csrf={csrf}"),
+        )
+        .await;
+    let record = location(&headers);
+
+    // Act: five refused accesses of four kinds.
+    let (theirs, _) = h.sign_in("yamada").await;
+    assert_eq!(h.get(&record, &theirs).await.0, StatusCode::NOT_FOUND);
+    assert_eq!(h.get(&file, &theirs).await.0, StatusCode::NOT_FOUND);
+    let (counsellor, _) = h.sign_in("sato").await;
+    assert_eq!(
+        h.get(&format!("{record}/access"), &counsellor).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let (status, _, _) = h
+        .post(
+            &format!("{file}/records"),
+            &me,
+            &format!("kind=case&note=x&csrf={csrf}"),
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::CONFLICT,
+        "no consent covers case records"
+    );
+    // The admin exports the file (the export contains the record).
+    let (admin, _) = h.sign_in("honda").await;
+    assert_eq!(
+        h.get(&format!("{file}/export"), &admin).await.0,
+        StatusCode::OK
+    );
+
+    // Assert: the record's "who viewed this" has the export and the refusals about it.
+    let (_, _, body) = h.get(&format!("{record}/access"), &me).await;
+    let rows: Vec<_> = body.split("<tr>").filter(|r| r.contains("<td>")).collect();
+    assert!(
+        rows.iter()
+            .any(|r| r.contains("honda") && r.contains("開示用出力")),
+        "{body}"
+    );
+    for who in ["yamada", "sato"] {
+        assert!(
+            rows.iter()
+                .any(|r| r.contains(who) && r.contains("アクセス拒否")),
+            "{who}: {body}"
+        );
+    }
+    // The trail names who, what and the rule; the admin's review lists them, filtered.
+    let refused: Vec<_> = h
+        .store
+        .audit_page(0, 10_000)
+        .await
+        .expect("trail")
+        .into_iter()
+        .filter(|e| e.event.action.code() == "refused")
+        .map(|e| (e.event.actor, e.event.detail))
+        .collect();
+    assert_eq!(refused.len(), 4, "{refused:?}");
+    assert!(refused
+        .iter()
+        .any(|(a, d)| a == "yamada" && d.starts_with("read: not found")));
+    assert!(refused
+        .iter()
+        .any(|(a, d)| a == "sato" && d.contains("may not view_access_log")));
+    assert!(refused
+        .iter()
+        .any(|(a, d)| a == "kimura" && d.starts_with("create: no consent")));
+    let (status, _, body) = h.get("/staff/audit?action=refused", &admin).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let shown = body
+        .split("<tr class=\"refused\">")
+        .skip(1)
+        .filter(|r| r.contains("アクセス拒否"))
+        .count();
+    assert_eq!(
+        shown, 4,
+        "yamada probed this organisation's ids: shown too\n{body}"
+    );
+    let (_, _, body) = h
+        .get("/staff/audit?action=refused&actor=sato", &admin)
+        .await;
+    assert_eq!(body.matches("<tr class=\"refused\">").count(), 1, "{body}");
+    assert_eq!(
+        h.get("/staff/audit?from=2026-13-01", &admin).await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        h.get("/staff/audit", &me).await.0,
+        StatusCode::FORBIDDEN,
+        "only the admin reviews the trail"
+    );
+    assert!(h.store.verify_audit().await.expect("trail").is_ok());
 }
