@@ -837,6 +837,41 @@ async fn account_trail(store: &SqliteStore, user: &str) -> Vec<(String, String)>
         .collect()
 }
 
+/// The lock-out held against a batch of parallel guesses: a right one was accepted only as one
+/// of the first five attempts, and at most five wrong ones were checked before a lock.
+async fn assert_nothing_past_the_limit(
+    store: &SqliteStore,
+    user: &str,
+    accepted: usize,
+    trial: usize,
+    what: &str,
+) {
+    let trail = account_trail(store, user).await;
+    let locks = trail.iter().filter(|(a, _)| a == "locked").count();
+    let counted = trail
+        .iter()
+        .filter(|(a, d)| a == "login_failed" && !d.starts_with("refused"))
+        .count();
+    // A success ends the series, so a lock set by guesses claimed just before it may be
+    // lifted and one more set by the guesses still in flight.
+    assert!(
+        locks <= 1 + accepted,
+        "trial {trial}: {locks} locks, {counted} failures counted"
+    );
+    assert!(
+        counted <= 5 + 5 * accepted,
+        "trial {trial}: {counted} wrong {what} were checked"
+    );
+    let logins: Vec<_> = trail.iter().filter(|(a, _)| a == "login").collect();
+    assert_eq!(logins.len(), accepted);
+    assert!(
+        logins.iter().all(|(_, d)| ["1", "2", "3", "4", "5"]
+            .iter()
+            .any(|k| *d == format!("attempt {k} of 5"))),
+        "trial {trial}: accepted past the limit: {logins:?}"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn forty_wrong_passwords_and_the_right_one_at_once_lock_once_and_accept_nothing_past_the_limit(
 ) {
@@ -870,30 +905,7 @@ async fn forty_wrong_passwords_and_the_right_one_at_once_lock_once_and_accept_no
             .filter(|(s, _, _)| *s == StatusCode::SEE_OTHER)
             .count();
         assert!(accepted <= 1, "trial {trial}: {accepted} accepted");
-        let trail = account_trail(&h.store, &user).await;
-        let locks = trail.iter().filter(|(a, _)| a == "locked").count();
-        let counted = trail
-            .iter()
-            .filter(|(a, d)| a == "login_failed" && !d.starts_with("refused"))
-            .count();
-        // A success ends the series, so a lock set by guesses claimed just before it may be
-        // lifted and one more set by the guesses still in flight.
-        assert!(
-            locks <= 1 + accepted,
-            "trial {trial}: {locks} locks, {counted} failures counted"
-        );
-        assert!(
-            counted <= 5 + 5 * accepted,
-            "trial {trial}: {counted} wrong guesses were checked"
-        );
-        let logins: Vec<_> = trail.iter().filter(|(a, _)| a == "login").collect();
-        assert_eq!(logins.len(), accepted);
-        assert!(
-            logins.iter().all(|(_, d)| ["1", "2", "3", "4", "5"]
-                .iter()
-                .any(|k| *d == format!("attempt {k} of 5"))),
-            "trial {trial}: accepted past the limit: {logins:?}"
-        );
+        assert_nothing_past_the_limit(&h.store, &user, accepted, trial, "guesses").await;
     }
 }
 
@@ -931,30 +943,7 @@ async fn forty_wrong_codes_and_the_right_one_at_once_lock_once_and_accept_nothin
             .filter(|(s, h, _)| *s == StatusCode::SEE_OTHER && location(h) == "/staff")
             .count();
         assert!(accepted <= 1, "trial {trial}: {accepted} accepted");
-        let trail = account_trail(&h.store, &user).await;
-        let locks = trail.iter().filter(|(a, _)| a == "locked").count();
-        let counted = trail
-            .iter()
-            .filter(|(a, d)| a == "login_failed" && !d.starts_with("refused"))
-            .count();
-        // A success ends the series, so a lock set by guesses claimed just before it may be
-        // lifted and one more set by the guesses still in flight.
-        assert!(
-            locks <= 1 + accepted,
-            "trial {trial}: {locks} locks, {counted} failures counted"
-        );
-        assert!(
-            counted <= 5 + 5 * accepted,
-            "trial {trial}: {counted} wrong codes were checked"
-        );
-        let logins: Vec<_> = trail.iter().filter(|(a, _)| a == "login").collect();
-        assert_eq!(logins.len(), accepted);
-        assert!(
-            logins.iter().all(|(_, d)| ["1", "2", "3", "4", "5"]
-                .iter()
-                .any(|k| *d == format!("attempt {k} of 5"))),
-            "trial {trial}: accepted past the limit: {logins:?}"
-        );
+        assert_nothing_past_the_limit(&h.store, &user, accepted, trial, "codes").await;
         h.advance(Duration::seconds(30));
     }
 }
