@@ -175,6 +175,7 @@ contract!(
     five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it,
     failures_during_a_lock_do_not_extend_it,
     a_totp_step_signs_in_once,
+    the_failures_since_the_previous_sign_in_are_counted_for_the_owner,
     disabling_an_account_or_resetting_its_totp_ends_its_sessions,
     a_record_is_stored_only_under_a_standing_consent_that_covers_its_kind,
     staff_see_only_their_organisation_and_roles_limit_what_they_do,
@@ -194,6 +195,7 @@ contract_raw!(
     audit_verify_finds_an_entry_changed_behind_the_stores_back,
     the_due_list_reads_the_open_due_index,
     racing_sign_in_attempts_on_two_servers_let_five_through,
+    an_address_budget_is_shared_by_two_servers,
 );
 
 fn bundled() -> Directory {

@@ -24,7 +24,7 @@ pub struct ServeArgs {
     /// Burst of public requests allowed above the rate.
     #[arg(long, env = "TSUNAGU_RATE_BURST", default_value_t = 100)]
     pub rate_burst: u32,
-    /// Sign-in attempts per minute per client address.
+    /// Sign-in attempts per minute per client address, shared by every server on the database.
     #[arg(long, env = "TSUNAGU_LOGINS_PER_MINUTE", default_value_t = 10)]
     pub logins_per_minute: u32,
     /// Triage rule file (default: the bundled one). Send SIGHUP to reload it.

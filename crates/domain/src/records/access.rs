@@ -87,6 +87,20 @@ pub const LOCKOUT_AFTER_FAILURES: u32 = 5;
 /// Decision: a timed lock rather than a permanent one, so that an attacker who guesses
 /// usernames cannot shut staff out for good; every lock is in the audit trail.
 pub const LOCKOUT_DURATION: Duration = Duration::minutes(30);
+/// The pause after the k-th failure in a row before the next attempt on the account is
+/// checked: 1, 2, 4 and 8 seconds after the first to fourth (the fifth locks). A person who
+/// mistypes waits longer than this to type again and never meets it; a script that races
+/// guesses gets one checked per pause (OWASP ASVS 2.2.1, progressive delays).
+///
+/// Decision: the pause is per account and short. A longer one would let anyone who knows a
+/// username keep the owner out, which the lock rule below already has to guard against; the
+/// per-address budget (`records::throttle`) slows an attacker who tries many accounts.
+pub fn account_delay(failures_in_a_row: u32) -> Duration {
+    match failures_in_a_row {
+        0 => Duration::zero(),
+        k => Duration::seconds(1 << (k - 1).min(4)),
+    }
+}
 /// A session unused for this long is over.
 pub const IDLE_TIMEOUT: Duration = Duration::minutes(30);
 /// A session is over after this long whatever the activity (one working day).
@@ -329,6 +343,8 @@ pub struct LoginState {
     pub locked_until: Option<DateTime<Utc>>,
     /// Whether an admin disabled the account.
     pub disabled: bool,
+    /// No attempt is checked before this time ([`account_delay`] after the last failure).
+    pub attempt_after: Option<DateTime<Utc>>,
 }
 
 /// One sign-in attempt (a password or a second-factor code) that the store let through.
@@ -346,6 +362,10 @@ pub struct Claim {
     /// Set when this attempt, if it fails, is the one that locks the account (the lock is
     /// already in force while it is being checked).
     pub locks_until: Option<DateTime<Utc>>,
+    /// The pause this attempt set for the next one ([`account_delay`]), if any.
+    pub next_after: Option<DateTime<Utc>>,
+    /// The pause in force before this attempt, put back when the attempt is given back.
+    pub prior_after: Option<DateTime<Utc>>,
 }
 
 /// Why an attempt was not even checked.
@@ -355,6 +375,9 @@ pub enum AttemptRefused {
     Locked(DateTime<Utc>),
     /// An admin disabled the account.
     Disabled,
+    /// The last failure was too recent ([`account_delay`]); attempts are checked again from
+    /// then.
+    TooSoon(DateTime<Utc>),
 }
 
 impl AttemptRefused {
@@ -366,6 +389,10 @@ impl AttemptRefused {
                 until.format("%Y-%m-%dT%H:%M:%SZ")
             ),
             AttemptRefused::Disabled => "refused: account disabled".to_owned(),
+            AttemptRefused::TooSoon(after) => format!(
+                "refused: too soon after a failure, next attempt from {}",
+                after.format("%Y-%m-%dT%H:%M:%SZ")
+            ),
         }
     }
 }
@@ -389,12 +416,15 @@ pub struct AfterFailure {
 impl LoginState {
     /// Whether sign-in may be attempted at `now`.
     pub fn may_attempt(&self, now: DateTime<Utc>) -> bool {
-        !self.disabled && self.locked_until.is_none_or(|t| t <= now)
+        !self.disabled
+            && self.locked_until.is_none_or(|t| t <= now)
+            && self.attempt_after.is_none_or(|t| t <= now)
     }
 
     /// Claims one attempt at `now`, before anything is checked: refused while the account is
-    /// locked or disabled, otherwise counted as a failure at once ([`LoginState::after_failure`]).
-    /// Returns the claim and the state to store.
+    /// locked or disabled or within the pause after the last failure, otherwise counted as a
+    /// failure at once ([`LoginState::after_failure`]) and the next pause set. Returns the
+    /// claim and the state to store.
     pub fn claim(&self, now: DateTime<Utc>) -> Result<(Claim, LoginState), AttemptRefused> {
         if self.disabled {
             return Err(AttemptRefused::Disabled);
@@ -402,16 +432,27 @@ impl LoginState {
         if let Some(until) = self.locked_until.filter(|&t| t > now) {
             return Err(AttemptRefused::Locked(until));
         }
+        if let Some(after) = self.attempt_after.filter(|&t| t > now) {
+            return Err(AttemptRefused::TooSoon(after));
+        }
         let after = self.after_failure(now);
+        // The lock (if this attempt sets one) is the pause; otherwise the pause grows.
+        let next_after = match after.locks_until {
+            Some(_) => None,
+            None => Some(now + account_delay(after.failed_logins)),
+        };
         let claim = Claim {
             attempt: self.failed_logins.saturating_add(1),
             locks_until: after.locks_until,
+            next_after,
+            prior_after: self.attempt_after,
         };
         let state = LoginState {
             failed_logins: after.failed_logins,
             // A lock that has run out is cleared; a new one is set by the fifth attempt.
             locked_until: after.locks_until,
             disabled: false,
+            attempt_after: next_after,
         };
         Ok((claim, state))
     }
@@ -421,13 +462,18 @@ impl LoginState {
     ///
     /// Decision: if other attempts locked the account after this one was claimed, the lock
     /// stays (the safe side); a lock this attempt set is lifted, since without it the
-    /// series would not have reached the limit.
+    /// series would not have reached the limit. Likewise the pause this attempt set is
+    /// replaced by the one before it, unless a later attempt has set another.
     pub fn released(&self, claim: &Claim) -> LoginState {
         let mut st = self.clone();
+        if claim.next_after.is_some() && self.attempt_after == claim.next_after {
+            st.attempt_after = claim.prior_after;
+        }
         match claim.locks_until {
             Some(until) if self.locked_until == Some(until) => {
                 st.locked_until = None;
                 st.failed_logins = LOCKOUT_AFTER_FAILURES - 1;
+                st.attempt_after = claim.prior_after;
             }
             _ if self.locked_until.is_none() => {
                 st.failed_logins = self.failed_logins.saturating_sub(1);
@@ -570,6 +616,7 @@ mod tests {
             failed_logins: 0,
             locked_until: None,
             disabled: false,
+            attempt_after: None,
         };
         for _ in 0..4 {
             let a = st.after_failure(at(9, 0, 0));
@@ -591,6 +638,7 @@ mod tests {
             failed_logins: 0,
             locked_until: Some(at(9, 30, 0)),
             disabled: false,
+            attempt_after: None,
         };
         let mut st = locked.clone();
         for minute in [5, 10, 15, 20, 29] {
@@ -621,35 +669,47 @@ mod tests {
             failed_logins: 0,
             locked_until: None,
             disabled: false,
+            attempt_after: None,
         };
-        // Any number of racing attempts, claimed one after the other by the store.
+        // Any number of racing attempts, claimed one after the other by the store: at each
+        // moment one is checked, then the pause after it refuses the rest until it is over.
         let mut st = fresh.clone();
         let mut granted = Vec::new();
-        for _ in 0..40 {
-            if let Ok((claim, next)) = st.claim(at(9, 0, 0)) {
-                granted.push(claim);
-                st = next;
+        let mut refused = Vec::new();
+        for t in [0, 1, 3, 7, 15] {
+            for _ in 0..40 {
+                match st.claim(at(9, 0, t)) {
+                    Ok((claim, next)) => {
+                        granted.push(claim);
+                        st = next;
+                    }
+                    Err(r) => refused.push(r),
+                }
             }
         }
         assert_eq!(
             granted.iter().map(|c| c.attempt).collect::<Vec<_>>(),
             vec![1, 2, 3, 4, 5]
         );
-        assert_eq!(granted[4].locks_until, Some(at(9, 30, 0)));
+        assert_eq!(refused.len(), 5 * 40 - 5);
+        assert_eq!(refused[0], AttemptRefused::TooSoon(at(9, 0, 1)));
+        assert_eq!(granted[4].locks_until, Some(at(9, 30, 15)));
         assert_eq!(
             st.claim(at(9, 10, 0)),
-            Err(AttemptRefused::Locked(at(9, 30, 0)))
+            Err(AttemptRefused::Locked(at(9, 30, 15)))
         );
         // The fifth was the right password (second factor next): its lock is lifted and
         // one more failure locks.
         let back = st.released(&granted[4]);
         assert_eq!((back.failed_logins, back.locked_until), (4, None));
+        assert_eq!(back.attempt_after, Some(at(9, 0, 15)), "the fourth's pause");
         let (c, locked) = back.claim(at(9, 1, 0)).expect("one attempt left");
         assert_eq!(c.locks_until, Some(at(9, 31, 0)));
         // A right password claimed earlier does not lift a lock that others set.
         assert_eq!(locked.released(&granted[1]), locked);
-        // Before any lock, giving back undoes exactly this attempt.
+        // Before any lock, giving back undoes exactly this attempt and its pause.
         let (c1, one) = fresh.claim(at(9, 0, 0)).expect("fresh");
+        assert_eq!(one.attempt_after, Some(at(9, 0, 1)));
         assert_eq!(one.released(&c1), fresh);
         // Disabled accounts are never checked; a lock that ran out is cleared by the claim.
         let disabled = LoginState {
@@ -659,5 +719,29 @@ mod tests {
         assert_eq!(disabled.claim(at(9, 0, 0)), Err(AttemptRefused::Disabled));
         let (_, after) = locked.claim(at(10, 0, 0)).expect("lock ran out");
         assert_eq!((after.failed_logins, after.locked_until), (1, None));
+    }
+
+    #[test]
+    fn the_pause_after_a_failure_doubles_from_one_second_and_a_later_pause_is_kept_on_release() {
+        let delays: Vec<i64> = (0..=5).map(|k| account_delay(k).num_seconds()).collect();
+        assert_eq!(delays, vec![0, 1, 2, 4, 8, 16]);
+        let fresh = LoginState {
+            failed_logins: 0,
+            locked_until: None,
+            disabled: false,
+            attempt_after: None,
+        };
+        // Two claims one second apart: the first is given back after the second set its
+        // pause, which stays.
+        let (first, st) = fresh.claim(at(9, 0, 0)).expect("fresh");
+        let (second, st) = st.claim(at(9, 0, 1)).expect("after the pause");
+        assert_eq!(second.next_after, Some(at(9, 0, 3)));
+        let back = st.released(&first);
+        assert_eq!(
+            (back.failed_logins, back.attempt_after),
+            (1, Some(at(9, 0, 3)))
+        );
+        assert!(!back.may_attempt(at(9, 0, 2)));
+        assert!(back.may_attempt(at(9, 0, 3)));
     }
 }

@@ -3,6 +3,7 @@
 //!
 //! # Map
 //! - [`access`]: staff roles, the permission matrix, sign-in rules and TOTP.
+//! - [`throttle`]: the sign-in budget of a client address, shared by all servers.
 //! - [`consent`]: consent scopes and givers, withdrawal, and retention periods.
 //! - [`audit_trail`]: the hash-chained audit entry and its verification.
 //!
@@ -12,3 +13,4 @@
 pub mod access;
 pub mod audit_trail;
 pub mod consent;
+pub mod throttle;

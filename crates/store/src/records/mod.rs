@@ -15,3 +15,4 @@
 
 pub(crate) mod sql;
 pub mod store;
+mod throttle;

@@ -123,7 +123,7 @@ pub(crate) fn actor_event(
 
 pub(crate) const STAFF_COLS: &str =
     "id, username, organization, role, password_hash, totp_secret, totp_last_step, \
-     failed_logins, locked_until, disabled_at, created_at";
+     failed_logins, locked_until, attempt_after, disabled_at, created_at";
 
 pub(crate) fn staff_of(r: &impl RowExt) -> Result<Staff> {
     let username = r.text("username")?;
@@ -141,6 +141,7 @@ pub(crate) fn staff_of(r: &impl RowExt) -> Result<Staff> {
             .and_then(|s| u64::try_from(s).ok()),
         failed_logins: u32::try_from(r.int("failed_logins")?).unwrap_or(u32::MAX),
         locked_until: r.opt_time("locked_until")?,
+        attempt_after: r.opt_time("attempt_after")?,
         disabled_at: r.opt_time("disabled_at")?,
         created_at: r.time("created_at")?,
     })
@@ -592,7 +593,7 @@ impl<B: Backend> StaffStore for B {
             self,
             username,
             AccountChange {
-                sql: "update staff set locked_until = $1, failed_logins = 0 where id = $2",
+                sql: "update staff set locked_until = $1, attempt_after = $1, failed_logins = 0 where id = $2",
                 value: None,
                 action: AuditAction::Unlocked,
                 end_sessions: false,
@@ -722,7 +723,7 @@ impl<B: Backend> SignInStore for B {
         }
         let step = totp_step.and_then(|s| i64::try_from(s).ok());
         let done = query(
-            "update staff set failed_logins = 0, locked_until = null, \
+            "update staff set failed_logins = 0, locked_until = null, attempt_after = null, \
              totp_last_step = coalesce($1, totp_last_step) \
              where id = $2 and ($1 is null or totp_last_step is null or totp_last_step < $1)",
         )
@@ -745,6 +746,62 @@ impl<B: Backend> SignInStore for B {
         append_in(&mut tx, ev).await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    async fn failures_before_last_sign_in(
+        &self,
+        id: tsunagu_domain::StaffId,
+    ) -> crate::Result<FailedAttempts> {
+        // One read transaction, so both queries see the same trail.
+        let mut tx = self.begin().await?;
+        let name = staff_by_id_in(&mut tx, id).await?.username.to_string();
+        let logins = query(
+            "select seq from audit_log where target = 'account' and target_id = $1 \
+             and action = 'login' order by seq desc limit 2",
+        )
+        .bind(name.as_str())
+        .fetch_all(&mut tx)
+        .await?;
+        let Some(last) = logins.first() else {
+            return Ok(FailedAttempts::default());
+        };
+        let last = last.int("seq")?;
+        let before = logins
+            .get(1)
+            .map(|r| r.int("seq"))
+            .transpose()?
+            .unwrap_or(0);
+        let rows = query(
+            "select at, remote from audit_log where target = 'account' and target_id = $1 \
+             and action = 'login_failed' and seq > $2 and seq < $3 order by seq desc",
+        )
+        .bind(name.as_str())
+        .bind(before)
+        .bind(last)
+        .fetch_all(&mut tx)
+        .await?;
+        Ok(FailedAttempts {
+            count: u32::try_from(rows.len()).unwrap_or(u32::MAX),
+            last_at: rows.first().map(|r| r.time("at")).transpose()?,
+            last_from: rows.first().map(|r| r.text("remote")).transpose()?,
+        })
+    }
+
+    async fn admit_address(
+        &self,
+        address: &str,
+        budget: tsunagu_domain::records::throttle::AddressBudget,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<std::result::Result<(), chrono::DateTime<chrono::Utc>>> {
+        crate::records::throttle::admit_address(self, address, budget, now).await
+    }
+
+    async fn address_failed(
+        &self,
+        address: &str,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::Result<()> {
+        crate::records::throttle::address_failed(self, address, now).await
     }
 
     async fn create_session(
@@ -1576,11 +1633,14 @@ async fn store_login_state(
     id: tsunagu_domain::StaffId,
     st: &tsunagu_domain::records::access::LoginState,
 ) -> crate::Result<()> {
-    query("update staff set failed_logins = $1, locked_until = $2 where id = $3")
-        .bind(i64::from(st.failed_logins))
-        .bind(st.locked_until.map(crate::backend::row::ts))
-        .bind(id.0)
-        .execute(tx)
-        .await?;
+    query(
+        "update staff set failed_logins = $1, locked_until = $2, attempt_after = $3 where id = $4",
+    )
+    .bind(i64::from(st.failed_logins))
+    .bind(st.locked_until.map(crate::backend::row::ts))
+    .bind(st.attempt_after.map(crate::backend::row::ts))
+    .bind(id.0)
+    .execute(tx)
+    .await?;
     Ok(())
 }

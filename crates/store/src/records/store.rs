@@ -14,6 +14,7 @@ use tsunagu_domain::records::audit_trail::{AuditEntry, AuditEvent, ChainHead};
 use tsunagu_domain::records::consent::{
     ConsentGiver, ConsentScope, NewConsent, RecordKind, RetentionPolicy,
 };
+use tsunagu_domain::records::throttle::AddressBudget;
 use tsunagu_domain::{ConsentId, RecordId, StaffId, SubjectId};
 
 /// A staff account as stored.
@@ -40,6 +41,8 @@ pub struct Staff {
     pub failed_logins: u32,
     /// Locked until.
     pub locked_until: Option<DateTime<Utc>>,
+    /// No sign-in attempt is checked before this time (the pause after a failure).
+    pub attempt_after: Option<DateTime<Utc>>,
     /// When an admin disabled the account.
     pub disabled_at: Option<DateTime<Utc>>,
     /// Created.
@@ -53,6 +56,7 @@ impl Staff {
             failed_logins: self.failed_logins,
             locked_until: self.locked_until,
             disabled: self.disabled_at.is_some(),
+            attempt_after: self.attempt_after,
         }
     }
 }
@@ -371,6 +375,17 @@ pub trait StaffStore: Send + Sync {
     ) -> Result<Staff>;
 }
 
+/// Failed sign-in attempts on an account, as its owner is told of them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FailedAttempts {
+    /// How many.
+    pub count: u32,
+    /// When the last one was.
+    pub last_at: Option<DateTime<Utc>>,
+    /// Where the last one came from.
+    pub last_from: Option<String>,
+}
+
 /// Sign-in: failures and lock-out, successes, and sessions.
 #[async_trait]
 pub trait SignInStore: Send + Sync {
@@ -411,6 +426,24 @@ pub trait SignInStore: Send + Sync {
         remote: &str,
         now: DateTime<Utc>,
     ) -> Result<()>;
+
+    /// The failed sign-in attempts on an account between its last sign-in and the one before
+    /// (every failure and refusal the trail holds), so that the owner is told of them.
+    async fn failures_before_last_sign_in(&self, id: StaffId) -> Result<FailedAttempts>;
+
+    // --- the budget of a client address (shared by every server) -------------------------
+
+    /// Admits one sign-in attempt (password or code) from `address`
+    /// ([`tsunagu_domain::records::throttle::address_key`]) under `budget`, in one serialised
+    /// write: `Ok(Err(t))` when it may try again only from `t`.
+    async fn admit_address(
+        &self,
+        address: &str,
+        budget: AddressBudget,
+        now: DateTime<Utc>,
+    ) -> Result<std::result::Result<(), DateTime<Utc>>>;
+    /// Records a failed attempt from `address` (past ten recent ones, its pause doubles).
+    async fn address_failed(&self, address: &str, now: DateTime<Utc>) -> Result<()>;
 
     // --- sessions -------------------------------------------------------------------------
 

@@ -151,25 +151,28 @@ pub async fn a_totp_step_signs_in_once(store: &dyn Store) {
         .login_succeeded(c.id, Some(1000), &first, "10.0.0.9", t0())
         .await
         .expect("the first use of a step");
+    // A refused replay leaves its claim counted (the pause after it runs out below).
     for step in [1000, 999] {
-        let c2 = claim(store, c.id, t0()).await;
+        let at = t0() + Duration::seconds(i64::try_from(1000 - step).unwrap_or(0));
+        let c2 = claim(store, c.id, at).await;
         let again = store
-            .login_succeeded(c.id, Some(step), &c2, "10.0.0.9", t0())
+            .login_succeeded(c.id, Some(step), &c2, "10.0.0.9", at)
             .await;
         assert!(
             matches!(again, Err(StoreError::Conflict(_))),
             "step {step} after 1000: {again:?}"
         );
     }
-    let next = claim(store, c.id, t0()).await;
+    let later = t0() + Duration::seconds(3);
+    let next = claim(store, c.id, later).await;
     store
-        .login_succeeded(c.id, Some(1001), &next, "10.0.0.9", t0())
+        .login_succeeded(c.id, Some(1001), &next, "10.0.0.9", later)
         .await
         .expect("the next step");
     // A sign-in without a code (a role without TOTP) is not a replay.
-    let plain = claim(store, c.id, t0()).await;
+    let plain = claim(store, c.id, later).await;
     store
-        .login_succeeded(c.id, None, &plain, "10.0.0.9", t0())
+        .login_succeeded(c.id, None, &plain, "10.0.0.9", later)
         .await
         .expect("no step");
     let u = Username::parse("endo").expect("valid");
@@ -192,9 +195,9 @@ pub async fn a_totp_step_signs_in_once(store: &dyn Store) {
 pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
     let c = staff(store, "kato", "A市保健所", Role::Clinician).await;
     for i in 0..5 {
-        assert!(fail(store, c.id, t0() + Duration::seconds(i)).await);
+        assert!(fail(store, c.id, t0() + Duration::seconds(16 * i)).await);
     }
-    let lock = Some(t0() + Duration::seconds(4) + Duration::minutes(30));
+    let lock = Some(t0() + Duration::seconds(64) + Duration::minutes(30));
     // Five more guesses every few minutes while locked, as an attacker keeping it locked would.
     for minute in [5, 10, 15, 20, 25] {
         assert!(!fail(store, c.id, t0() + Duration::minutes(minute)).await);
@@ -207,7 +210,7 @@ pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
     let s = state_of(store, "kato").await;
     assert!(s
         .login_state()
-        .may_attempt(t0() + Duration::seconds(4) + Duration::minutes(30)));
+        .may_attempt(t0() + Duration::seconds(64) + Duration::minutes(30)));
     // Every failure is still in the trail: five before the lock, five refused during it.
     let trail = store.audit_page(0, 100).await.expect("trail");
     let failed: Vec<_> = trail
@@ -223,12 +226,12 @@ pub async fn failures_during_a_lock_do_not_extend_it(store: &dyn Store) {
 pub async fn five_failed_sign_ins_lock_an_account_and_an_admin_can_unlock_it(store: &dyn Store) {
     let c = staff(store, "suzuki", "A市保健所", Role::Clinician).await;
     for i in 0..5 {
-        assert!(fail(store, c.id, t0() + Duration::seconds(i)).await);
+        assert!(fail(store, c.id, t0() + Duration::seconds(16 * i)).await);
     }
     let s = state_of(store, "suzuki").await;
     assert_eq!(
         s.locked_until,
-        Some(t0() + Duration::seconds(4) + Duration::minutes(30))
+        Some(t0() + Duration::seconds(64) + Duration::minutes(30))
     );
     assert!(!s.login_state().may_attempt(t0() + Duration::minutes(10)));
     let u = Username::parse("suzuki").expect("valid");
@@ -901,45 +904,51 @@ pub async fn audit_verify_finds_an_entry_changed_behind_the_stores_back(
     assert_eq!(broken.seq, 3, "{broken}");
 }
 
-/// Forty attempts racing on two stores over one database (two servers): five are let
-/// through, the fifth locks, and a right password given back frees exactly one more.
+/// Forty attempts racing on two stores over one database (two servers), again and again as
+/// the pauses run out: one is let through each time, the fifth locks, and a right password
+/// given back frees exactly one more.
 pub async fn racing_sign_in_attempts_on_two_servers_let_five_through(store: &dyn Store, raw: &Raw) {
     let c = staff(store, "race", "A市保健所", Role::Clinician).await;
     let servers = [raw.open().await, raw.open().await];
-    let mut tasks = Vec::new();
-    for i in 0..40 {
-        let s = servers[i % 2].clone();
-        tasks.push(tokio::spawn(async move {
-            s.claim_attempt(c.id, "10.0.0.9", t0()).await
-        }));
-    }
     let mut granted = Vec::new();
-    let mut refused = 0;
-    for t in tasks {
-        match t.await.expect("task").expect("claim") {
-            Ok(claim) => granted.push(claim),
-            Err(AttemptRefused::Locked(_)) => refused += 1,
-            Err(other) => panic!("unexpected refusal {other:?}"),
+    let (mut too_soon, mut locked) = (0, 0);
+    // The pauses after failures 1-4 are 1, 2, 4 and 8 s; the last round comes when locked.
+    for second in [0, 1, 3, 7, 15, 16] {
+        let at = t0() + Duration::seconds(second);
+        let mut tasks = Vec::new();
+        for i in 0..40 {
+            let s = servers[i % 2].clone();
+            tasks.push(tokio::spawn(async move {
+                s.claim_attempt(c.id, "10.0.0.9", at).await
+            }));
         }
+        let before = granted.len();
+        for t in tasks {
+            match t.await.expect("task").expect("claim") {
+                Ok(claim) => granted.push(claim),
+                Err(AttemptRefused::TooSoon(_)) => too_soon += 1,
+                Err(AttemptRefused::Locked(_)) => locked += 1,
+                Err(other) => panic!("unexpected refusal {other:?}"),
+            }
+        }
+        let expected = usize::from(second != 16);
+        assert_eq!(granted.len() - before, expected, "at +{second} s");
     }
-    let mut attempts: Vec<u32> = granted.iter().map(|c| c.attempt).collect();
-    attempts.sort_unstable();
+    let attempts: Vec<u32> = granted.iter().map(|c| c.attempt).collect();
     assert_eq!(attempts, vec![1, 2, 3, 4, 5]);
-    assert_eq!(refused, 35);
-    let fifth = granted
-        .iter()
-        .find(|c| c.attempt == 5)
-        .expect("a fifth attempt");
+    assert_eq!((too_soon, locked), (4 * 39, 39 + 40));
+    let fifth = granted[4];
     assert!(fifth.locks_until.is_some());
     store
-        .attempt_released(c.id, fifth)
+        .attempt_released(c.id, &fifth)
         .await
         .expect("give back");
     let s = state_of(store, "race").await;
     assert_eq!((s.failed_logins, s.locked_until), (4, None));
-    assert!(fail(store, c.id, t0()).await);
+    let later = t0() + Duration::seconds(16);
+    assert!(fail(store, c.id, later).await);
     assert!(
-        !fail(store, c.id, t0()).await,
+        !fail(store, c.id, later).await,
         "locked again after one more"
     );
     // Refusals are in the trail.
@@ -948,7 +957,113 @@ pub async fn racing_sign_in_attempts_on_two_servers_let_five_through(store: &dyn
         .await
         .expect("trail")
         .iter()
-        .filter(|e| e.event.detail.starts_with("refused: locked"))
+        .filter(|e| e.event.detail.starts_with("refused: "))
         .count();
-    assert_eq!(refusals, 36);
+    assert_eq!(refusals, 4 * 39 + 39 + 40 + 1);
+}
+
+/// The sign-in budget of an address is one budget for every server: 100 attempts racing on
+/// two stores over one database admit exactly the budget, and failures past ten pause the
+/// address on both.
+pub async fn an_address_budget_is_shared_by_two_servers(_store: &dyn Store, raw: &Raw) {
+    use tsunagu_domain::records::throttle::AddressBudget;
+    let servers = [raw.open().await, raw.open().await];
+    let budget = AddressBudget::per_minute(10);
+    let mut tasks = Vec::new();
+    for i in 0..100 {
+        let s = servers[i % 2].clone();
+        tasks.push(tokio::spawn(async move {
+            s.admit_address("192.0.2.7", budget, t0()).await
+        }));
+    }
+    let mut admitted = 0;
+    for t in tasks {
+        if t.await.expect("task").expect("admit").is_ok() {
+            admitted += 1;
+        }
+    }
+    assert_eq!(admitted, 10, "one budget across both servers");
+    // Another address has its own budget.
+    assert!(servers[0]
+        .admit_address("192.0.2.8", budget, t0())
+        .await
+        .expect("admit")
+        .is_ok());
+    // Twelve failures (on either server) pause the address for 2 s past the last one.
+    let wide = AddressBudget::per_minute(1000);
+    let at = t0() + Duration::minutes(5);
+    for i in 0..12 {
+        servers[i % 2]
+            .address_failed("198.51.100.1", at)
+            .await
+            .expect("failure");
+    }
+    let refused = servers[1]
+        .admit_address("198.51.100.1", wide, at)
+        .await
+        .expect("admit");
+    assert_eq!(refused, Err(at + Duration::seconds(2)));
+    assert!(servers[0]
+        .admit_address("198.51.100.1", wide, at + Duration::seconds(2))
+        .await
+        .expect("admit")
+        .is_ok());
+}
+
+/// The owner learns of the failures between the previous sign-in and this one, refusals
+/// included, and of none once signed in again.
+pub async fn the_failures_since_the_previous_sign_in_are_counted_for_the_owner(store: &dyn Store) {
+    let c = staff(store, "owner", "A市保健所", Role::Clinician).await;
+    let none = store
+        .failures_before_last_sign_in(c.id)
+        .await
+        .expect("read");
+    assert_eq!(none.count, 0, "never signed in");
+    let first = claim(store, c.id, t0()).await;
+    store
+        .login_succeeded(c.id, None, &first, "10.0.0.9", t0())
+        .await
+        .expect("sign in");
+    // Two wrong guesses from elsewhere, and one refused within the pause.
+    let at = t0() + Duration::minutes(1);
+    let guess = store
+        .claim_attempt(c.id, "203.0.113.5", at)
+        .await
+        .expect("claim")
+        .expect("let through");
+    store
+        .attempt_failed(c.id, &guess, "203.0.113.5", at)
+        .await
+        .expect("failed");
+    assert!(store
+        .claim_attempt(c.id, "203.0.113.5", at)
+        .await
+        .expect("claim")
+        .is_err());
+    let at2 = at + Duration::seconds(5);
+    assert!(fail(store, c.id, at2).await);
+    let back = t0() + Duration::hours(1);
+    let again = claim(store, c.id, back).await;
+    store
+        .login_succeeded(c.id, None, &again, "10.0.0.9", back)
+        .await
+        .expect("sign in again");
+    let told = store
+        .failures_before_last_sign_in(c.id)
+        .await
+        .expect("read");
+    assert_eq!(told.count, 3);
+    assert_eq!(told.last_at, Some(at2));
+    assert_eq!(told.last_from.as_deref(), Some("10.0.0.9"));
+    let later = back + Duration::hours(1);
+    let third = claim(store, c.id, later).await;
+    store
+        .login_succeeded(c.id, None, &third, "10.0.0.9", later)
+        .await
+        .expect("a third sign-in");
+    let told = store
+        .failures_before_last_sign_in(c.id)
+        .await
+        .expect("read");
+    assert_eq!(told.count, 0, "nothing between the last two sign-ins");
 }

@@ -1,17 +1,27 @@
-//! Per-client rate limits on the public endpoints (GCRA via the `governor` crate).
+//! Per-client rate limits.
 //!
-//! Two budgets per client address: one for public pages and the JSON API, and a much smaller
-//! one for sign-in attempts (on top of the per-account lock-out). Staff pages behind a session
-//! are not limited here: they are already authenticated and audited. Static files and
-//! `/healthz` are never limited. A refused request gets 429 with `Retry-After`.
+//! Two budgets per client address:
+//! - public pages and the JSON API: GCRA via the `governor` crate, **in each server's memory**
+//!   (it protects the server; with several servers behind a load balancer a client gets this
+//!   budget on each);
+//! - sign-in attempts (the password form and the second factor): a much smaller budget **kept
+//!   in the database** and so shared by every server, with a pause that doubles after repeated
+//!   failures from the address ([`tsunagu_domain::records::throttle`]), on top of the
+//!   per-account lock-out and pauses.
 //!
-//! The key is the TCP peer. Behind a reverse proxy every client shares the proxy's address, so
-//! deployers there should limit at the proxy (or raise these limits).
+//! Staff pages behind a session are not limited here: they are already authenticated and
+//! audited. Static files and `/healthz` are never limited. A refused request gets 429 with
+//! `Retry-After`.
+//!
+//! The key is the TCP peer (an IPv6 client by its /64). Behind a reverse proxy every client
+//! shares the proxy's address, so deployers there should limit at the proxy (or raise these
+//! limits).
 
 use governor::{DefaultKeyedRateLimiter, Quota};
 use std::net::IpAddr;
 use std::num::NonZeroU32;
 use std::sync::atomic::AtomicU64;
+use tsunagu_domain::records::throttle::AddressBudget;
 
 /// The configured budgets.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,7 +30,7 @@ pub struct RateLimit {
     pub per_second: u32,
     /// Burst allowance for public requests.
     pub burst: u32,
-    /// Sign-in attempts per minute per client.
+    /// Sign-in attempts per minute per client (shared by all servers).
     pub logins_per_minute: u32,
 }
 
@@ -39,7 +49,7 @@ impl Default for RateLimit {
 /// The limiters, shared by every request.
 pub struct Limiters {
     pub(crate) public: DefaultKeyedRateLimiter<IpAddr>,
-    pub(crate) login: DefaultKeyedRateLimiter<IpAddr>,
+    pub(crate) sign_in: AddressBudget,
     pub(crate) seen: AtomicU64,
 }
 
@@ -60,7 +70,7 @@ impl Limiters {
             public: DefaultKeyedRateLimiter::keyed(
                 Quota::per_second(nz(r.per_second)).allow_burst(nz(r.burst)),
             ),
-            login: DefaultKeyedRateLimiter::keyed(Quota::per_minute(nz(r.logins_per_minute))),
+            sign_in: AddressBudget::per_minute(r.logins_per_minute),
             seen: AtomicU64::new(0),
         }
     }

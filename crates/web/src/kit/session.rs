@@ -20,6 +20,17 @@ use tsunagu_store::records::store::{Session, SessionStage, StaffCtx};
 #[derive(Debug, Clone)]
 pub struct Remote(pub String);
 
+impl Remote {
+    /// The key of the address's sign-in budget
+    /// ([`tsunagu_domain::records::throttle::address_key`]).
+    pub fn budget_key(&self) -> String {
+        self.0.parse().map_or_else(
+            |_| self.0.clone(),
+            tsunagu_domain::records::throttle::address_key,
+        )
+    }
+}
+
 impl<S: Send + Sync> FromRequestParts<S> for Remote {
     type Rejection = std::convert::Infallible;
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {

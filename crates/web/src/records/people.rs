@@ -58,6 +58,16 @@ struct HomePage {
     can_read: bool,
     can_write: bool,
     subjects: Vec<SubjectRow>,
+    /// Failed sign-in attempts on this account since its previous sign-in, if any.
+    failed: Option<FailedNotice>,
+}
+
+/// What the owner is told of failed attempts on the account (OWASP ASVS 2.2.3 asks that users
+/// learn of them), once signed in.
+struct FailedNotice {
+    count: u32,
+    last_at: String,
+    last_from: String,
 }
 
 async fn home(State(state): State<AppState>, s: StaffSession) -> PageResult {
@@ -67,7 +77,13 @@ async fn home(State(state): State<AppState>, s: StaffSession) -> PageResult {
     } else {
         Vec::new()
     };
+    let failed = state.store.failures_before_last_sign_in(s.ctx.id).await?;
     let page = HomePage {
+        failed: (failed.count > 0).then(|| FailedNotice {
+            count: failed.count,
+            last_at: failed.last_at.map(jst).unwrap_or_default(),
+            last_from: failed.last_from.unwrap_or_default(),
+        }),
         layout: Layout::of(&state),
         can_read,
         can_write: s.ctx.role.allows(Permission::WriteRecords),

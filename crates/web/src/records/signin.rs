@@ -1,7 +1,9 @@
 //! Staff sign-in: the password form, the TOTP second factor and sign-out.
 //!
 //! Failures all read 「認証に失敗しました」, whether the username is unknown, the password or
-//! code is wrong, or the account is locked or disabled; the audit trail says which. Unknown
+//! code is wrong, or the account is locked, disabled or within its pause after a failure; the
+//! audit trail says which. Every attempt that does not sign in also counts against the client
+//! address's budget (shared by all servers, `records::throttle` in the domain). Unknown
 //! usernames cost a real argon2 check so timing does not tell them apart. The session token is
 //! replaced when the second factor succeeds, so a token seen before sign-in is worthless after
 //! it.
@@ -24,7 +26,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Deserialize;
-use tsunagu_domain::records::access::{TotpSecret, Username};
+use tsunagu_domain::records::access::{AttemptRefused, TotpSecret, Username};
 use tsunagu_store::records::store::SessionStage;
 use tsunagu_store::StoreError;
 
@@ -36,7 +38,8 @@ pub fn router() -> Router<AppState> {
         .route("/staff/logout", post(logout))
 }
 
-const AUTH_FAILED: &str = "認証に失敗しました。入力内容を確認してください。";
+const AUTH_FAILED: &str =
+    "認証に失敗しました。入力内容を確認し、数秒おいてからもう一度お試しください。";
 
 #[derive(Template)]
 #[template(path = "records/login.html")]
@@ -103,11 +106,18 @@ async fn login_submit(
         Ok::<Response, AppError>((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
     };
     let csrf = f.csrf.unwrap_or_default();
+    if !(ok && matches!(claim, Some(Ok(_)))) {
+        // Every attempt that does not sign in counts against the address's budget.
+        state
+            .store
+            .address_failed(&remote.budget_key(), now)
+            .await?;
+    }
     let (Some(staff), Some(claim)) = (staff, claim) else {
         state.store.login_failed_unknown(&remote.0, now).await?;
         return failed(state.clone(), csrf).await.map_err(PageError);
     };
-    // A refused attempt (locked, disabled) was audited when it was refused.
+    // A refused attempt (locked, disabled, too soon) was audited when it was refused.
     let Ok(claim) = claim else {
         return failed(state.clone(), csrf).await.map_err(PageError);
     };
@@ -202,7 +212,20 @@ async fn totp_submit(
     // lock-out either.
     let claim = match state.store.claim_attempt(staff.id, &remote.0, now).await? {
         Ok(claim) => claim,
-        Err(_) => return Ok(back_to_sign_in(&state, &hash, now).await?),
+        Err(AttemptRefused::TooSoon(_)) => {
+            state
+                .store
+                .address_failed(&remote.budget_key(), now)
+                .await?;
+            return Ok(totp_failed(&state, &session)?);
+        }
+        Err(_) => {
+            state
+                .store
+                .address_failed(&remote.budget_key(), now)
+                .await?;
+            return Ok(back_to_sign_in(&state, &hash, now).await?);
+        }
     };
     let verdict = secret.as_ref().and_then(|secret| {
         secret
@@ -228,15 +251,14 @@ async fn totp_submit(
             .store
             .attempt_failed(staff.id, &claim, &remote.0, now)
             .await?;
+        state
+            .store
+            .address_failed(&remote.budget_key(), now)
+            .await?;
         if claim.locks_until.is_some() {
             return Ok(back_to_sign_in(&state, &hash, now).await?);
         }
-        let page = TotpPage {
-            layout: Layout::of(&state),
-            csrf: session.csrf_token.clone(),
-            error: AUTH_FAILED.to_owned(),
-        };
-        return Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response());
+        return Ok(totp_failed(&state, &session)?);
     }
     // A fresh token for the signed-in session: the pre-sign-in one is now worthless.
     state.store.delete_session(&hash, None, now).await?;
@@ -257,6 +279,19 @@ async fn totp_submit(
     res.headers_mut()
         .append(header::SET_COOKIE, set_cookie(SESSION_COOKIE, token, None));
     Ok(res)
+}
+
+/// The code form again, with the failure message.
+fn totp_failed(
+    state: &AppState,
+    session: &tsunagu_store::records::store::Session,
+) -> Result<Response, AppError> {
+    let page = TotpPage {
+        layout: Layout::of(state),
+        csrf: session.csrf_token.clone(),
+        error: AUTH_FAILED.to_owned(),
+    };
+    Ok((StatusCode::UNAUTHORIZED, render(&page)?).into_response())
 }
 
 /// Ends a half-signed session whose account is locked, and sends the person back to the

@@ -31,6 +31,11 @@ pub(crate) async fn test_app() -> Router {
 
 /// A fresh migrated SQLite store with the bundled directory.
 pub(crate) async fn test_store() -> SqliteStore {
+    test_store_and_path().await.0
+}
+
+/// [`test_store`] and the path of its database, for a second handle (a second server).
+pub(crate) async fn test_store_and_path() -> (SqliteStore, std::path::PathBuf) {
     let dir = std::env::temp_dir().join("tsunagu-http");
     std::fs::create_dir_all(&dir).expect("temp dir");
     let path = dir.join(format!(
@@ -44,7 +49,7 @@ pub(crate) async fn test_store() -> SqliteStore {
         .replace_directory(&tsunagu_domain::directory::dataset::bundled().expect("dataset"))
         .await
         .expect("load");
-    store
+    (store, path)
 }
 
 /// The app over `store`.

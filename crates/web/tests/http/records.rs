@@ -270,10 +270,16 @@ async fn wrong_passwords_unknown_users_and_wrong_codes_all_get_the_same_answer_a
     );
     assert!(c1.is_none() && c2.is_none());
     assert!(b1.contains("認証に失敗しました") && b2.contains("認証に失敗しました"));
+    // Within the pause after a failure nothing is checked, not even the right password.
+    let (status, cookie, body) = h.password("kimura", PASSWORD).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "too soon after a failure");
+    assert!(cookie.is_none() && body.contains("認証に失敗しました"));
     // A wrong second factor counts too: 1 (above) + 3 more passwords + 1 wrong code = 5.
     for _ in 0..3 {
+        h.advance(Duration::seconds(16));
         h.password("kimura", "wrong-password-123").await;
     }
+    h.advance(Duration::seconds(16));
     let (_, cookie, _) = h.password("kimura", PASSWORD).await;
     let cookie = cookie.expect("the password was right");
     let (_, _, body) = h.get("/staff/login/totp", &cookie).await;
@@ -292,6 +298,32 @@ async fn wrong_passwords_unknown_users_and_wrong_codes_all_get_the_same_answer_a
     assert!(cookie.is_none() && body.contains("認証に失敗しました"));
     h.advance(Duration::minutes(31));
     h.sign_in("kimura").await;
+}
+
+#[tokio::test]
+async fn the_owner_is_told_of_failed_attempts_since_the_previous_sign_in() {
+    let h = Harness::new().await;
+    let (cookie, _) = h.sign_in("kimura").await;
+    let (_, _, home) = h.get("/staff", &cookie).await;
+    assert!(!home.contains("サインインの失敗"), "nothing to tell yet");
+    for _ in 0..2 {
+        h.advance(Duration::seconds(10));
+        h.password("kimura", "wrong-password-123").await;
+    }
+    h.advance(Duration::minutes(5));
+    let (cookie, _) = h.sign_in("kimura").await;
+    let (_, _, home) = h.get("/staff", &cookie).await;
+    assert!(
+        home.contains("サインインの失敗が 2 回ありました"),
+        "the owner is told: {home}"
+    );
+    h.advance(Duration::minutes(5));
+    let (cookie, _) = h.sign_in("kimura").await;
+    let (_, _, home) = h.get("/staff", &cookie).await;
+    assert!(
+        !home.contains("サインインの失敗"),
+        "told once, for one sign-in"
+    );
 }
 
 #[tokio::test]

@@ -69,6 +69,56 @@ async fn second_factor_posts_share_the_per_address_sign_in_limit() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sign_in_budget_of_an_address_is_one_for_two_servers_on_one_database() {
+    // Arrange: two servers over one database, each allowing 10 sign-in attempts a minute per
+    // address. (Kept in each server's memory, the budget would be 10 on each: 20 in all.)
+    let (store, path) = test_store_and_path().await;
+    let config = || WebConfig {
+        rate_limit: Some(tsunagu_web::ratelimit::RateLimit {
+            per_second: 100,
+            burst: 100,
+            logins_per_minute: 10,
+        }),
+        ..WebConfig::default()
+    };
+    let other = tsunagu_store::SqliteStore::open(&path)
+        .await
+        .expect("second handle");
+    let servers = [
+        app_with(store, config()).await,
+        app_with(other, config()).await,
+    ];
+    // Act: 40 password and second-factor posts from one address at once, spread over both.
+    let mut tasks = Vec::new();
+    for i in 0..40 {
+        let app = servers[i % 2].clone();
+        let req = if i % 4 < 2 {
+            Request::post("/staff/login")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .header(header::COOKIE, CSRF_COOKIE)
+                .body(Body::from(format!(
+                    "username=nobody&password=x&{CSRF_FIELD}"
+                )))
+        } else {
+            Request::post("/staff/login/totp")
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(Body::from(format!("code=123456&{CSRF_FIELD}")))
+        }
+        .expect("request");
+        tasks.push(tokio::spawn(async move { send(&app, req).await.0 }));
+    }
+    let mut answered = 0;
+    for t in tasks {
+        let status = t.await.expect("task");
+        if status != StatusCode::TOO_MANY_REQUESTS {
+            answered += 1;
+        }
+    }
+    // Assert: one budget of 10 for the address, whichever server was asked.
+    assert_eq!(answered, 10);
+}
+
 #[tokio::test]
 async fn forms_carry_a_csrf_token_and_posts_without_it_are_refused() {
     let app = test_app().await;
