@@ -198,6 +198,27 @@ impl Prefecture {
         Prefecture::of_designated_city(t).ok_or_else(|| UnknownPrefecture(s.to_owned()))
     }
 
+    /// Every spelling [`Prefecture::parse`] accepts, without surrounding spaces: the code with
+    /// and without its leading zero (`1`, `01`), the full and short names, and the designated
+    /// cities with and without 市. The API description lists them, so it cannot drift from
+    /// what the server accepts.
+    pub fn spellings() -> Vec<String> {
+        let mut out = Vec::new();
+        for p in Prefecture::all() {
+            out.push(p.0.to_string());
+            out.push(format!("{:02}", p.0));
+            out.push(p.name().to_owned());
+            out.push(p.short_name().to_owned());
+        }
+        for c in DesignatedCity::all() {
+            out.push(c.name.to_owned());
+            out.extend(c.name.strip_suffix('市').map(str::to_owned));
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
     /// The prefecture of a 指定都市 given by name, with or without the trailing 市.
     pub fn of_designated_city(name: &str) -> Option<Prefecture> {
         DesignatedCity::find(name).map(|c| c.prefecture)
@@ -239,6 +260,24 @@ impl From<Prefecture> for String {
 impl fmt::Display for Prefecture {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.name())
+    }
+}
+
+#[cfg(test)]
+mod spelling_tests {
+    use super::*;
+
+    #[test]
+    fn every_listed_spelling_parses_and_near_misses_do_not() {
+        let all = Prefecture::spellings();
+        assert!(all.len() > 47 * 3, "{}", all.len());
+        for s in &all {
+            assert!(Prefecture::parse(s).is_ok(), "{s}");
+        }
+        for s in ["0", "48", "100", "東京府", "大阪都", ""] {
+            assert!(Prefecture::parse(s).is_err(), "{s}");
+            assert!(!all.iter().any(|a| a == s), "{s}");
+        }
     }
 }
 

@@ -208,8 +208,9 @@ pub struct Consultation {
     /// Who is consulting.
     #[serde(default)]
     pub consultant: Option<Consultant>,
-    /// The person's age.
-    #[serde(default)]
+    /// The person's age. A JSON number with no fraction is an integer (`23.0` is 23), as JSON
+    /// Schema counts it.
+    #[serde(default, deserialize_with = "integral_age")]
     pub age: Option<u8>,
     /// The person's sex.
     #[serde(default)]
@@ -229,6 +230,20 @@ pub struct Consultation {
     /// Urgency signals.
     #[serde(default)]
     pub urgency: Vec<Urgency>,
+}
+
+fn integral_age<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u8>, D::Error> {
+    let Some(n) = Option::<f64>::deserialize(d)? else {
+        return Ok(None);
+    };
+    if n.fract() == 0.0 && (0.0..=255.0).contains(&n) {
+        // In range and integral, so the conversion is exact.
+        Ok(Some(n as u8))
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "age must be a whole number from 0 to 255, not {n}"
+        )))
+    }
 }
 
 /// What can go wrong, named.

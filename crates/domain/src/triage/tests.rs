@@ -221,3 +221,20 @@ fn broken_rule_files_are_refused_naming_the_rule() {
     let lex = LEXICON_JSON.replacen("\"code\": \"stimulants\"", "\"code\": \"stimulant\"", 1);
     assert!(Lexicon::parse(&lex).is_err());
 }
+
+#[test]
+fn an_age_is_any_whole_json_number_from_0_to_255_and_null_is_not_given() {
+    let age = |json: &str| serde_json::from_str::<Consultation>(json).map(|c| c.age);
+    assert_eq!(age(r#"{"age": 23}"#).ok(), Some(Some(23)));
+    assert_eq!(age(r#"{"age": 23.0}"#).ok(), Some(Some(23)));
+    assert_eq!(age(r#"{"age": null}"#).ok(), Some(None));
+    assert_eq!(age(r#"{}"#).ok(), Some(None));
+    for bad in [
+        r#"{"age": 23.5}"#,
+        r#"{"age": 256}"#,
+        r#"{"age": -1}"#,
+        r#"{"age": "20"}"#,
+    ] {
+        assert!(age(bad).is_err(), "{bad}");
+    }
+}

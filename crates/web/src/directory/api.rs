@@ -6,7 +6,7 @@ use crate::kit::error::{ApiError, AppError};
 use crate::kit::state::AppState;
 use axum::extract::rejection::{JsonRejection, PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
@@ -38,6 +38,11 @@ async fn search(
     query: Result<Query<SearchParams>, QueryRejection>,
 ) -> ApiResult {
     let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    // The API is strict where the HTML form is lenient: a parameter given must have a value
+    // (the OpenAPI document says so), except the free text.
+    if let Some(name) = params.first_empty_filter() {
+        return Err(AppError::BadRequest(format!("「{name}」に値がありません")).into());
+    }
     let parsed = params.parse(&state, 20)?;
     let r = state
         .catalog()
@@ -113,16 +118,61 @@ async fn facets() -> Json<Value> {
     }))
 }
 
-/// The OpenAPI document, kept next to the code it describes.
+/// The OpenAPI document as written, kept next to the code it describes. Schemas marked
+/// `"x-codes": "<list>"` get their `enum` from the domain's code lists when served
+/// ([`openapi_document`]).
 pub const OPENAPI: &str = include_str!("../../static/openapi.json");
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// The OpenAPI document as served: [`OPENAPI`] with every `x-codes` list filled in from the
+/// domain, so that the codes it lists are exactly the ones the server accepts.
+pub fn openapi_document() -> &'static Value {
+    static DOC: std::sync::LazyLock<Value> = std::sync::LazyLock::new(|| {
+        let mut doc: Value = serde_json::from_str(OPENAPI).unwrap_or(Value::Null);
+        fill_codes(&mut doc);
+        doc
+    });
+    &DOC
+}
+
+fn fill_codes(v: &mut Value) {
+    fn codes<T: Copy>(all: &[T], code: fn(T) -> &'static str) -> Vec<Value> {
+        all.iter().map(|&c| Value::from(code(c))).collect()
+    }
+    match v {
+        Value::Object(m) => {
+            let list = match m.get("x-codes").and_then(Value::as_str) {
+                Some("prefecture") => Some(
+                    Prefecture::spellings()
+                        .into_iter()
+                        .map(Value::from)
+                        .collect(),
+                ),
+                Some("concern") => Some(codes(Concern::ALL, Concern::code)),
+                Some("audience") => Some(codes(Audience::ALL, Audience::code)),
+                Some("service_kind") => Some(codes(ServiceKind::ALL, ServiceKind::code)),
+                Some("resource_kind") => Some(codes(ResourceKind::ALL, ResourceKind::code)),
+                _ => None,
+            };
+            if let Some(list) = list {
+                m.insert("enum".into(), Value::Array(list));
+            }
+            m.values_mut().for_each(fill_codes);
+        }
+        Value::Array(a) => a.iter_mut().for_each(fill_codes),
+        _ => {}
+    }
+}
+
+async fn openapi() -> Json<&'static Value> {
+    Json(openapi_document())
 }
 
 async fn hsds_root() -> Json<Value> {
     Json(json!({"version": "3.0", "profile": hsds::PROFILE, "openapi_url": "/api/v1/openapi.json"}))
 }
+
+/// The highest page number the paginated endpoints answer (as `/api/v1/search`).
+const MAX_PAGE: u32 = 10_000;
 
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -137,7 +187,11 @@ async fn hsds_services(
     query: Result<Query<HsdsPageParams>, QueryRejection>,
 ) -> ApiResult {
     let Query(p) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let page = Page::new(p.page.unwrap_or(1), p.per_page.unwrap_or(50))?;
+    let number = p.page.unwrap_or(1);
+    if number > MAX_PAGE {
+        return Err(AppError::BadRequest(format!("page must be 1-{MAX_PAGE}")).into());
+    }
+    let page = Page::new(number, p.per_page.unwrap_or(50))?;
     let (services, total) = state.store.services_page(page).await?;
     let per = u64::from(page.per_page());
     let total_pages = total.div_ceil(per).max(1);

@@ -83,6 +83,24 @@ pub struct ParsedSearch {
 }
 
 impl SearchParams {
+    /// The name of the first parameter other than `q` that was given empty, if any.
+    pub fn first_empty_filter(&self) -> Option<&'static str> {
+        [
+            ("prefecture", &self.prefecture),
+            ("region", &self.region),
+            ("concern", &self.concern),
+            ("audience", &self.audience),
+            ("service_kind", &self.service_kind),
+            ("kind", &self.kind),
+            ("open_now", &self.open_now),
+            ("page", &self.page),
+            ("per_page", &self.per_page),
+        ]
+        .into_iter()
+        .find(|(_, v)| v.as_deref().is_some_and(|s| s.trim().is_empty()))
+        .map(|(name, _)| name)
+    }
+
     /// Whether anything was asked.
     pub fn is_empty(&self) -> bool {
         [

@@ -378,7 +378,11 @@ async fn api_search(
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let Query(params) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
     let q = params.q.unwrap_or_default();
-    let hits = ask(&state, &q, params.limit.unwrap_or(5))?;
+    let limit = params.limit.unwrap_or(5);
+    if !(1..=50).contains(&limit) {
+        return Err(AppError::BadRequest("件数（limit）は1から50までの数です".into()).into());
+    }
+    let hits = ask(&state, &q, limit)?;
     Ok(Json(serde_json::json!({ "results": hits })))
 }
 

@@ -182,3 +182,93 @@ fn base64_encode(s: &str) -> String {
     use base64::Engine;
     base64::engine::general_purpose::STANDARD.encode(s)
 }
+
+/// The seven places where the OpenAPI document and the behaviour disagreed (issue 16, finding
+/// 9): each answer now matches what the served document allows or excludes.
+#[tokio::test]
+async fn the_served_openapi_document_says_what_the_api_accepts_and_refuses() {
+    let app = test_app().await;
+    let (status, _, body) = get(&app, "/api/v1/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    let doc = json(&body);
+    let param = |path: &str, name: &str| -> serde_json::Value {
+        doc["paths"][path]["get"]["parameters"]
+            .as_array()
+            .expect("parameters")
+            .iter()
+            .find(|p| p["name"] == name)
+            .expect("documented")["schema"]
+            .clone()
+    };
+    // 1. An empty question: the document requires a non-space character; the API refuses.
+    assert_eq!(param("/api/v1/docs/search", "q")["minLength"], 1);
+    assert_eq!(
+        get(&app, "/api/v1/docs/search?q=").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // 2. limit=0 is outside the documented 1-50: refused, as is 51.
+    for limit in [0, 51] {
+        let uri = format!("/api/v1/docs/search?q=%E5%85%A5%E9%99%A2&limit={limit}");
+        assert_eq!(
+            get(&app, &uri).await.0,
+            StatusCode::BAD_REQUEST,
+            "limit={limit}"
+        );
+    }
+    // 3. A page past the documented maximum, on both paginated endpoints.
+    assert_eq!(param("/api/v1/search", "page")["maximum"], 10_000);
+    assert_eq!(param("/hsds/services", "page")["maximum"], 10_000);
+    assert_eq!(
+        get(&app, "/api/v1/search?page=10001").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/hsds/services?page=10001").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        get(&app, "/api/v1/search?page=10000").await.0,
+        StatusCode::OK
+    );
+    // 4. Unknown codes: the served document lists the accepted ones, from the domain.
+    let region = param("/api/v1/search", "region")["enum"].clone();
+    let listed = |v: &str| region.as_array().is_some_and(|a| a.iter().any(|x| x == v));
+    assert!(listed("東京都") && listed("13") && listed("名古屋市") && !listed("xx"));
+    let kinds = param("/api/v1/search", "service_kind")["enum"].clone();
+    assert!(kinds
+        .as_array()
+        .is_some_and(|a| a.len() == tsunagu_domain::ServiceKind::ALL.len()));
+    for uri in ["/api/v1/search?region=xx", "/api/v1/search?service_kind=xx"] {
+        assert_eq!(get(&app, uri).await.0, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    assert_eq!(
+        get(&app, "/api/v1/search?region=13").await.0,
+        StatusCode::OK
+    );
+    // 5. An empty per_page (or any other empty parameter but q) is refused by the API.
+    for uri in [
+        "/api/v1/search?per_page=",
+        "/api/v1/search?region=",
+        "/api/v1/search?open_now=",
+    ] {
+        assert_eq!(get(&app, uri).await.0, StatusCode::BAD_REQUEST, "{uri}");
+    }
+    assert_eq!(get(&app, "/api/v1/search?q=").await.0, StatusCode::OK);
+    // 6 and 7. Triage: `{}` says nothing (the document requires one field that says
+    // something); null means "not given"; a whole number written 23.0 is an integer.
+    let schema = &doc["paths"]["/api/v1/triage"]["post"]["requestBody"]["content"]
+        ["application/json"]["schema"];
+    assert!(schema["anyOf"].as_array().is_some_and(|a| a.len() == 8));
+    assert_eq!(schema["properties"]["municipality"]["type"][1], "null");
+    let triage = |body: serde_json::Value| {
+        Request::post("/api/v1/triage")
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(Body::from(body.to_string()))
+            .expect("request")
+    };
+    let empty = send(&app, triage(serde_json::json!({}))).await.0;
+    assert_eq!(empty, StatusCode::BAD_REQUEST);
+    let nulls =
+        serde_json::json!({"sex": "male", "municipality": null, "prefecture": null, "age": 23.0});
+    assert_eq!(send(&app, triage(nulls)).await.0, StatusCode::OK);
+}
