@@ -10,7 +10,7 @@
 //! source: times and secrets are passed in.
 
 use crate::common::codes::code_enum;
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -426,6 +426,9 @@ impl LoginState {
     /// failure at once ([`LoginState::after_failure`]) and the next pause set. Returns the
     /// claim and the state to store.
     pub fn claim(&self, now: DateTime<Utc>) -> Result<(Claim, LoginState), AttemptRefused> {
+        // Times are kept to the microsecond, as the store (and the audit trail) keeps them, so
+        // that a claim's times still equal the stored ones when it is given back.
+        let now = now.trunc_subsecs(6);
         if self.disabled {
             return Err(AttemptRefused::Disabled);
         }
@@ -743,5 +746,14 @@ mod tests {
         );
         assert!(!back.may_attempt(at(9, 0, 2)));
         assert!(back.may_attempt(at(9, 0, 3)));
+        // A clock with nanoseconds: the claim's times are those the store keeps (to the
+        // microsecond), so giving it back after a round trip through the store still works.
+        let precise = at(9, 0, 0) + Duration::nanoseconds(123_456_789);
+        let (c, st) = fresh.claim(precise).expect("fresh");
+        let stored = LoginState {
+            attempt_after: st.attempt_after.map(|t| t.trunc_subsecs(6)),
+            ..st
+        };
+        assert_eq!(stored.released(&c), fresh);
     }
 }
