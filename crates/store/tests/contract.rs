@@ -152,6 +152,9 @@ macro_rules! contract_raw {
     };
 }
 
+#[path = "../../../tests/support/hsds_schema.rs"]
+mod hsds_schema;
+
 #[path = "contract/records.rs"]
 mod records;
 use records::*;
@@ -188,6 +191,7 @@ contract!(
     completing_an_obligation_takes_it_off_the_list_once,
     no_consent_stores_nothing_and_withdrawal_removes_the_obligations,
     a_document_is_added_replaced_whole_and_left_alone_when_unchanged,
+    hsds_documents_of_a_10000_service_directory_read_back_from_the_store_validate,
 );
 
 contract_raw!(
@@ -204,6 +208,43 @@ fn bundled() -> Directory {
 
 fn sid(s: &str) -> ServiceId {
     ServiceId::parse(s).expect("id")
+}
+
+/// The bundled directory and 10,000 synthetic services, written and read back a page at a time:
+/// every HSDS item and every full document (with its organization) validates against the
+/// official HSDS 3.0 schemas, on either backend.
+async fn hsds_documents_of_a_10000_service_directory_read_back_from_the_store_validate(
+    store: &dyn Store,
+) {
+    use hsds_schema::{assert_none, schema};
+    use tsunagu_domain::directory::exchange::hsds;
+    let (Some(item), Some(full)) = (schema("service_list"), schema("service")) else {
+        return;
+    };
+    let mut dir = dataset::bundled().expect("bundled");
+    let syn = tsunagu_domain::directory::synthetic::synthetic(&dir, 10_000).expect("synthetic");
+    dir.organizations.extend(syn.organizations);
+    dir.services.extend(syn.services);
+    store.replace_directory(&dir).await.expect("load");
+    let mut violations = Vec::new();
+    let mut seen = 0;
+    for n in 1.. {
+        let (services, total) = store
+            .services_page(Page::new(n, 100).expect("page"))
+            .await
+            .expect("page");
+        for s in &services {
+            violations.extend(item.violations(&hsds::service_json(s, None)));
+            let (s, org) = store.service(&s.id).await.expect("service");
+            violations.extend(full.violations(&hsds::service_json(&s, Some(&org))));
+        }
+        seen += services.len();
+        if u64::try_from(seen).unwrap_or(u64::MAX) >= total {
+            break;
+        }
+    }
+    assert_eq!(seen, 10_175);
+    assert_none("services read back from the store", &violations);
 }
 
 async fn the_bundled_directory_round_trips_exactly(store: &dyn Store) {

@@ -12,6 +12,8 @@
 //! - [`dataset`]: the bundled directory (`data/seed-directory.json`, written from seeds 000
 //!   and 001 with line provenance, and `data/handbook-tables.json`, imported from seed 004).
 //! - [`exchange`]: HSDS JSON, CSV, and the importer of the handbook's tables.
+//! - [`synthetic`]: a deterministic synthetic directory of any size, for benchmarks and scale
+//!   tests.
 //!
 //! Stored by `tsunagu_store::directory`, searched by `tsunagu_search::directory`, served by
 //! `tsunagu_web::directory`.
@@ -24,3 +26,4 @@ pub mod phone;
 pub mod prefecture;
 pub mod report;
 pub mod schedule;
+pub mod synthetic;

@@ -207,12 +207,22 @@ async fn hsds_services(
     })))
 }
 
-/// `GET /hsds/services/{id}`: one HSDS service with its organization.
+/// `GET /hsds/services/{id}`: one HSDS service with its organization, by its HSDS id (a UUID)
+/// or its readable id.
 async fn hsds_service(
     State(state): State<AppState>,
     path: Result<Path<String>, PathRejection>,
 ) -> ApiResult {
-    let id = parse_id(path)?;
+    let Path(raw) = path.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
+    let known = state
+        .catalog()
+        .hsds_services
+        .get(&raw.to_ascii_lowercase())
+        .cloned();
+    let id = match known {
+        Some(id) => id,
+        None => ServiceId::parse(raw).map_err(|_| AppError::NotFound("service".into()))?,
+    };
     let (s, org) = state.store.service(&id).await?;
     Ok(Json(hsds::service_json(&s, Some(&org))))
 }

@@ -57,6 +57,9 @@ pub struct Catalog {
     pub crisis: Vec<CrisisLine>,
     /// The directory prepared for triage plans.
     pub triage: tsunagu_domain::triage::Resources,
+    /// HSDS ids (UUIDs, `tsunagu_domain::directory::exchange::hsds::hsds_id`) to the readable
+    /// service ids.
+    pub hsds_services: std::collections::HashMap<String, tsunagu_domain::ServiceId>,
 }
 
 /// The triage rule book and lexicon in use; replaced whole on reload.
@@ -112,6 +115,17 @@ impl Catalog {
             index: SearchIndex::build(dir, analyzer)?,
             crisis,
             triage: tsunagu_domain::triage::Resources::new(dir),
+            hsds_services: dir
+                .services
+                .iter()
+                .map(|s| {
+                    let uuid = tsunagu_domain::directory::exchange::hsds::hsds_id(
+                        "service",
+                        s.id.as_ref(),
+                    );
+                    (uuid, s.id.clone())
+                })
+                .collect(),
         })
     }
 }

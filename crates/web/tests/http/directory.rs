@@ -272,3 +272,47 @@ async fn the_served_openapi_document_says_what_the_api_accepts_and_refuses() {
         serde_json::json!({"sex": "male", "municipality": null, "prefecture": null, "age": 23.0});
     assert_eq!(send(&app, triage(nulls)).await.0, StatusCode::OK);
 }
+
+/// Every item of every `/hsds/services` page and every `/hsds/services/{id}` document (asked for
+/// by its HSDS id, a UUID) validates against the official HSDS 3.0 compiled schemas.
+#[tokio::test]
+async fn every_hsds_document_the_api_serves_validates_against_the_official_schemas() {
+    use crate::hsds_schema::{assert_none, schema};
+    let (Some(item), Some(full)) = (schema("service_list"), schema("service")) else {
+        return;
+    };
+    let app = test_app().await;
+    let mut violations = Vec::new();
+    let mut ids = Vec::new();
+    for page in 1.. {
+        let (status, _, body) =
+            get(&app, &format!("/hsds/services?page={page}&per_page=100")).await;
+        assert_eq!(status, StatusCode::OK);
+        let v = json(&body);
+        for s in v["contents"].as_array().expect("contents") {
+            violations.extend(item.violations(s));
+            ids.push(s["id"].as_str().expect("id").to_owned());
+        }
+        if v["last_page"] == true {
+            break;
+        }
+    }
+    assert_eq!(ids.len(), 175);
+    for id in &ids {
+        let (status, _, body) = get(&app, &format!("/hsds/services/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let doc = json(&body);
+        assert_eq!(doc["id"], id.as_str());
+        violations.extend(full.violations(&doc));
+    }
+    assert_none("/hsds/services", &violations);
+    // The readable id still answers, with the same document.
+    let (_, _, by_slug) = get(&app, "/hsds/services/tokyo-darc").await;
+    let by_slug = json(&by_slug);
+    let (_, _, by_uuid) = get(
+        &app,
+        &format!("/hsds/services/{}", by_slug["id"].as_str().unwrap_or("")),
+    )
+    .await;
+    assert_eq!(by_slug, json(&by_uuid));
+}

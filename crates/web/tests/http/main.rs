@@ -6,6 +6,9 @@ mod helpers;
 
 // Search, service pages, problem reports, the JSON and HSDS API.
 mod directory;
+// The official HSDS 3.0 schemas, read from ../shared/standards at test time.
+#[path = "../../../../tests/support/hsds_schema.rs"]
+mod hsds_schema;
 // The public alcohol self-checks.
 mod alcohol;
 // 制度ナビ and the 自立支援医療 calculator.

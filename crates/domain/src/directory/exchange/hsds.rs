@@ -21,9 +21,25 @@ use crate::directory::prefecture::Prefecture;
 use crate::directory::schedule::{Days, Hours};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 /// The profile name written into exports.
 pub const PROFILE: &str = "https://tsunagu.example/hsds-profile/japan";
+
+/// The namespace of tsunagu's HSDS identifiers. HSDS 3.0 gives every `id` and `*_id`
+/// `"format": "uuid"`, so each record's HSDS id is the UUID v5 (RFC 9562 §5.5) of its kind and
+/// readable id under this namespace: stable across exports and servers, while the pages and the
+/// project's own API keep the readable ids (which travel in `x_tsunagu.id`).
+///
+/// Decision: a random UUID drawn once for this project. Never change it: every exported id
+/// depends on it.
+pub const ID_NAMESPACE: uuid::Uuid = uuid::uuid!("e3bd4940-2eab-4795-86e5-a1f8c0d56575");
+
+/// The HSDS id of a record of `kind` (`service`, `organization`, `location`, `phone` …) whose
+/// readable key is `key`.
+pub fn hsds_id(kind: &str, key: &str) -> String {
+    uuid::Uuid::new_v5(&ID_NAMESPACE, format!("{kind}:{key}").as_bytes()).to_string()
+}
 
 fn byday(days: &Days) -> (&'static str, String) {
     let code = |w: chrono::Weekday| match w {
@@ -55,13 +71,100 @@ fn byday(days: &Days) -> (&'static str, String) {
     }
 }
 
-/// The HSDS `service` object for one service.
+/// The taxonomies tsunagu classifies services by: code, Japanese name, and what a term of it
+/// says about a service.
+pub const TAXONOMIES: [(&str, &str, &str); 3] = [
+    (
+        "tsunagu-concern",
+        "困りごと",
+        "支援が扱う困りごと（依存の対象や生活上の問題）の分類",
+    ),
+    (
+        "tsunagu-audience",
+        "対象",
+        "支援を利用できる人（本人、家族など）の分類",
+    ),
+    (
+        "tsunagu-service-kind",
+        "支援の種類",
+        "支援の形（相談、医療、自助グループなど）の分類",
+    ),
+];
+
+/// The HSDS `taxonomy` objects.
+pub fn taxonomies_json() -> Vec<Value> {
+    TAXONOMIES
+        .iter()
+        .map(|(code, name, description)| {
+            json!({"id": hsds_id("taxonomy", code), "name": name, "description": description, "version": "1"})
+        })
+        .collect()
+}
+
+/// Every HSDS `taxonomy_term`: each concern, audience and service kind.
+pub fn taxonomy_terms_json() -> Vec<Value> {
+    let concerns = Concern::ALL
+        .iter()
+        .map(|c| ("tsunagu-concern", c.code(), c.label_ja()));
+    let audiences = Audience::ALL
+        .iter()
+        .map(|a| ("tsunagu-audience", a.code(), a.label_ja()));
+    let kinds = ServiceKind::ALL
+        .iter()
+        .map(|k| ("tsunagu-service-kind", k.code(), k.label_ja()));
+    concerns
+        .chain(audiences)
+        .chain(kinds)
+        .map(|(tax, code, name)| taxonomy_term(tax, code, name))
+        .collect()
+}
+
+fn taxonomy_term(tax: &str, code: &str, name: &str) -> Value {
+    let label = TAXONOMIES.iter().find(|t| t.0 == tax).map_or(tax, |t| t.1);
+    json!({
+        "id": hsds_id("taxonomy_term", &format!("{tax}:{code}")),
+        "code": code,
+        "name": name,
+        "description": format!("{label}の分類で「{name}」に当たる支援"),
+        "taxonomy": tax,
+        "taxonomy_id": hsds_id("taxonomy", tax),
+        "language": "ja",
+    })
+}
+
+/// Drops `null` members and empty strings and arrays from an object: HSDS leaves out what is
+/// unknown (`null` is not a string).
+fn pruned(v: Value) -> Value {
+    match v {
+        Value::Object(m) => Value::Object(
+            m.into_iter()
+                .filter(|(_, v)| match v {
+                    Value::Null => false,
+                    Value::String(s) => !s.is_empty(),
+                    Value::Array(a) => !a.is_empty(),
+                    _ => true,
+                })
+                .collect(),
+        ),
+        other => other,
+    }
+}
+
+/// The HSDS `service` object for one service (with its `organization` when given).
 pub fn service_json(s: &Service, org: Option<&Organization>) -> Value {
+    let sid = hsds_id("service", s.id.as_ref());
     let phones: Vec<Value> = s
         .phones
         .iter()
         .enumerate()
-        .map(|(i, p)| json!({"id": format!("{}-phone-{}", s.id, i + 1), "number": p.number.as_ref(), "description": p.label}))
+        .map(|(i, p)| {
+            pruned(json!({
+                "id": hsds_id("phone", &format!("{}:{}", s.id, i + 1)),
+                "service_id": sid,
+                "number": p.number.as_ref(),
+                "description": p.label,
+            }))
+        })
         .collect();
     let schedules: Vec<Value> = s
         .hours
@@ -70,80 +173,204 @@ pub fn service_json(s: &Service, org: Option<&Organization>) -> Value {
         .enumerate()
         .map(|(i, r)| {
             let (freq, byday) = byday(&r.days);
-            json!({
-                "id": format!("{}-schedule-{}", s.id, i + 1),
-                "service_id": s.id.as_ref(),
+            pruned(json!({
+                "id": hsds_id("schedule", &format!("{}:{}", s.id, i + 1)),
+                "service_id": sid,
                 "freq": freq,
                 "byday": byday,
                 "opens_at": r.opens.map(|t| t.format("%H:%M").to_string()),
                 "closes_at": r.closes.map(|t| t.format("%H:%M").to_string()),
+                // HSDS gives the zone as a UTC offset in hours: JST is +9.
+                "timezone": 9,
                 "description": r.kind.label_ja(),
                 "notes": s.hours.note,
-            })
+            }))
         })
         .collect();
     let attributes: Vec<Value> = s
         .concerns
         .iter()
         .map(|c| ("tsunagu-concern", c.code(), c.label_ja()))
-        .chain(s.audiences.iter().map(|a| ("tsunagu-audience", a.code(), a.label_ja())))
-        .chain(s.service_kinds.iter().map(|k| ("tsunagu-service-kind", k.code(), k.label_ja())))
+        .chain(
+            s.audiences
+                .iter()
+                .map(|a| ("tsunagu-audience", a.code(), a.label_ja())),
+        )
+        .chain(
+            s.service_kinds
+                .iter()
+                .map(|k| ("tsunagu-service-kind", k.code(), k.label_ja())),
+        )
         .map(|(tax, code, name)| {
-            json!({"id": format!("{}-{tax}-{code}", s.id), "taxonomy_term": {"id": format!("{tax}:{code}"), "code": code, "name": name, "taxonomy": tax}})
+            let term = taxonomy_term(tax, code, name);
+            json!({
+                "id": hsds_id("attribute", &format!("{}:{tax}:{code}", s.id)),
+                "link_id": sid,
+                "link_type": "service",
+                "link_entity": "service",
+                "taxonomy_term_id": term["id"],
+                "taxonomy_term": term,
+            })
         })
         .collect();
-    let mut v = json!({
-        "id": s.id.as_ref(),
-        "organization_id": s.organization_id.as_ref(),
+    let mut v = pruned(json!({
+        "id": sid,
+        "organization_id": hsds_id("organization", s.organization_id.as_ref()),
         "name": s.name,
         "alternate_name": if s.alternate_names.is_empty() { None } else { Some(s.alternate_names.join("、")) },
         "description": s.description,
         "url": s.links.first().map(|l| l.url.clone()),
-        "email": s.emails.first(),
+        "email": s.emails.first().and_then(|e| core_email(e)),
         "status": match s.status { ServiceStatus::Active => "active", ServiceStatus::TemporarilyClosed => "temporarily closed", ServiceStatus::Defunct => "defunct" },
         "eligibility_description": s.eligibility,
         "fees_description": s.cost,
         "phones": phones,
         "schedules": schedules,
-        "service_areas": s.service_area.as_ref().map(|a| vec![json!({"id": format!("{}-area", s.id), "name": a.label_ja()})]).unwrap_or_default(),
-        "languages": s.languages.iter().map(|l| json!({"id": format!("{}-lang-{l}", s.id), "code": l})).collect::<Vec<_>>(),
-        "service_at_locations": s.location_ids.iter().map(|l| json!({"id": format!("{}@{}", s.id, l), "location_id": l.as_ref()})).collect::<Vec<_>>(),
+        "service_areas": s.service_area.as_ref().map(|a| vec![json!({"id": hsds_id("service_area", s.id.as_ref()), "service_id": sid, "name": a.label_ja()})]).unwrap_or_default(),
+        "languages": s.languages.iter().map(|l| json!({"id": hsds_id("language", &format!("{}:{l}", s.id)), "service_id": sid, "code": l})).collect::<Vec<_>>(),
+        "service_at_locations": s.location_ids.iter().map(|l| service_at_location_json(s, l)).collect::<Vec<_>>(),
         "attributes": attributes,
         "x_tsunagu": ServiceProfile::of(s),
-    });
+    }));
     if let (Some(org), Some(obj)) = (org, v.as_object_mut()) {
         obj.insert("organization".into(), organization_json(org));
     }
     v
 }
 
-/// The HSDS `organization` object.
-pub fn organization_json(o: &Organization) -> Value {
+/// An address for HSDS `email` (`"format": "email"`), from one as the source prints it.
+///
+/// Decision: sources print addresses against spam as `name[at]example.jp`; HSDS wants a
+/// usable address, so `[at]`, `［at］` and `(at)` are read as `@`. A text that is still not a
+/// plain `local@domain.tld` address is left out of the core field (it stays, as printed, in
+/// `x_tsunagu.emails`).
+pub fn core_email(printed: &str) -> Option<String> {
+    let e = printed
+        .trim()
+        .replace("[at]", "@")
+        .replace("［at］", "@")
+        .replace("(at)", "@");
+    let (local, domain) = e.split_once('@')?;
+    let plain = |t: &str| {
+        !t.is_empty()
+            && t.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "._+-".contains(c))
+    };
+    (plain(local) && plain(domain) && domain.contains('.') && !domain.starts_with('.')).then_some(e)
+}
+
+/// The HSDS `service_at_location` linking a service to one of its locations.
+pub fn service_at_location_json(s: &Service, l: &LocationId) -> Value {
     json!({
-        "id": o.id.as_ref(),
-        "name": o.name,
-        "description": o.description,
-        "website": o.url,
-        "x_tsunagu": {"founded": o.founded, "provenance": o.provenance, "quality_notes": o.quality_notes},
+        "id": hsds_id("service_at_location", &format!("{}@{}", s.id, l)),
+        "service_id": hsds_id("service", s.id.as_ref()),
+        "location_id": hsds_id("location", l.as_ref()),
+        "x_tsunagu": {"id": format!("{}@{}", s.id, l), "location": l.as_ref()},
     })
 }
 
-/// The HSDS `location` object.
+/// What an organization without a description in its sources says instead (HSDS requires a
+/// description; tsunagu does not write one that no source gives).
+pub const NO_DESCRIPTION: &str = "出典にこの団体の説明はありません。";
+
+/// The HSDS `organization` object.
+pub fn organization_json(o: &Organization) -> Value {
+    pruned(json!({
+        "id": hsds_id("organization", o.id.as_ref()),
+        "name": o.name,
+        "description": o.description.as_deref().filter(|d| !d.trim().is_empty()).unwrap_or(NO_DESCRIPTION),
+        "website": o.url,
+        "x_tsunagu": {"id": o.id.as_ref(), "founded": o.founded, "provenance": o.provenance, "quality_notes": o.quality_notes, "description": o.description},
+    }))
+}
+
+/// The municipality an address starts with (after its prefecture, if written): a designated
+/// city (`札幌市中央区…` → `札幌市`), otherwise the text up to the first 市, 区, 町 or 村 that is not
+/// the name's first character, skipping a 郡 before it. `None` when nothing matches.
+///
+/// Decision: names with 村/町/市 inside them that this rule would cut short are listed
+/// ([`CITY_EXCEPTIONS`]); an address whose city cannot be read keeps its text in `x_tsunagu`
+/// and has no HSDS `address` (HSDS requires a city).
+pub fn city_of(address: &str) -> Option<String> {
+    let mut a = address.trim().trim_start_matches('〒');
+    if let Some(p) = Prefecture::all().find(|p| a.starts_with(p.name())) {
+        a = &a[p.name().len()..];
+    }
+    if let Some(c) =
+        crate::directory::prefecture::DesignatedCity::all().find(|c| a.starts_with(c.name))
+    {
+        return Some(c.name.to_owned());
+    }
+    if let Some(c) = CITY_EXCEPTIONS.iter().find(|c| a.starts_with(*c)) {
+        return Some((*c).to_owned());
+    }
+    let chars: Vec<char> = a.chars().collect();
+    let mut start = 0;
+    let mut i = 1;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '郡' && start == 0 {
+            start = i + 1;
+            i += 2;
+            continue;
+        }
+        if matches!(c, '市' | '区' | '町' | '村') && i > start {
+            let mut end = i + 1;
+            // 四日市市, 大町市, 羽村市: a marker followed by 市 belongs to the name.
+            if chars.get(end) == Some(&'市') {
+                end += 1;
+            }
+            return Some(chars[start..end].iter().collect());
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Municipalities whose names hold 市, 町, 村 or 郡 in the middle.
+pub const CITY_EXCEPTIONS: [&str; 8] = [
+    "東村山市",
+    "武蔵村山市",
+    "大和郡山市",
+    "郡山市",
+    "小郡市",
+    "蒲郡市",
+    "郡上市",
+    "上市町",
+];
+
+/// The HSDS `location` object. The postal `address` is written only when its city, prefecture
+/// and postal code are all known (HSDS requires them); the text always travels in
+/// `x_tsunagu`.
 pub fn location_json(o: &Organization, l: &Location) -> Value {
-    json!({
-        "id": l.id.as_ref(),
-        "organization_id": o.id.as_ref(),
-        "location_type": match l.kind { LocationKind::Physical => "physical", LocationKind::Virtual => "virtual" },
-        "addresses": l.address.as_ref().map(|a| vec![json!({
-            "id": format!("{}-address", l.id),
+    let prefecture = l
+        .prefecture
+        .or_else(|| l.address.as_deref().and_then(Prefecture::from_address));
+    let address = match (
+        &l.address,
+        l.address.as_deref().and_then(city_of),
+        prefecture,
+        &l.postal_code,
+    ) {
+        (Some(a), Some(city), Some(p), Some(postal)) => vec![json!({
+            "id": hsds_id("address", l.id.as_ref()),
+            "location_id": hsds_id("location", l.id.as_ref()),
             "address_1": a,
-            "state_province": l.prefecture.map(|p| p.name()),
-            "postal_code": l.postal_code,
+            "city": city,
+            "state_province": p.name(),
+            "postal_code": postal,
             "country": "JP",
             "address_type": "physical",
-        })]).unwrap_or_default(),
-        "x_tsunagu": {"prefecture": l.prefecture.map(|p| p.code()), "postal_code": l.postal_code},
-    })
+        })],
+        _ => Vec::new(),
+    };
+    pruned(json!({
+        "id": hsds_id("location", l.id.as_ref()),
+        "organization_id": hsds_id("organization", o.id.as_ref()),
+        "location_type": match l.kind { LocationKind::Physical => "physical", LocationKind::Virtual => "virtual" },
+        "addresses": address,
+        "x_tsunagu": {"id": l.id.as_ref(), "organization": o.id.as_ref(), "prefecture": l.prefecture.map(|p| p.code()), "postal_code": l.postal_code, "address": l.address},
+    }))
 }
 
 /// A whole directory as one HSDS document.
@@ -154,12 +381,17 @@ pub fn export(dir: &Directory) -> Value {
         "organizations": dir.organizations.iter().map(organization_json).collect::<Vec<_>>(),
         "locations": dir.organizations.iter().flat_map(|o| o.locations.iter().map(move |l| location_json(o, l))).collect::<Vec<_>>(),
         "services": dir.services.iter().map(|s| service_json(s, None)).collect::<Vec<_>>(),
+        "taxonomies": taxonomies_json(),
+        "taxonomy_terms": taxonomy_terms_json(),
     })
 }
 
 /// Profile fields of a service that HSDS core cannot hold.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 struct ServiceProfile {
+    /// The readable id (absent in exports older than the UUID ids, whose `id` is readable).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    id: Option<String>,
     kind: ResourceKind,
     #[serde(default)]
     alternate_names: Vec<String>,
@@ -191,6 +423,7 @@ struct ServiceProfile {
 impl ServiceProfile {
     fn of(s: &Service) -> ServiceProfile {
         ServiceProfile {
+            id: Some(s.id.to_string()),
             kind: s.kind,
             alternate_names: s.alternate_names.clone(),
             concerns: s.concerns.clone(),
@@ -212,6 +445,8 @@ impl ServiceProfile {
 #[derive(Deserialize)]
 struct InOrgProfile {
     #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
     founded: Option<String>,
     provenance: Provenance,
     #[serde(default)]
@@ -220,7 +455,7 @@ struct InOrgProfile {
 
 #[derive(Deserialize)]
 struct InOrg {
-    id: OrganizationId,
+    id: String,
     name: String,
     #[serde(default)]
     description: Option<String>,
@@ -237,15 +472,19 @@ struct InAddress {
 #[derive(Deserialize)]
 struct InLocationProfile {
     #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
     prefecture: Option<Prefecture>,
     #[serde(default)]
     postal_code: Option<String>,
+    #[serde(default)]
+    address: Option<String>,
 }
 
 #[derive(Deserialize)]
 struct InLocation {
-    id: LocationId,
-    organization_id: OrganizationId,
+    id: String,
+    organization_id: String,
     #[serde(default)]
     location_type: Option<String>,
     #[serde(default)]
@@ -267,13 +506,13 @@ struct InLanguage {
 
 #[derive(Deserialize)]
 struct InServiceAtLocation {
-    location_id: LocationId,
+    location_id: String,
 }
 
 #[derive(Deserialize)]
 struct InService {
-    id: ServiceId,
-    organization_id: OrganizationId,
+    id: String,
+    organization_id: String,
     name: String,
     #[serde(default)]
     description: Option<String>,
@@ -315,6 +554,26 @@ pub enum HsdsError {
         /// What was given.
         status: String,
     },
+    /// A readable id (in `x_tsunagu.id`, or an old export's `id`) that tsunagu cannot use.
+    #[error("{kind} {id:?}: not a usable id ({reason})")]
+    Id {
+        /// What kind of record.
+        kind: &'static str,
+        /// The id given.
+        id: String,
+        /// Why it was refused.
+        reason: String,
+    },
+    /// A service names a location or organization that is not in the document.
+    #[error("service {service}: unknown {what} {id}")]
+    Dangling {
+        /// Service id.
+        service: String,
+        /// `location` or `organization`.
+        what: &'static str,
+        /// The id given.
+        id: String,
+    },
     /// A location belongs to an organization that is not in the document.
     #[error("location {location}: unknown organization {organization}")]
     Orphan {
@@ -328,30 +587,47 @@ pub enum HsdsError {
 /// Reads an HSDS document written by [`export`] (or by another system following the profile).
 pub fn import(text: &str) -> Result<Directory, HsdsError> {
     let doc: InDocument = serde_json::from_str(text)?;
-    let mut organizations: Vec<Organization> = doc
-        .organizations
-        .into_iter()
-        .map(|o| Organization {
-            id: o.id,
+    // HSDS ids (UUIDs) to readable ids. An export older than the UUID ids has readable ids in
+    // `id` and no `x_tsunagu.id`; then the HSDS id is the readable one.
+    let mut org_ids: HashMap<String, OrganizationId> = HashMap::new();
+    let mut organizations = Vec::new();
+    for o in doc.organizations {
+        let readable = o.x_tsunagu.id.clone().unwrap_or_else(|| o.id.clone());
+        let id = OrganizationId::parse(&readable).map_err(|e| HsdsError::Id {
+            kind: "organization",
+            id: readable.clone(),
+            reason: e.to_string(),
+        })?;
+        org_ids.insert(o.id.clone(), id.clone());
+        organizations.push(Organization {
+            id,
             name: o.name,
-            description: o.description,
+            description: o.description.filter(|d| d != NO_DESCRIPTION),
             url: o.website,
             locations: vec![],
             founded: o.x_tsunagu.founded,
             provenance: o.x_tsunagu.provenance,
             quality_notes: o.x_tsunagu.quality_notes,
-        })
-        .collect();
+        });
+    }
+    let mut loc_ids: HashMap<String, LocationId> = HashMap::new();
     for l in doc.locations {
-        let org = organizations
-            .iter_mut()
-            .find(|o| o.id == l.organization_id)
+        let org_id = org_ids.get(&l.organization_id).cloned();
+        let org = org_id
+            .and_then(|id| organizations.iter_mut().find(|o| o.id == id))
             .ok_or_else(|| HsdsError::Orphan {
-                location: l.id.to_string(),
-                organization: l.organization_id.to_string(),
+                location: l.id.clone(),
+                organization: l.organization_id.clone(),
             })?;
+        let readable = l.x_tsunagu.id.clone().unwrap_or_else(|| l.id.clone());
+        let id = LocationId::parse(&readable).map_err(|e| HsdsError::Id {
+            kind: "location",
+            id: readable.clone(),
+            reason: e.to_string(),
+        })?;
+        loc_ids.insert(l.id.clone(), id.clone());
         org.locations.push(Location {
-            id: l.id,
+            id,
             kind: if l.location_type.as_deref() == Some("virtual") {
                 LocationKind::Virtual
             } else {
@@ -359,7 +635,10 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             },
             postal_code: l.x_tsunagu.postal_code,
             prefecture: l.x_tsunagu.prefecture,
-            address: l.addresses.into_iter().next().map(|a| a.address_1),
+            address: l
+                .x_tsunagu
+                .address
+                .or_else(|| l.addresses.into_iter().next().map(|a| a.address_1)),
         });
     }
     let mut services = Vec::new();
@@ -370,15 +649,44 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             "defunct" | "inactive" => ServiceStatus::Defunct,
             other => {
                 return Err(HsdsError::Status {
-                    service: s.id.to_string(),
+                    service: s.id.clone(),
                     status: other.to_owned(),
                 })
             }
         };
         let p = s.x_tsunagu;
+        let readable = p.id.clone().unwrap_or_else(|| s.id.clone());
+        let id = ServiceId::parse(&readable).map_err(|e| HsdsError::Id {
+            kind: "service",
+            id: readable.clone(),
+            reason: e.to_string(),
+        })?;
+        let organization_id =
+            org_ids
+                .get(&s.organization_id)
+                .cloned()
+                .ok_or_else(|| HsdsError::Dangling {
+                    service: readable.clone(),
+                    what: "organization",
+                    id: s.organization_id.clone(),
+                })?;
+        let location_ids = s
+            .service_at_locations
+            .iter()
+            .map(|x| {
+                loc_ids
+                    .get(&x.location_id)
+                    .cloned()
+                    .ok_or_else(|| HsdsError::Dangling {
+                        service: readable.clone(),
+                        what: "location",
+                        id: x.location_id.clone(),
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
         services.push(Service {
-            id: s.id,
-            organization_id: s.organization_id,
+            id,
+            organization_id,
             name: s.name,
             alternate_names: p.alternate_names,
             kind: p.kind,
@@ -401,11 +709,7 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             emails: p.emails,
             links: p.links,
             hours: p.hours,
-            location_ids: s
-                .service_at_locations
-                .into_iter()
-                .map(|x| x.location_id)
-                .collect(),
+            location_ids,
             service_area: p.service_area,
             languages: s.languages.into_iter().map(|l| l.code).collect(),
             cost: s.fees_description,
@@ -451,6 +755,118 @@ mod tests {
             bydays.contains(&"MO,TU,WE,TH,FR") && bydays.contains(&"2FR,4FR"),
             "{bydays:?}"
         );
+    }
+
+    fn is_uuid(v: &Value) -> bool {
+        v.as_str().is_some_and(|s| uuid::Uuid::parse_str(s).is_ok())
+    }
+
+    #[test]
+    fn every_hsds_id_is_a_stable_uuid_and_the_readable_id_travels_in_the_profile() {
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let doc = export(&dir);
+        let again = export(&dir);
+        assert_eq!(doc, again, "ids are stable");
+        let mut ids = std::collections::HashSet::new();
+        fn walk(v: &Value, ids: &mut std::collections::HashSet<String>, inside_profile: bool) {
+            match v {
+                Value::Object(m) => {
+                    for (k, v) in m {
+                        if !inside_profile && (k == "id" || k.ends_with("_id")) {
+                            assert!(is_uuid(v), "{k} = {v}");
+                            if k == "id" {
+                                ids.insert(v.to_string());
+                            }
+                        }
+                        assert!(inside_profile || !v.is_null(), "{k} is null");
+                        walk(v, ids, inside_profile || k == "x_tsunagu");
+                    }
+                }
+                Value::Array(a) => a.iter().for_each(|v| walk(v, ids, inside_profile)),
+                _ => {}
+            }
+        }
+        walk(&doc, &mut ids, false);
+        assert!(ids.len() > 1000, "{} distinct ids", ids.len());
+        let s = &doc["services"][0];
+        assert_eq!(s["id"], hsds_id("service", dir.services[0].id.as_ref()));
+        assert_eq!(s["x_tsunagu"]["id"], dir.services[0].id.as_ref());
+        assert!(doc["taxonomy_terms"]
+            .as_array()
+            .is_some_and(|t| t.iter().all(|t| t["description"].is_string())));
+    }
+
+    #[test]
+    fn an_export_with_the_old_readable_ids_still_imports() {
+        let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
+        let mut doc = export(&dir);
+        // Rewrite the document as exports before the UUID ids were: readable ids in `id` and
+        // the references, and no `x_tsunagu.id`.
+        let readable = |v: &mut Value| {
+            let id = v["x_tsunagu"]["id"].take();
+            v["id"] = id;
+        };
+        for o in doc["organizations"].as_array_mut().into_iter().flatten() {
+            readable(o);
+        }
+        for l in doc["locations"].as_array_mut().into_iter().flatten() {
+            let org = l["x_tsunagu"]["organization"].clone();
+            l["organization_id"] = org;
+            readable(l);
+        }
+        for (s, svc) in doc["services"]
+            .as_array_mut()
+            .into_iter()
+            .flatten()
+            .zip(&dir.services)
+        {
+            s["organization_id"] = svc.organization_id.as_ref().into();
+            let links = s
+                .get_mut("service_at_locations")
+                .and_then(Value::as_array_mut);
+            for sal in links.into_iter().flatten() {
+                let loc = sal["x_tsunagu"]["location"].clone();
+                sal["location_id"] = loc;
+            }
+            readable(s);
+        }
+        let text = doc.to_string();
+        let back = import(&text).unwrap_or_else(|e| panic!("{e}"));
+        assert!(back == dir, "the old form gives back the same directory");
+    }
+
+    #[test]
+    fn printed_addresses_against_spam_are_read_and_others_left_out() {
+        assert_eq!(
+            core_email("one[at]oneness-g.com").as_deref(),
+            Some("one@oneness-g.com")
+        );
+        assert_eq!(
+            core_email(" info@example.jp ").as_deref(),
+            Some("info@example.jp")
+        );
+        for bad in ["info", "a@b", "a b@c.jp", "a@@b.jp", "@b.jp"] {
+            assert_eq!(core_email(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_city_is_read_from_the_start_of_an_address() {
+        for (address, city) in [
+            ("小平市小川東町4-1-1", Some("小平市")),
+            ("世田谷区上北沢 2-1-1", Some("世田谷区")),
+            ("札幌市中央区北3条西6丁目", Some("札幌市")),
+            ("東京都八王子市寺町43-9", Some("八王子市")),
+            ("四日市市諏訪町1-5", Some("四日市市")),
+            ("町田市森野2-2-22", Some("町田市")),
+            ("市川市八幡1-1-1", Some("市川市")),
+            ("東村山市本町1-2-3", Some("東村山市")),
+            ("羽村市緑ヶ丘5-2-1", Some("羽村市")),
+            ("西多摩郡瑞穂町箱根ケ崎2335", Some("瑞穂町")),
+            ("番地のみ", None),
+        ] {
+            assert_eq!(city_of(address).as_deref(), city, "{address}");
+        }
     }
 
     #[test]
