@@ -192,6 +192,7 @@ contract!(
     no_consent_stores_nothing_and_withdrawal_removes_the_obligations,
     a_document_is_added_replaced_whole_and_left_alone_when_unchanged,
     hsds_documents_of_a_10000_service_directory_read_back_from_the_store_validate,
+    organizations_are_paged_in_source_order_with_their_services,
 );
 
 contract_raw!(
@@ -245,6 +246,52 @@ async fn hsds_documents_of_a_10000_service_directory_read_back_from_the_store_va
     }
     assert_eq!(seen, 10_175);
     assert_none("services read back from the store", &violations);
+}
+
+async fn organizations_are_paged_in_source_order_with_their_services(store: &dyn Store) {
+    let dir = dataset::bundled().expect("bundled");
+    store.replace_directory(&dir).await.expect("load");
+    let (first, total) = store
+        .organizations_page(Page::new(1, 10).expect("page"))
+        .await
+        .expect("page");
+    assert_eq!(total, u64::try_from(dir.organizations.len()).unwrap_or(0));
+    assert_eq!(first, dir.organizations[..10].to_vec());
+    let (last, _) = store
+        .organizations_page(Page::new(18, 10).expect("page"))
+        .await
+        .expect("page");
+    assert_eq!(last, dir.organizations[170..].to_vec());
+    let org = &dir.organizations[3];
+    assert_eq!(
+        &store.organization(&org.id).await.expect("organization"),
+        org
+    );
+    let (services, n) = store
+        .services_of_organization(&org.id, Page::new(1, 100).expect("page"))
+        .await
+        .expect("services");
+    let expected: Vec<_> = dir
+        .services
+        .iter()
+        .filter(|s| s.organization_id == org.id)
+        .cloned()
+        .collect();
+    assert_eq!(
+        (services, n),
+        (expected.clone(), u64::try_from(expected.len()).unwrap_or(0))
+    );
+    let nobody = tsunagu_domain::OrganizationId::parse("no-such-org").expect("id");
+    assert!(matches!(
+        store.organization(&nobody).await,
+        Err(StoreError::NotFound(_))
+    ));
+    assert!(matches!(
+        store
+            .services_of_organization(&nobody, Page::new(1, 10).expect("page"))
+            .await,
+        Err(StoreError::NotFound(_))
+    ));
 }
 
 async fn the_bundled_directory_round_trips_exactly(store: &dyn Store) {

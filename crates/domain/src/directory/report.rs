@@ -54,18 +54,21 @@ impl NewReport {
     /// Longest message accepted, in characters.
     pub const MAX_MESSAGE_CHARS: usize = 2000;
 
-    /// Validates a report: the message must be 1-2000 characters after trimming.
+    /// Validates a report: at most 2000 characters as sent, and not blank; it is stored
+    /// trimmed.
     pub fn parse(
         service_id: ServiceId,
         category: ReportCategory,
         message: &str,
     ) -> Result<NewReport, ReportError> {
+        // The limit is on what was sent (as the API document states it), not on what is left
+        // after trimming.
+        if message.chars().count() > Self::MAX_MESSAGE_CHARS {
+            return Err(ReportError::TooLong);
+        }
         let message = message.trim();
         if message.is_empty() {
             return Err(ReportError::Empty);
-        }
-        if message.chars().count() > Self::MAX_MESSAGE_CHARS {
-            return Err(ReportError::TooLong);
         }
         Ok(NewReport {
             service_id,
@@ -108,6 +111,12 @@ mod tests {
         assert_eq!(
             NewReport::parse(sid(), ReportCategory::Other, &long),
             Err(ReportError::TooLong)
+        );
+        let padded = format!("\u{c}{}", "あ".repeat(NewReport::MAX_MESSAGE_CHARS));
+        assert_eq!(
+            NewReport::parse(sid(), ReportCategory::Other, &padded),
+            Err(ReportError::TooLong),
+            "counted as sent, before trimming"
         );
         let ok = NewReport::parse(sid(), ReportCategory::Phone, " つながらない ").expect("valid");
         assert_eq!(ok.message(), "つながらない");

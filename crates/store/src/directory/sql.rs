@@ -205,12 +205,56 @@ impl<B: Backend> DirectoryStore for B {
             .bind(page.offset())
             .fetch_all(self.pool())
             .await?;
-        let mut out = Vec::with_capacity(rows.len());
-        for row in rows {
-            let doc: String = row.try_get("doc")?;
-            out.push(serde_json::from_str(&doc)?);
-        }
-        Ok((out, self.count_services().await?))
+        Ok((docs(rows)?, self.count_services().await?))
+    }
+
+    async fn services_of_organization(
+        &self,
+        organization: &tsunagu_domain::OrganizationId,
+        page: crate::Page,
+    ) -> crate::Result<(Vec<tsunagu_domain::Service>, u64)> {
+        // One read transaction, so the page and the count agree.
+        let mut tx = self.begin().await?;
+        self::organization_in(&mut tx, organization).await?;
+        let rows = query(
+            "select doc from services where organization_id = $1 \
+             order by position, id limit $2 offset $3",
+        )
+        .bind(organization.to_string())
+        .bind(i64::from(page.per_page()))
+        .bind(page.offset())
+        .fetch_all(&mut tx)
+        .await?;
+        let n: i64 = query("select count(*) as n from services where organization_id = $1")
+            .bind(organization.to_string())
+            .fetch_one(&mut tx)
+            .await?
+            .try_get("n")?;
+        Ok((docs(rows)?, u64::try_from(n).unwrap_or(0)))
+    }
+
+    async fn organization(
+        &self,
+        id: &tsunagu_domain::OrganizationId,
+    ) -> crate::Result<tsunagu_domain::Organization> {
+        organization_in(&mut self.begin().await?, id).await
+    }
+
+    async fn organizations_page(
+        &self,
+        page: crate::Page,
+    ) -> crate::Result<(Vec<tsunagu_domain::Organization>, u64)> {
+        let mut tx = self.begin().await?;
+        let rows = query("select doc from organizations order by position, id limit $1 offset $2")
+            .bind(i64::from(page.per_page()))
+            .bind(page.offset())
+            .fetch_all(&mut tx)
+            .await?;
+        let n: i64 = query("select count(*) as n from organizations")
+            .fetch_one(&mut tx)
+            .await?
+            .try_get("n")?;
+        Ok((docs(rows)?, u64::try_from(n).unwrap_or(0)))
     }
 
     async fn count_services(&self) -> crate::Result<u64> {
@@ -347,4 +391,30 @@ pub(crate) async fn write_directory_unchecked<B: Backend + ?Sized>(
     dir: &tsunagu_domain::Directory,
 ) -> crate::Result<crate::WriteSummary> {
     write_directory(this, dir, false).await
+}
+
+/// The records of `doc` columns.
+fn docs<T: serde::de::DeserializeOwned>(
+    rows: Vec<crate::backend::sql::AnyRow>,
+) -> crate::Result<Vec<T>> {
+    let mut out = Vec::with_capacity(rows.len());
+    for row in rows {
+        let doc: String = row.try_get("doc")?;
+        out.push(serde_json::from_str(&doc)?);
+    }
+    Ok(out)
+}
+
+/// One organization, inside a transaction.
+async fn organization_in(
+    tx: &mut crate::backend::sql::Tx,
+    id: &tsunagu_domain::OrganizationId,
+) -> crate::Result<tsunagu_domain::Organization> {
+    let row = query("select doc from organizations where id = $1")
+        .bind(id.to_string())
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("organization {id}")))?;
+    let doc: String = row.try_get("doc")?;
+    Ok(serde_json::from_str(&doc)?)
 }

@@ -7,7 +7,7 @@ use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use tsunagu_domain::directory::report::{NewReport, ReportCategory, ReportStatus};
-use tsunagu_domain::{Directory, Organization, ReportId, Service, ServiceId};
+use tsunagu_domain::{Directory, Organization, OrganizationId, ReportId, Service, ServiceId};
 
 /// A page request: 1-based page number and page size (1-100).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +94,20 @@ pub trait DirectoryStore: Send + Sync {
 
     /// A page of services in source order, and the total count.
     async fn services_page(&self, page: Page) -> Result<(Vec<Service>, u64)>;
+
+    /// A page of the services of one organization in source order, and their count (a
+    /// `NotFound` error when there is no such organization).
+    async fn services_of_organization(
+        &self,
+        organization: &OrganizationId,
+        page: Page,
+    ) -> Result<(Vec<Service>, u64)>;
+
+    /// One organization (with its locations).
+    async fn organization(&self, id: &OrganizationId) -> Result<Organization>;
+
+    /// A page of organizations in source order, and the total count.
+    async fn organizations_page(&self, page: Page) -> Result<(Vec<Organization>, u64)>;
 
     /// Number of services.
     async fn count_services(&self) -> Result<u64>;

@@ -1,4 +1,5 @@
-//! JSON API under `/api/v1` and HSDS read endpoints under `/hsds`. The OpenAPI document is
+//! JSON API under `/api/v1` (the HSDS API under `/hsds` is [`crate::directory::hsds`]). The
+//! OpenAPI document, which describes both, is
 //! served at `/api/v1/openapi.json`; a test checks that every documented path is routed.
 
 use crate::directory::pages::SearchParams;
@@ -12,10 +13,8 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use tsunagu_domain::directory::exchange::hsds;
 use tsunagu_domain::directory::report::{NewReport, ReportCategory};
 use tsunagu_domain::{Audience, Concern, Prefecture, ResourceKind, ServiceId, ServiceKind};
-use tsunagu_store::Page;
 
 /// API routes.
 pub fn router() -> Router<AppState> {
@@ -25,9 +24,6 @@ pub fn router() -> Router<AppState> {
         .route("/api/v1/services/{id}/reports", post(report))
         .route("/api/v1/facets", get(facets))
         .route("/api/v1/openapi.json", get(openapi))
-        .route("/hsds/", get(hsds_root))
-        .route("/hsds/services", get(hsds_services))
-        .route("/hsds/services/{id}", get(hsds_service))
 }
 
 type ApiResult<T = Json<Value>> = Result<T, ApiError>;
@@ -165,64 +161,4 @@ fn fill_codes(v: &mut Value) {
 
 async fn openapi() -> Json<&'static Value> {
     Json(openapi_document())
-}
-
-async fn hsds_root() -> Json<Value> {
-    Json(json!({"version": "3.0", "profile": hsds::PROFILE, "openapi_url": "/api/v1/openapi.json"}))
-}
-
-/// The highest page number the paginated endpoints answer (as `/api/v1/search`).
-const MAX_PAGE: u32 = 10_000;
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct HsdsPageParams {
-    page: Option<u32>,
-    per_page: Option<u32>,
-}
-
-/// `GET /hsds/services`: HSDS paginated list.
-async fn hsds_services(
-    State(state): State<AppState>,
-    query: Result<Query<HsdsPageParams>, QueryRejection>,
-) -> ApiResult {
-    let Query(p) = query.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let number = p.page.unwrap_or(1);
-    if number > MAX_PAGE {
-        return Err(AppError::BadRequest(format!("page must be 1-{MAX_PAGE}")).into());
-    }
-    let page = Page::new(number, p.per_page.unwrap_or(50))?;
-    let (services, total) = state.store.services_page(page).await?;
-    let per = u64::from(page.per_page());
-    let total_pages = total.div_ceil(per).max(1);
-    Ok(Json(json!({
-        "total_items": total,
-        "total_pages": total_pages,
-        "page_number": page.page(),
-        "size": services.len(),
-        "first_page": page.page() == 1,
-        "last_page": u64::from(page.page()) >= total_pages,
-        "empty": services.is_empty(),
-        "contents": services.iter().map(|s| hsds::service_json(s, None)).collect::<Vec<_>>(),
-    })))
-}
-
-/// `GET /hsds/services/{id}`: one HSDS service with its organization, by its HSDS id (a UUID)
-/// or its readable id.
-async fn hsds_service(
-    State(state): State<AppState>,
-    path: Result<Path<String>, PathRejection>,
-) -> ApiResult {
-    let Path(raw) = path.map_err(|e| AppError::rejected(e.status(), e.body_text()))?;
-    let known = state
-        .catalog()
-        .hsds_services
-        .get(&raw.to_ascii_lowercase())
-        .cloned();
-    let id = match known {
-        Some(id) => id,
-        None => ServiceId::parse(raw).map_err(|_| AppError::NotFound("service".into()))?,
-    };
-    let (s, org) = state.store.service(&id).await?;
-    Ok(Json(hsds::service_json(&s, Some(&org))))
 }

@@ -60,6 +60,8 @@ pub struct Catalog {
     /// HSDS ids (UUIDs, `tsunagu_domain::directory::exchange::hsds::hsds_id`) to the readable
     /// service ids.
     pub hsds_services: std::collections::HashMap<String, tsunagu_domain::ServiceId>,
+    /// The same for organizations.
+    pub hsds_organizations: std::collections::HashMap<String, tsunagu_domain::OrganizationId>,
 }
 
 /// The triage rule book and lexicon in use; replaced whole on reload.
@@ -124,6 +126,17 @@ impl Catalog {
                         s.id.as_ref(),
                     );
                     (uuid, s.id.clone())
+                })
+                .collect(),
+            hsds_organizations: dir
+                .organizations
+                .iter()
+                .map(|o| {
+                    let uuid = tsunagu_domain::directory::exchange::hsds::hsds_id(
+                        "organization",
+                        o.id.as_ref(),
+                    );
+                    (uuid, o.id.clone())
                 })
                 .collect(),
         })

@@ -160,7 +160,13 @@ async fn hsds_endpoints_paginate_and_every_documented_path_is_routed() {
     assert_eq!(v["phones"][0]["number"], "03-3875-8808");
     let doc = json(tsunagu_web::directory::api::OPENAPI);
     for (path, item) in doc["paths"].as_object().expect("paths") {
-        let uri = path.replace("{id}", "tokyo-darc");
+        // A path's own example id, else one service's.
+        let example = item["get"]["parameters"]
+            .as_array()
+            .and_then(|ps| ps.iter().find(|p| p["in"] == "path"))
+            .and_then(|p| p["example"].as_str())
+            .unwrap_or("tokyo-darc");
+        let uri = path.replace("{id}", example);
         for method in item.as_object().expect("item").keys() {
             let req = Request::builder()
                 .method(method.to_uppercase().as_str())
@@ -306,6 +312,77 @@ async fn every_hsds_document_the_api_serves_validates_against_the_official_schem
         violations.extend(full.violations(&doc));
     }
     assert_none("/hsds/services", &violations);
+    // Organizations: every list item and every full document (with its locations and
+    // services).
+    let (Some(org_item), Some(org_full)) = (schema("organization_list"), schema("organization"))
+    else {
+        return;
+    };
+    let mut orgs = Vec::new();
+    for page in 1.. {
+        let (status, _, body) = get(
+            &app,
+            &format!("/hsds/organizations?page={page}&per_page=100"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let v = json(&body);
+        for o in v["contents"].as_array().expect("contents") {
+            violations.extend(org_item.violations(o));
+            orgs.push(o["id"].as_str().expect("id").to_owned());
+        }
+        if v["last_page"] == true {
+            break;
+        }
+    }
+    assert_eq!(orgs.len(), 175);
+    let mut nested = 0;
+    for id in &orgs {
+        let (status, _, body) = get(&app, &format!("/hsds/organizations/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        let doc = json(&body);
+        nested += doc["services"].as_array().map_or(0, Vec::len);
+        violations.extend(org_full.violations(&doc));
+    }
+    assert_eq!(nested, 175, "every service under its organization");
+    assert_none("/hsds/organizations", &violations);
+    // One organization's services, by its HSDS id or readable id.
+    let darc = tsunagu_domain::directory::exchange::hsds::hsds_id("organization", "tokyo-darc");
+    for org in [darc.as_str(), "tokyo-darc"] {
+        let (status, _, body) = get(&app, &format!("/hsds/services?organization_id={org}")).await;
+        assert_eq!(status, StatusCode::OK);
+        let v = json(&body);
+        assert_eq!(v["total_items"], 1, "{org}");
+        assert_eq!(v["contents"][0]["organization_id"], darc.as_str());
+    }
+    assert_eq!(
+        get(&app, "/hsds/services?organization_id=no-such-org")
+            .await
+            .0,
+        StatusCode::NOT_FOUND
+    );
+    // Standard parameters not supported yet are refused, not ignored.
+    assert_eq!(
+        get(&app, "/hsds/services?search=x").await.0,
+        StatusCode::BAD_REQUEST
+    );
+    // Taxonomies and terms: every term has a description, and each is found by id and key.
+    let (_, _, body) = get(&app, "/hsds/taxonomy_terms?per_page=100").await;
+    let terms = json(&body);
+    let all = terms["contents"].as_array().expect("terms");
+    assert!(all.len() > 20 && all.iter().all(|t| t["description"].is_string()));
+    let id = all[0]["id"].as_str().expect("id");
+    let (_, _, one) = get(&app, &format!("/hsds/taxonomy_terms/{id}")).await;
+    let (_, _, by_key) = get(&app, "/hsds/taxonomy_terms/tsunagu-concern:drugs").await;
+    assert_eq!(json(&one)["id"], id);
+    assert_eq!(json(&by_key)["code"], "drugs");
+    let (status, _, body) = get(&app, "/hsds/taxonomies/tsunagu-concern").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(json(&body)["name"], "困りごと");
+    assert_eq!(
+        get(&app, "/hsds/taxonomies/nothing").await.0,
+        StatusCode::NOT_FOUND
+    );
     // The readable id still answers, with the same document.
     let (_, _, by_slug) = get(&app, "/hsds/services/tokyo-darc").await;
     let by_slug = json(&by_slug);

@@ -39,6 +39,9 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         Just("at"),
         Just("limit"),
         Just("c"),
+        Just("organization_id"),
+        Just("search"),
+        Just("modified_after"),
     ];
     let pairs =
         proptest::collection::vec((keys, proptest::collection::vec(any::<u8>(), 0..24)), 0..4);
@@ -54,6 +57,9 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
                     Just("/api/v1/search"),
                     Just("/"),
                     Just("/hsds/services"),
+                    Just("/hsds/organizations"),
+                    Just("/hsds/taxonomies"),
+                    Just("/hsds/taxonomy_terms"),
                     Just("/seido"),
                     Just("/docs"),
                     Just("/docs/cite"),
