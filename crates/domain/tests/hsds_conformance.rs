@@ -24,7 +24,7 @@ fn check(dir: &Directory, what: &str) {
         violations.extend(service.violations(&hsds::service_json(s, o)));
         violations.extend(item.violations(&hsds::service_json(s, None)));
         for l in &s.location_ids {
-            violations.extend(sal.violations(&hsds::service_at_location_json(s, l)));
+            violations.extend(sal.violations(&hsds::service_at_location_json(&s.id, l)));
         }
     }
     for o in &dir.organizations {

@@ -1,5 +1,6 @@
 //! The HSDS 3.0 API under `/hsds` (Open Referral's required `/`, `/services`, `/services/{id}`
-//! and the optional `/organizations`, `/taxonomies` and `/taxonomy_terms`, each with `/{id}`).
+//! and the optional `/organizations`, `/service_at_locations`, `/taxonomies` and
+//! `/taxonomy_terms`, each with `/{id}`).
 //! Documents come from [`tsunagu_domain::directory::exchange::hsds`], so every one validates
 //! against the official schemas (tested). A record is found by its HSDS id (a UUID) or by its
 //! readable id. Lists are pages in HSDS's shape (`total_items`, `page_number`, `contents` …).
@@ -24,6 +25,8 @@ pub fn router() -> Router<AppState> {
         .route("/hsds/services/{id}", get(service))
         .route("/hsds/organizations", get(organizations))
         .route("/hsds/organizations/{id}", get(organization))
+        .route("/hsds/service_at_locations", get(service_at_locations))
+        .route("/hsds/service_at_locations/{id}", get(service_at_location))
         .route("/hsds/taxonomies", get(taxonomies))
         .route("/hsds/taxonomies/{id}", get(taxonomy))
         .route("/hsds/taxonomy_terms", get(taxonomy_terms))
@@ -89,19 +92,30 @@ fn page_json(page: Page, total: u64, contents: Vec<Value>) -> Json<Value> {
     }))
 }
 
-/// A page of a fixed list (taxonomies, terms).
-fn list_page(all: Vec<Value>, p: PageParams) -> ApiResult {
+/// A page of a list held in memory (taxonomies, terms, service-location links): `total`
+/// items, of which `items(skip, take)` builds the page asked for.
+fn list_page(
+    total: usize,
+    items: impl FnOnce(usize, usize) -> Vec<Value>,
+    p: PageParams,
+) -> ApiResult {
     let page = page_of(p.page, p.per_page)?;
-    let total = u64::try_from(all.len()).unwrap_or(u64::MAX);
+    let take = usize::try_from(page.per_page()).unwrap_or(0);
     let skip = usize::try_from(page.page() - 1)
         .unwrap_or(usize::MAX)
-        .saturating_mul(usize::try_from(page.per_page()).unwrap_or(0));
-    let contents = all
-        .into_iter()
-        .skip(skip)
-        .take(usize::try_from(page.per_page()).unwrap_or(0))
-        .collect();
-    Ok(page_json(page, total, contents))
+        .saturating_mul(take);
+    let total = u64::try_from(total).unwrap_or(u64::MAX);
+    Ok(page_json(page, total, items(skip, take)))
+}
+
+/// [`list_page`] over a list built whole.
+fn fixed_page(all: Vec<Value>, p: PageParams) -> ApiResult {
+    let total = all.len();
+    list_page(
+        total,
+        |skip, take| all.into_iter().skip(skip).take(take).collect(),
+        p,
+    )
 }
 
 fn service_id(state: &AppState, raw: String) -> Result<ServiceId, AppError> {
@@ -205,6 +219,42 @@ async fn organization(
     Ok(Json(doc))
 }
 
+/// `GET /hsds/service_at_locations`: every link of a service to a location, in source order.
+async fn service_at_locations(
+    State(state): State<AppState>,
+    query: Result<Query<PageParams>, QueryRejection>,
+) -> ApiResult {
+    let catalog = state.catalog();
+    let links = &catalog.service_locations;
+    list_page(
+        links.len(),
+        |skip, take| {
+            links
+                .iter()
+                .skip(skip)
+                .take(take)
+                .map(|(s, l)| hsds::service_at_location_json(s, l))
+                .collect()
+        },
+        query_of(query)?,
+    )
+}
+
+/// `GET /hsds/service_at_locations/{id}`: by HSDS id, or by `service@location`.
+async fn service_at_location(
+    State(state): State<AppState>,
+    path: Result<Path<String>, PathRejection>,
+) -> ApiResult {
+    let raw = path_of(path)?;
+    let all = state
+        .catalog()
+        .service_locations
+        .iter()
+        .map(|(s, l)| hsds::service_at_location_json(s, l))
+        .collect();
+    find(all, &raw, "service_at_location")
+}
+
 /// The item of `all` whose id is `raw`, or the HSDS id of `kind` with the readable key `raw`.
 fn find(all: Vec<Value>, raw: &str, kind: &str) -> ApiResult {
     let by_key = hsds::hsds_id(kind, raw);
@@ -217,7 +267,7 @@ fn find(all: Vec<Value>, raw: &str, kind: &str) -> ApiResult {
 
 /// `GET /hsds/taxonomies`.
 async fn taxonomies(query: Result<Query<PageParams>, QueryRejection>) -> ApiResult {
-    list_page(hsds::taxonomies_json(), query_of(query)?)
+    fixed_page(hsds::taxonomies_json(), query_of(query)?)
 }
 
 /// `GET /hsds/taxonomies/{id}`: by HSDS id, or by code (`tsunagu-concern`).
@@ -228,7 +278,7 @@ async fn taxonomy(path: Result<Path<String>, PathRejection>) -> ApiResult {
 
 /// `GET /hsds/taxonomy_terms`.
 async fn taxonomy_terms(query: Result<Query<PageParams>, QueryRejection>) -> ApiResult {
-    list_page(hsds::taxonomy_terms_json(), query_of(query)?)
+    fixed_page(hsds::taxonomy_terms_json(), query_of(query)?)
 }
 
 /// `GET /hsds/taxonomy_terms/{id}`: by HSDS id, or by `taxonomy:code`

@@ -62,6 +62,8 @@ pub struct Catalog {
     pub hsds_services: std::collections::HashMap<String, tsunagu_domain::ServiceId>,
     /// The same for organizations.
     pub hsds_organizations: std::collections::HashMap<String, tsunagu_domain::OrganizationId>,
+    /// Every (service, location) link in source order: HSDS `service_at_location`s.
+    pub service_locations: Vec<(tsunagu_domain::ServiceId, tsunagu_domain::LocationId)>,
 }
 
 /// The triage rule book and lexicon in use; replaced whole on reload.
@@ -127,6 +129,11 @@ impl Catalog {
                     );
                     (uuid, s.id.clone())
                 })
+                .collect(),
+            service_locations: dir
+                .services
+                .iter()
+                .flat_map(|s| s.location_ids.iter().map(|l| (s.id.clone(), l.clone())))
                 .collect(),
             hsds_organizations: dir
                 .organizations

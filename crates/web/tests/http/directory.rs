@@ -366,6 +366,35 @@ async fn every_hsds_document_the_api_serves_validates_against_the_official_schem
         get(&app, "/hsds/services?search=x").await.0,
         StatusCode::BAD_REQUEST
     );
+    // Service-location links: every list item and document.
+    let (Some(sal_item), Some(sal_full)) = (
+        schema("service_at_location_list"),
+        schema("service_at_location"),
+    ) else {
+        return;
+    };
+    let (status, _, body) = get(&app, "/hsds/service_at_locations?per_page=100&page=1").await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert!(
+        v["total_items"].as_u64().unwrap_or(0) > 150,
+        "{}",
+        v["total_items"]
+    );
+    for link in v["contents"].as_array().expect("contents") {
+        violations.extend(sal_item.violations(link));
+        let id = link["id"].as_str().expect("id");
+        let (status, _, one) = get(&app, &format!("/hsds/service_at_locations/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "{id}");
+        violations.extend(sal_full.violations(&json(&one)));
+    }
+    let (status, _, one) = get(&app, "/hsds/service_at_locations/tokyo-darc@tokyo-darc").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json(&one)["service_id"],
+        tsunagu_domain::directory::exchange::hsds::hsds_id("service", "tokyo-darc").as_str()
+    );
+    assert_none("/hsds/service_at_locations", &violations);
     // Taxonomies and terms: every term has a description, and each is found by id and key.
     let (_, _, body) = get(&app, "/hsds/taxonomy_terms?per_page=100").await;
     let terms = json(&body);

@@ -59,6 +59,7 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
                     Just("/hsds/services"),
                     Just("/hsds/organizations"),
                     Just("/hsds/taxonomies"),
+                    Just("/hsds/service_at_locations"),
                     Just("/hsds/taxonomy_terms"),
                     Just("/seido"),
                     Just("/docs"),

@@ -228,7 +228,7 @@ pub fn service_json(s: &Service, org: Option<&Organization>) -> Value {
         "schedules": schedules,
         "service_areas": s.service_area.as_ref().map(|a| vec![json!({"id": hsds_id("service_area", s.id.as_ref()), "service_id": sid, "name": a.label_ja()})]).unwrap_or_default(),
         "languages": s.languages.iter().map(|l| json!({"id": hsds_id("language", &format!("{}:{l}", s.id)), "service_id": sid, "code": l})).collect::<Vec<_>>(),
-        "service_at_locations": s.location_ids.iter().map(|l| service_at_location_json(s, l)).collect::<Vec<_>>(),
+        "service_at_locations": s.location_ids.iter().map(|l| service_at_location_json(&s.id, l)).collect::<Vec<_>>(),
         "attributes": attributes,
         "x_tsunagu": ServiceProfile::of(s),
     }));
@@ -260,12 +260,12 @@ pub fn core_email(printed: &str) -> Option<String> {
 }
 
 /// The HSDS `service_at_location` linking a service to one of its locations.
-pub fn service_at_location_json(s: &Service, l: &LocationId) -> Value {
+pub fn service_at_location_json(service: &ServiceId, location: &LocationId) -> Value {
     json!({
-        "id": hsds_id("service_at_location", &format!("{}@{}", s.id, l)),
-        "service_id": hsds_id("service", s.id.as_ref()),
-        "location_id": hsds_id("location", l.as_ref()),
-        "x_tsunagu": {"id": format!("{}@{}", s.id, l), "location": l.as_ref()},
+        "id": hsds_id("service_at_location", &format!("{service}@{location}")),
+        "service_id": hsds_id("service", service.as_ref()),
+        "location_id": hsds_id("location", location.as_ref()),
+        "x_tsunagu": {"id": format!("{service}@{location}"), "location": location.as_ref()},
     })
 }
 
