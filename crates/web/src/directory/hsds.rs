@@ -56,6 +56,37 @@ struct ServiceParams {
     per_page: Option<u32>,
     /// Only the services of this organization (its HSDS id or readable id).
     organization_id: Option<String>,
+    /// Free text, searched as on the search page (ranked).
+    search: Option<String>,
+    /// Only services with this taxonomy term (its HSDS id, or `taxonomy:code`).
+    taxonomy_term_id: Option<String>,
+}
+
+/// A taxonomy term as a search filter.
+fn term_filter(raw: &str, req: &mut tsunagu_search::SearchRequest) -> Result<(), AppError> {
+    let wanted = raw.to_ascii_lowercase();
+    let term = hsds::taxonomy_terms_json().into_iter().find(|t| {
+        t["id"] == wanted.as_str()
+            || format!(
+                "{}:{}",
+                t["taxonomy"].as_str().unwrap_or(""),
+                t["code"].as_str().unwrap_or("")
+            ) == raw
+    });
+    let Some(term) = term else {
+        return Err(AppError::NotFound("taxonomy term".into()));
+    };
+    let code = term["code"].as_str().unwrap_or("");
+    let unknown = || AppError::NotFound("taxonomy term".into());
+    match term["taxonomy"].as_str() {
+        Some("tsunagu-concern") => req.concern = Some(code.parse().map_err(|_| unknown())?),
+        Some("tsunagu-audience") => req.audience = Some(code.parse().map_err(|_| unknown())?),
+        Some("tsunagu-service-kind") => {
+            req.service_kind = Some(code.parse().map_err(|_| unknown())?)
+        }
+        _ => return Err(unknown()),
+    }
+    Ok(())
 }
 
 fn page_of(page: Option<u32>, per_page: Option<u32>) -> Result<Page, AppError> {
@@ -142,26 +173,129 @@ fn organization_id(state: &AppState, raw: String) -> Result<OrganizationId, AppE
     }
 }
 
-/// `GET /hsds/services`: a page of services (HSDS `service_list` items), optionally of one
-/// organization.
+/// `GET /hsds/services`: a page of services (HSDS `service_list` items) in source order, or of
+/// one organization, or (with `search` and/or `taxonomy_term_id`) the search page's ranked
+/// results.
 async fn services(
     State(state): State<AppState>,
     query: Result<Query<ServiceParams>, QueryRejection>,
 ) -> ApiResult {
     let p = query_of(query)?;
     let page = page_of(p.page, p.per_page)?;
-    let (services, total) = match p.organization_id {
-        Some(raw) => {
-            let org = organization_id(&state, raw)?;
-            state.store.services_of_organization(&org, page).await?
+    let searching = p.search.is_some() || p.taxonomy_term_id.is_some();
+    let org = p
+        .organization_id
+        .map(|raw| organization_id(&state, raw))
+        .transpose()?;
+    let (services, total) = match (org, searching) {
+        (Some(org), false) => state.store.services_of_organization(&org, page).await?,
+        (None, false) => state.store.services_page(page).await?,
+        (org, true) => {
+            let text = p.search.unwrap_or_default();
+            if text.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
+                return Err(AppError::BadRequest(format!(
+                    "search is at most {} characters",
+                    tsunagu_search::MAX_QUERY_CHARS
+                ))
+                .into());
+            }
+            let mut req = tsunagu_search::SearchRequest {
+                text,
+                ..Default::default()
+            };
+            if let Some(term) = &p.taxonomy_term_id {
+                term_filter(term, &mut req)?;
+            }
+            let only = match &org {
+                Some(org) => Some(organization_services(&state, org).await?),
+                None => None,
+            };
+            let (ids, total) = ranked_ids(&state, req, only.as_ref(), page)?;
+            let mut services = Vec::with_capacity(ids.len());
+            for id in ids {
+                services.push(state.store.service(&id).await?.0);
+            }
+            (services, total)
         }
-        None => state.store.services_page(page).await?,
     };
     let contents = services
         .iter()
         .map(|s| hsds::service_json(s, None))
         .collect();
     Ok(page_json(page, total, contents))
+}
+
+/// The ids of every service of an organization.
+async fn organization_services(
+    state: &AppState,
+    org: &OrganizationId,
+) -> Result<std::collections::HashSet<ServiceId>, AppError> {
+    let mut ids = std::collections::HashSet::new();
+    for n in 1..=MAX_PAGE {
+        let (some, total) = state
+            .store
+            .services_of_organization(org, Page::new(n, Page::MAX_PER_PAGE)?)
+            .await?;
+        let got = some.len();
+        ids.extend(some.into_iter().map(|s| s.id));
+        if got == 0 || u64::try_from(ids.len()).unwrap_or(u64::MAX) >= total {
+            break;
+        }
+    }
+    Ok(ids)
+}
+
+/// One page of the search's ranked results, and their total; with `only`, restricted to
+/// those services (the ranked results are walked in steps of 100 to count and page them).
+fn ranked_ids(
+    state: &AppState,
+    mut req: tsunagu_search::SearchRequest,
+    only: Option<&std::collections::HashSet<ServiceId>>,
+    page: Page,
+) -> Result<(Vec<ServiceId>, u64), AppError> {
+    let per = usize::try_from(page.per_page()).unwrap_or(50);
+    let skip = usize::try_from(page.page() - 1)
+        .unwrap_or(0)
+        .saturating_mul(per);
+    let catalog = state.catalog();
+    let search = |req: &tsunagu_search::SearchRequest| {
+        catalog
+            .index
+            .search(req)
+            .map_err(|e| AppError::Internal(e.to_string()))
+    };
+    let parse = |id: String| ServiceId::parse(id).map_err(|e| AppError::Internal(e.to_string()));
+    let Some(only) = only else {
+        req.limit = per;
+        req.offset = skip;
+        let found = search(&req)?;
+        let ids = found
+            .results
+            .into_iter()
+            .map(|h| parse(h.id))
+            .collect::<Result<_, _>>()?;
+        return Ok((ids, u64::try_from(found.total).unwrap_or(u64::MAX)));
+    };
+    req.limit = 100;
+    let (mut matched, mut ids) = (0usize, Vec::new());
+    loop {
+        let found = search(&req)?;
+        let n = found.results.len();
+        for hit in found.results {
+            let id = parse(hit.id)?;
+            if only.contains(&id) {
+                if matched >= skip && ids.len() < per {
+                    ids.push(id);
+                }
+                matched += 1;
+            }
+        }
+        req.offset += 100;
+        if n == 0 || req.offset >= found.total {
+            break;
+        }
+    }
+    Ok((ids, u64::try_from(matched).unwrap_or(u64::MAX)))
 }
 
 /// `GET /hsds/services/{id}`: one service with its organization.

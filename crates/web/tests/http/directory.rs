@@ -361,9 +361,64 @@ async fn every_hsds_document_the_api_serves_validates_against_the_official_schem
             .0,
         StatusCode::NOT_FOUND
     );
+    // Search and a taxonomy term, as on the search page; the items still validate.
+    let (status, _, body) = get(&app, "/hsds/services?search=%E3%83%80%E3%83%AB%E3%82%AF").await;
+    assert_eq!(status, StatusCode::OK);
+    let found = json(&body);
+    let names: Vec<&str> = found["contents"]
+        .as_array()
+        .expect("contents")
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.iter().any(|n| n.contains("ダルク")), "{names:?}");
+    let drugs = tsunagu_domain::directory::exchange::hsds::hsds_id(
+        "taxonomy_term",
+        "tsunagu-concern:drugs",
+    );
+    for term in [drugs.as_str(), "tsunagu-concern:drugs"] {
+        let (status, _, body) = get(
+            &app,
+            &format!("/hsds/services?taxonomy_term_id={term}&per_page=100"),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{term}");
+        let v = json(&body);
+        let items = v["contents"].as_array().expect("contents");
+        assert!(!items.is_empty());
+        for s in items {
+            violations.extend(item.violations(s));
+            // The directory's rule: a service for every addiction serves each one.
+            let serves = s["x_tsunagu"]["concerns"].as_array().is_some_and(|a| {
+                a.iter().any(|c| {
+                    c.as_str()
+                        .and_then(|c| c.parse::<tsunagu_domain::Concern>().ok())
+                        .is_some_and(|c| c.matches(tsunagu_domain::Concern::Drugs))
+                })
+            });
+            assert!(serves, "{} does not serve the term", s["name"]);
+        }
+    }
+    assert_none("/hsds/services?taxonomy_term_id", &violations);
+    // The three combine: one organization's services among the search results.
+    let (status, _, body) = get(
+        &app,
+        "/hsds/services?organization_id=tokyo-darc&search=%E3%83%80%E3%83%AB%E3%82%AF",
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["total_items"], 1);
+    assert_eq!(v["contents"][0]["x_tsunagu"]["id"], "tokyo-darc");
+    assert_eq!(
+        get(&app, "/hsds/services?taxonomy_term_id=nothing").await.0,
+        StatusCode::NOT_FOUND
+    );
     // Standard parameters not supported yet are refused, not ignored.
     assert_eq!(
-        get(&app, "/hsds/services?search=x").await.0,
+        get(&app, "/hsds/services?modified_after=2026-01-01")
+            .await
+            .0,
         StatusCode::BAD_REQUEST
     );
     // Service-location links: every list item and document.

@@ -41,6 +41,7 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         Just("c"),
         Just("organization_id"),
         Just("search"),
+        Just("taxonomy_term_id"),
         Just("modified_after"),
     ];
     let pairs =
