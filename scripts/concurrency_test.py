@@ -20,42 +20,23 @@ Usage: scripts/concurrency_test.py --bin target/release/tsunagu [--database-url 
 """
 
 import argparse
-import base64
 import concurrent.futures
-import hashlib
-import hmac
 import http.client
 import json
 import os
 import re
 import socket
 import sqlite3
-import struct
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.parse
 
+from lib.testkit import free_port, totp
+
 PASSWORD = "concurrency-test-passphrase"
 WRONG = "wrong-passphrase-0000"
-
-
-def totp(secret_b32, at=None):
-    key = base64.b32decode(secret_b32 + "=" * (-len(secret_b32) % 8))
-    counter = int((at if at is not None else time.time()) // 30)
-    digest = hmac.new(key, struct.pack(">Q", counter), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    code = (struct.unpack(">I", digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000
-    return f"{code:06d}"
-
-
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
 
 
 class Client:
@@ -195,6 +176,18 @@ def race(fns):
         return list(pool.map(lambda f: f(), fns))
 
 
+def half_signed(user, n, port, source):
+    """`n` sessions of `user` past the password step, one after the other, spread over the
+    servers: (client, CSRF token of the code form) each."""
+    clients = []
+    for i in range(n):
+        c = Client(port(i), source)
+        status, loc, _ = c.password(user, PASSWORD)
+        assert status == 303 and loc == "/staff/login/totp", f"password step: {status} {loc}"
+        clients.append((c, c.code_form()))
+    return clients
+
+
 def run_backend(b, trials, servers):
     users = {}
     for t in range(trials):
@@ -222,14 +215,8 @@ def run_backend(b, trials, servers):
         totals["password_checked"] += check_series(b.trail(f"pw{t}"), f"pw{t}", t)
 
         # 2. code race: 41 half-signed sessions (the password step one after the other).
-        secret = users[("code", t)]
-        clients = []
-        for i in range(41):
-            c = Client(port(i), src(2))
-            status, loc, _ = c.password(f"code{t}", PASSWORD)
-            assert status == 303 and loc == "/staff/login/totp", f"password step: {status} {loc}"
-            clients.append((c, c.code_form()))
-        right = totp(secret)
+        clients = half_signed(f"code{t}", 41, port, src(2))
+        right = totp(users[("code", t)])
         codes = [f"{(int(right) + k) % 1_000_000:06d}" for k in range(1, 41)] + [right]
         results = race([lambda c=c, tok=tok, code=code: c.request(
             "POST", "/staff/login/totp", {"code": code, "csrf": tok})
@@ -240,14 +227,8 @@ def run_backend(b, trials, servers):
         totals["code_checked"] += check_series(b.trail(f"code{t}"), f"code{t}", t)
 
         # 3. one code, eight sessions at once.
-        secret = users[("twice", t)]
-        clients = []
-        for i in range(8):
-            c = Client(port(i), src(3))
-            status, loc, _ = c.password(f"twice{t}", PASSWORD)
-            assert status == 303 and loc == "/staff/login/totp", f"password step: {status} {loc}"
-            clients.append((c, c.code_form()))
-        code = totp(secret)
+        clients = half_signed(f"twice{t}", 8, port, src(3))
+        code = totp(users[("twice", t)])
         results = race([lambda c=c, tok=tok: c.request(
             "POST", "/staff/login/totp", {"code": code, "csrf": tok}) for c, tok in clients])
         signed_in = sum(1 for s, loc, _ in results if s == 303 and loc == "/staff")

@@ -584,6 +584,20 @@ pub enum HsdsError {
     },
 }
 
+/// The readable id of a record: its `x_tsunagu.id`, or (in an export older than the UUID ids)
+/// its HSDS `id`.
+fn readable_id<T>(kind: &'static str, profile: &Option<String>, hsds: &str) -> Result<T, HsdsError>
+where
+    T: TryFrom<String, Error = crate::common::ids::InvalidId>,
+{
+    let readable = profile.clone().unwrap_or_else(|| hsds.to_owned());
+    T::try_from(readable.clone()).map_err(|e| HsdsError::Id {
+        kind,
+        id: readable,
+        reason: e.to_string(),
+    })
+}
+
 /// Reads an HSDS document written by [`export`] (or by another system following the profile).
 pub fn import(text: &str) -> Result<Directory, HsdsError> {
     let doc: InDocument = serde_json::from_str(text)?;
@@ -592,12 +606,7 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
     let mut org_ids: HashMap<String, OrganizationId> = HashMap::new();
     let mut organizations = Vec::new();
     for o in doc.organizations {
-        let readable = o.x_tsunagu.id.clone().unwrap_or_else(|| o.id.clone());
-        let id = OrganizationId::parse(&readable).map_err(|e| HsdsError::Id {
-            kind: "organization",
-            id: readable.clone(),
-            reason: e.to_string(),
-        })?;
+        let id: OrganizationId = readable_id("organization", &o.x_tsunagu.id, &o.id)?;
         org_ids.insert(o.id.clone(), id.clone());
         organizations.push(Organization {
             id,
@@ -619,12 +628,7 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
                 location: l.id.clone(),
                 organization: l.organization_id.clone(),
             })?;
-        let readable = l.x_tsunagu.id.clone().unwrap_or_else(|| l.id.clone());
-        let id = LocationId::parse(&readable).map_err(|e| HsdsError::Id {
-            kind: "location",
-            id: readable.clone(),
-            reason: e.to_string(),
-        })?;
+        let id: LocationId = readable_id("location", &l.x_tsunagu.id, &l.id)?;
         loc_ids.insert(l.id.clone(), id.clone());
         org.locations.push(Location {
             id,
@@ -655,12 +659,8 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             }
         };
         let p = s.x_tsunagu;
-        let readable = p.id.clone().unwrap_or_else(|| s.id.clone());
-        let id = ServiceId::parse(&readable).map_err(|e| HsdsError::Id {
-            kind: "service",
-            id: readable.clone(),
-            reason: e.to_string(),
-        })?;
+        let id: ServiceId = readable_id("service", &p.id, &s.id)?;
+        let readable = id.to_string();
         let organization_id =
             org_ids
                 .get(&s.organization_id)
