@@ -33,7 +33,9 @@ pub use backend::error::{Result, StoreError};
 pub use backend::lifecycle::Lifecycle;
 pub use backend::postgres::PgStore;
 pub use backend::sqlite::SqliteStore;
-pub use directory::store::{DirectoryStore, Page, Report, ReportStore, WriteSummary};
+pub use directory::store::{
+    DirectoryStore, Page, Report, ReportStore, ServiceFilter, Stamped, WriteSummary,
+};
 pub use kb::store::{DocStore, DocumentInfo, PutOutcome};
 pub use law::store::DeadlineStore;
 pub use records::store::{AuditStore, RecordStore, SignInStore, StaffStore, SubjectStore};

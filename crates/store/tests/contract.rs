@@ -164,6 +164,9 @@ use deadlines::*;
 #[path = "contract/docs.rs"]
 mod docs;
 use docs::*;
+#[path = "contract/directory_changes.rs"]
+mod directory_changes;
+use directory_changes::*;
 
 contract!(
     the_bundled_directory_round_trips_exactly,
@@ -193,6 +196,8 @@ contract!(
     a_document_is_added_replaced_whole_and_left_alone_when_unchanged,
     hsds_documents_of_a_10000_service_directory_read_back_from_the_store_validate,
     organizations_are_paged_in_source_order_with_their_services,
+    a_record_written_again_unchanged_keeps_its_time,
+    services_are_filtered_by_organization_taxonomy_and_change,
 );
 
 contract_raw!(
@@ -205,6 +210,11 @@ contract_raw!(
 
 fn bundled() -> Directory {
     dataset::bundled().expect("bundled dataset")
+}
+
+/// A fixed "now" for directory writes.
+fn t0() -> chrono::DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 12, 1, 9, 0, 0).unwrap()
 }
 
 fn sid(s: &str) -> ServiceId {
@@ -226,7 +236,7 @@ async fn hsds_documents_of_a_10000_service_directory_read_back_from_the_store_va
     let syn = tsunagu_domain::directory::synthetic::synthetic(&dir, 10_000).expect("synthetic");
     dir.organizations.extend(syn.organizations);
     dir.services.extend(syn.services);
-    store.replace_directory(&dir).await.expect("load");
+    store.replace_directory(&dir, t0()).await.expect("load");
     let mut violations = Vec::new();
     let mut seen = 0;
     for n in 1.. {
@@ -250,7 +260,7 @@ async fn hsds_documents_of_a_10000_service_directory_read_back_from_the_store_va
 
 async fn organizations_are_paged_in_source_order_with_their_services(store: &dyn Store) {
     let dir = dataset::bundled().expect("bundled");
-    store.replace_directory(&dir).await.expect("load");
+    store.replace_directory(&dir, t0()).await.expect("load");
     let (first, total) = store
         .organizations_page(Page::new(1, 10).expect("page"))
         .await
@@ -296,7 +306,7 @@ async fn organizations_are_paged_in_source_order_with_their_services(store: &dyn
 
 async fn the_bundled_directory_round_trips_exactly(store: &dyn Store) {
     let dir = bundled();
-    let summary = store.replace_directory(&dir).await.expect("replace");
+    let summary = store.replace_directory(&dir, t0()).await.expect("replace");
     assert_eq!(summary.services, dir.services.len());
     assert_eq!(store.directory().await.expect("read"), dir);
     assert_eq!(
@@ -306,7 +316,10 @@ async fn the_bundled_directory_round_trips_exactly(store: &dyn Store) {
 }
 
 async fn a_service_is_read_with_its_organization_and_unknown_ids_are_not_found(store: &dyn Store) {
-    store.replace_directory(&bundled()).await.expect("replace");
+    store
+        .replace_directory(&bundled(), t0())
+        .await
+        .expect("replace");
     let (service, org) = store
         .service(&sid("darc-womens-house"))
         .await
@@ -321,7 +334,7 @@ async fn a_service_is_read_with_its_organization_and_unknown_ids_are_not_found(s
 
 async fn pages_follow_source_order_and_bad_pages_are_rejected(store: &dyn Store) {
     let dir = bundled();
-    store.replace_directory(&dir).await.expect("replace");
+    store.replace_directory(&dir, t0()).await.expect("replace");
     let (first, total) = store
         .services_page(Page::new(1, 10).expect("page"))
         .await
@@ -349,7 +362,7 @@ async fn pages_follow_source_order_and_bad_pages_are_rejected(store: &dyn Store)
 
 async fn upsert_updates_and_adds_without_touching_the_rest(store: &dyn Store) {
     let dir = bundled();
-    store.replace_directory(&dir).await.expect("replace");
+    store.replace_directory(&dir, t0()).await.expect("replace");
     let mut changed = dir
         .services
         .iter()
@@ -363,7 +376,7 @@ async fn upsert_updates_and_adds_without_touching_the_rest(store: &dyn Store) {
         organizations: vec![],
         services: vec![changed.clone(), added.clone()],
     };
-    store.upsert_directory(&batch).await.expect("upsert");
+    store.upsert_directory(&batch, t0()).await.expect("upsert");
     assert_eq!(
         store.service(&changed.id).await.expect("changed").0,
         changed
@@ -377,12 +390,12 @@ async fn upsert_updates_and_adds_without_touching_the_rest(store: &dyn Store) {
 
 async fn an_invalid_directory_writes_nothing(store: &dyn Store) {
     let dir = bundled();
-    store.replace_directory(&dir).await.expect("replace");
+    store.replace_directory(&dir, t0()).await.expect("replace");
     let mut bad = dir.clone();
     bad.services[0].organization_id =
         tsunagu_domain::OrganizationId::parse("missing-org").expect("id");
     assert!(matches!(
-        store.replace_directory(&bad).await,
+        store.replace_directory(&bad, t0()).await,
         Err(StoreError::Invalid(_))
     ));
     let mut orphan = dir.services[1].clone();
@@ -393,7 +406,7 @@ async fn an_invalid_directory_writes_nothing(store: &dyn Store) {
         services: vec![orphan],
     };
     assert!(matches!(
-        store.upsert_directory(&batch).await,
+        store.upsert_directory(&batch, t0()).await,
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(
@@ -404,7 +417,10 @@ async fn an_invalid_directory_writes_nothing(store: &dyn Store) {
 }
 
 async fn problem_reports_are_filed_listed_and_closed_once(store: &dyn Store) {
-    store.replace_directory(&bundled()).await.expect("replace");
+    store
+        .replace_directory(&bundled(), t0())
+        .await
+        .expect("replace");
     let t0 = Utc
         .with_ymd_and_hms(2026, 11, 21, 1, 2, 3)
         .single()
@@ -471,4 +487,140 @@ async fn metadata_is_stored_and_replaced(store: &dyn Store) {
 
 async fn migrations_can_run_twice(store: &dyn Store) {
     store.migrate().await.expect("second migrate is a no-op");
+}
+
+/// The migrations before `version`, to build a database as an older release left it.
+fn migrations_before(mut m: sqlx::migrate::Migrator, version: i64) -> sqlx::migrate::Migrator {
+    m.migrations = std::borrow::Cow::Owned(
+        m.migrations
+            .iter()
+            .filter(|x| x.version < version)
+            .cloned()
+            .collect(),
+    );
+    m
+}
+
+/// The bundled directory as the rows release 0005 wrote (no change times, no terms).
+fn old_rows() -> (Vec<[String; 3]>, Vec<[String; 5]>) {
+    let dir = bundled();
+    let orgs = dir
+        .organizations
+        .iter()
+        .map(|o| {
+            [
+                o.id.to_string(),
+                o.name.clone(),
+                serde_json::to_string(o).expect("json"),
+            ]
+        })
+        .collect();
+    let services = dir
+        .services
+        .iter()
+        .map(|s| {
+            [
+                s.id.to_string(),
+                s.organization_id.to_string(),
+                s.name.clone(),
+                s.status.code().to_owned(),
+                serde_json::to_string(s).expect("json"),
+            ]
+        })
+        .collect();
+    (orgs, services)
+}
+
+const OLD_ORG: &str = "insert into organizations (id, name, position, doc) values ($1, $2, $3, $4)";
+const OLD_SERVICE: &str =
+    "insert into services (id, organization_id, name, status, position, doc) \
+     values ($1, $2, $3, $4, $5, $6)";
+
+#[tokio::test]
+async fn migration_0006_on_sqlite_stamps_an_existing_directory() {
+    let dir = std::env::temp_dir().join("tsunagu-contract");
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(format!("{}.db", unique("old")));
+    let pool = sqlx::SqlitePool::connect_with(
+        sqlx::sqlite::SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true),
+    )
+    .await
+    .expect("open");
+    migrations_before(sqlx::migrate!("migrations/sqlite"), 6)
+        .run(&pool)
+        .await
+        .expect("old migrations");
+    let (orgs, services) = old_rows();
+    for (i, [id, name, doc]) in orgs.into_iter().enumerate() {
+        sqlx::query(OLD_ORG)
+            .bind(id)
+            .bind(name)
+            .bind(i as i64)
+            .bind(doc)
+            .execute(&pool)
+            .await
+            .expect("old org");
+    }
+    for (i, [id, org, name, status, doc]) in services.into_iter().enumerate() {
+        sqlx::query(OLD_SERVICE)
+            .bind(id)
+            .bind(org)
+            .bind(name)
+            .bind(status)
+            .bind(i as i64)
+            .bind(doc)
+            .execute(&pool)
+            .await
+            .expect("old service");
+    }
+    pool.close().await;
+    let store = SqliteStore::open(&path).await.expect("open");
+    store.migrate().await.expect("migrate");
+    a_directory_stored_before_change_times_is_stamped_and_filterable(&store).await;
+}
+
+#[tokio::test]
+async fn migration_0006_on_postgres_stamps_an_existing_directory() {
+    let Some((store, Raw::Postgres(url))) = postgres_raw().await else {
+        return;
+    };
+    // Start again from an empty database migrated only as far as release 0005.
+    store.close_pool().await;
+    let pool = sqlx::PgPool::connect(&url).await.expect("connect");
+    for sql in ["drop schema public cascade", "create schema public"] {
+        sqlx::query(sql).execute(&pool).await.expect("reset");
+    }
+    migrations_before(sqlx::migrate!("migrations/postgres"), 6)
+        .run(&pool)
+        .await
+        .expect("old migrations");
+    let (orgs, services) = old_rows();
+    for (i, [id, name, doc]) in orgs.into_iter().enumerate() {
+        sqlx::query(OLD_ORG)
+            .bind(id)
+            .bind(name)
+            .bind(i as i64)
+            .bind(doc)
+            .execute(&pool)
+            .await
+            .expect("old org");
+    }
+    for (i, [id, org, name, status, doc]) in services.into_iter().enumerate() {
+        sqlx::query(OLD_SERVICE)
+            .bind(id)
+            .bind(org)
+            .bind(name)
+            .bind(status)
+            .bind(i as i64)
+            .bind(doc)
+            .execute(&pool)
+            .await
+            .expect("old service");
+    }
+    pool.close().await;
+    let store = PgStore::connect(&url).await.expect("connect");
+    store.migrate().await.expect("migrate");
+    a_directory_stored_before_change_times_is_stamped_and_filterable(&store).await;
 }

@@ -113,9 +113,9 @@ async fn write_directory(store: &dyn Store, dir: &Directory, replace: bool) -> a
         dir.services.len()
     );
     let summary = if replace {
-        store.replace_directory(dir).await?
+        store.replace_directory(dir, chrono::Utc::now()).await?
     } else {
-        store.upsert_directory(dir).await?
+        store.upsert_directory(dir, chrono::Utc::now()).await?
     };
     eprintln!(
         "imported {} organizations and {} services in {:.1} s",

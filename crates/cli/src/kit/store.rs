@@ -63,7 +63,7 @@ pub async fn ready_store(args: StoreAt<'_>) -> anyhow::Result<Arc<dyn Store>> {
     if store.meta("dataset").await?.is_none() {
         let dir = dataset::bundled().context("the bundled dataset is broken")?;
         let summary = store
-            .replace_directory(&dir)
+            .replace_directory(&dir, chrono::Utc::now())
             .await
             .context("loading the bundled dataset failed")?;
         store

@@ -2,8 +2,8 @@
 //! traits, on [`crate::backend::sql`]).
 
 use crate::backend::error::{Result, StoreError};
-use crate::backend::row::time_of;
-use crate::backend::sql::{query, Backend};
+use crate::backend::row::{bad, time_of, ts};
+use crate::backend::sql::{query, query_built, Backend};
 use crate::directory::store::*;
 use tsunagu_domain::directory::report::ReportStatus;
 use tsunagu_domain::{Directory, ReportId, Service};
@@ -44,10 +44,15 @@ fn prefecture_column(dir: &Directory, s: &Service) -> Option<String> {
         .map(|p| p.code())
 }
 
+/// Writes `dir` in one transaction. With `replace`, records not in `dir` are removed and every
+/// record takes its position from `dir`; without, stored records keep their position and new
+/// ones go after the rest. A record whose document (or, for a service, organization) differs
+/// from the stored one is stamped `now`; one written unchanged keeps its time.
 pub(crate) async fn write_directory<B: Backend + ?Sized>(
     this: &B,
     dir: &tsunagu_domain::Directory,
     replace: bool,
+    now: chrono::DateTime<chrono::Utc>,
 ) -> crate::Result<crate::WriteSummary> {
     dir.validate().map_err(|errors| {
         crate::StoreError::Invalid(
@@ -58,10 +63,18 @@ pub(crate) async fn write_directory<B: Backend + ?Sized>(
                 .join("; "),
         )
     })?;
+    let stamp = ts(now);
     let mut tx = this.begin().await?;
     if replace {
-        query("delete from services").execute(&mut tx).await?;
-        query("delete from organizations").execute(&mut tx).await?;
+        // Mark what is stored (negative positions); what `dir` writes again is unmarked, and
+        // what stays marked is deleted at the end. Rewriting in place, rather than deleting
+        // first, is what lets an unchanged record keep its time.
+        query("update organizations set position = -1 - position")
+            .execute(&mut tx)
+            .await?;
+        query("update services set position = -1 - position")
+            .execute(&mut tx)
+            .await?;
     }
     let base: i64 = if replace {
         0
@@ -71,37 +84,44 @@ pub(crate) async fn write_directory<B: Backend + ?Sized>(
             .await?
             .try_get("next")?
     };
+    let (org_sql, service_sql) = if replace {
+        (UPSERT_ORGANIZATION_REPLACING, UPSERT_SERVICE_REPLACING)
+    } else {
+        (UPSERT_ORGANIZATION, UPSERT_SERVICE)
+    };
     for (i, o) in dir.organizations.iter().enumerate() {
         let pos = base + i64::try_from(i).unwrap_or(i64::MAX);
-        query(
-            "insert into organizations (id, name, position, doc) values ($1, $2, $3, $4) \
-             on conflict (id) do update set name = excluded.name, doc = excluded.doc",
-        )
-        .bind(o.id.to_string())
-        .bind(o.name.clone())
-        .bind(pos)
-        .bind(serde_json::to_string(o)?)
-        .execute(&mut tx)
-        .await?;
+        query(org_sql)
+            .bind(o.id.to_string())
+            .bind(o.name.clone())
+            .bind(pos)
+            .bind(serde_json::to_string(o)?)
+            .bind(stamp.clone())
+            .execute(&mut tx)
+            .await?;
     }
     for (i, s) in dir.services.iter().enumerate() {
         let pos = base + i64::try_from(i).unwrap_or(i64::MAX);
-        query(
-            "insert into services (id, organization_id, name, prefecture, status, position, doc) \
-             values ($1, $2, $3, $4, $5, $6, $7) \
-             on conflict (id) do update set organization_id = excluded.organization_id, \
-             name = excluded.name, prefecture = excluded.prefecture, status = excluded.status, \
-             doc = excluded.doc",
-        )
-        .bind(s.id.to_string())
-        .bind(s.organization_id.to_string())
-        .bind(s.name.clone())
-        .bind(crate::directory::sql::prefecture_column(dir, s))
-        .bind(s.status.code())
-        .bind(pos)
-        .bind(serde_json::to_string(s)?)
-        .execute(&mut tx)
-        .await?;
+        query(service_sql)
+            .bind(s.id.to_string())
+            .bind(s.organization_id.to_string())
+            .bind(s.name.clone())
+            .bind(crate::directory::sql::prefecture_column(dir, s))
+            .bind(s.status.code())
+            .bind(pos)
+            .bind(serde_json::to_string(s)?)
+            .bind(stamp.clone())
+            .bind(tsunagu_domain::directory::exchange::hsds::term_keys(s))
+            .execute(&mut tx)
+            .await?;
+    }
+    if replace {
+        query("delete from services where position < 0")
+            .execute(&mut tx)
+            .await?;
+        query("delete from organizations where position < 0")
+            .execute(&mut tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(crate::WriteSummary {
@@ -110,18 +130,96 @@ pub(crate) async fn write_directory<B: Backend + ?Sized>(
     })
 }
 
+/// Writing an organization: `$1` id, `$2` name, `$3` position, `$4` doc, `$5` now. The
+/// `_REPLACING` form also moves a stored record to its new position.
+macro_rules! upsert_organization {
+    ($position:literal) => {
+        concat!(
+            "insert into organizations (id, name, position, doc, modified_at) \
+             values ($1, $2, $3, $4, $5) \
+             on conflict (id) do update set name = excluded.name, doc = excluded.doc, ",
+            $position,
+            "modified_at = case when organizations.doc = excluded.doc \
+             then organizations.modified_at else excluded.modified_at end"
+        )
+    };
+}
+const UPSERT_ORGANIZATION: &str = upsert_organization!("");
+const UPSERT_ORGANIZATION_REPLACING: &str = upsert_organization!("position = excluded.position, ");
+
+/// Writing a service: `$1` id, `$2` organization, `$3` name, `$4` prefecture, `$5` status,
+/// `$6` position, `$7` doc, `$8` now, `$9` terms.
+macro_rules! upsert_service {
+    ($position:literal) => {
+        concat!(
+            "insert into services (id, organization_id, name, prefecture, status, position, doc, \
+             modified_at, terms) values ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+             on conflict (id) do update set organization_id = excluded.organization_id, \
+             name = excluded.name, prefecture = excluded.prefecture, status = excluded.status, \
+             doc = excluded.doc, terms = excluded.terms, ",
+            $position,
+            "modified_at = case when services.doc = excluded.doc \
+             and services.organization_id = excluded.organization_id \
+             then services.modified_at else excluded.modified_at end"
+        )
+    };
+}
+const UPSERT_SERVICE: &str = upsert_service!("");
+const UPSERT_SERVICE_REPLACING: &str = upsert_service!("position = excluded.position, ");
+
+/// The `where` clause of a [`crate::ServiceFilter`] over `services s join organizations o`,
+/// and the values of its placeholders (numbered from `$1`).
+fn filter_clause(filter: &crate::ServiceFilter) -> (String, Vec<String>) {
+    let mut conds = Vec::new();
+    let mut args = Vec::new();
+    if let Some(org) = &filter.organization {
+        args.push(org.to_string());
+        conds.push(format!("s.organization_id = ${}", args.len()));
+    }
+    if let Some(t) = filter.modified_since {
+        args.push(ts(t));
+        let n = args.len();
+        conds.push(format!("(s.modified_at >= ${n} or o.modified_at >= ${n})"));
+    }
+    if let Some(tax) = &filter.taxonomy {
+        let escaped: String = tax
+            .chars()
+            .flat_map(|c| match c {
+                '%' | '_' | '\\' => vec!['\\', c],
+                c => vec![c],
+            })
+            .collect();
+        args.push(format!("% {escaped}:%"));
+        conds.push(format!("s.terms like ${} escape '\\'", args.len()));
+    }
+    if conds.is_empty() {
+        (String::new(), args)
+    } else {
+        (format!(" where {}", conds.join(" and ")), args)
+    }
+}
+
+/// The later of a service's and its organization's last change.
+fn stamp_of(row: &crate::backend::sql::AnyRow) -> Result<chrono::DateTime<chrono::Utc>> {
+    let own = time_of(&row.try_get::<String>("service_modified")?)?;
+    let org = time_of(&row.try_get::<String>("organization_modified")?)?;
+    Ok(own.max(org))
+}
+
 #[async_trait::async_trait]
 impl<B: Backend> DirectoryStore for B {
     async fn replace_directory(
         &self,
         dir: &tsunagu_domain::Directory,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<crate::WriteSummary> {
-        write_directory(self, dir, true).await
+        write_directory(self, dir, true, now).await
     }
 
     async fn upsert_directory(
         &self,
         dir: &tsunagu_domain::Directory,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> crate::Result<crate::WriteSummary> {
         // Validate the merged result, not just the batch: a service may refer to an
         // organization that is already stored.
@@ -156,7 +254,7 @@ impl<B: Backend> DirectoryStore for B {
                 }
             }
         }
-        write_directory_unchecked(self, &batch).await?;
+        write_directory(self, &batch, false, now).await?;
         Ok(summary)
     }
 
@@ -200,12 +298,10 @@ impl<B: Backend> DirectoryStore for B {
         &self,
         page: crate::Page,
     ) -> crate::Result<(Vec<tsunagu_domain::Service>, u64)> {
-        let rows = query("select doc from services order by position, id limit $1 offset $2")
-            .bind(i64::from(page.per_page()))
-            .bind(page.offset())
-            .fetch_all(self.pool())
+        let (stamped, total) = self
+            .services_where(&crate::ServiceFilter::default(), page)
             .await?;
-        Ok((docs(rows)?, self.count_services().await?))
+        Ok((stamped.into_iter().map(|s| s.record).collect(), total))
     }
 
     async fn services_of_organization(
@@ -213,24 +309,98 @@ impl<B: Backend> DirectoryStore for B {
         organization: &tsunagu_domain::OrganizationId,
         page: crate::Page,
     ) -> crate::Result<(Vec<tsunagu_domain::Service>, u64)> {
+        let filter = crate::ServiceFilter {
+            organization: Some(organization.clone()),
+            ..Default::default()
+        };
+        let (stamped, total) = self.services_where(&filter, page).await?;
+        Ok((stamped.into_iter().map(|s| s.record).collect(), total))
+    }
+
+    async fn services_where(
+        &self,
+        filter: &crate::ServiceFilter,
+        page: crate::Page,
+    ) -> crate::Result<(Vec<crate::Stamped<tsunagu_domain::Service>>, u64)> {
         // One read transaction, so the page and the count agree.
         let mut tx = self.begin().await?;
-        self::organization_in(&mut tx, organization).await?;
-        let rows = query(
-            "select doc from services where organization_id = $1 \
-             order by position, id limit $2 offset $3",
-        )
-        .bind(organization.to_string())
-        .bind(i64::from(page.per_page()))
-        .bind(page.offset())
-        .fetch_all(&mut tx)
-        .await?;
-        let n: i64 = query("select count(*) as n from services where organization_id = $1")
-            .bind(organization.to_string())
-            .fetch_one(&mut tx)
+        if let Some(org) = &filter.organization {
+            self::organization_in(&mut tx, org).await?;
+        }
+        let (clause, args) = filter_clause(filter);
+        let n = args.len();
+        let mut rows = query_built(sqlx::AssertSqlSafe(format!(
+            "select s.doc as doc, s.modified_at as service_modified, \
+             o.modified_at as organization_modified \
+             from services s join organizations o on o.id = s.organization_id{clause} \
+             order by s.position, s.id limit ${} offset ${}",
+            n + 1,
+            n + 2
+        )));
+        let mut count = query_built(sqlx::AssertSqlSafe(format!(
+            "select count(*) as n from services s \
+             join organizations o on o.id = s.organization_id{clause}"
+        )));
+        for a in args {
+            rows = rows.bind(a.clone());
+            count = count.bind(a);
+        }
+        let rows = rows
+            .bind(i64::from(page.per_page()))
+            .bind(page.offset())
+            .fetch_all(&mut tx)
+            .await?;
+        let total: i64 = count.fetch_one(&mut tx).await?.try_get("n")?;
+        let mut out = Vec::with_capacity(rows.len());
+        for row in &rows {
+            let doc: String = row.try_get("doc")?;
+            out.push(crate::Stamped {
+                record: serde_json::from_str(&doc)?,
+                modified: stamp_of(row)?,
+            });
+        }
+        Ok((out, u64::try_from(total).unwrap_or(0)))
+    }
+
+    async fn service_ids_where(
+        &self,
+        filter: &crate::ServiceFilter,
+    ) -> crate::Result<Vec<tsunagu_domain::ServiceId>> {
+        let mut tx = self.begin().await?;
+        if let Some(org) = &filter.organization {
+            self::organization_in(&mut tx, org).await?;
+        }
+        let (clause, args) = filter_clause(filter);
+        let mut ids = query_built(sqlx::AssertSqlSafe(format!(
+            "select s.id as id from services s \
+             join organizations o on o.id = s.organization_id{clause} order by s.position, s.id"
+        )));
+        for a in args {
+            ids = ids.bind(a);
+        }
+        ids.fetch_all(&mut tx)
             .await?
-            .try_get("n")?;
-        Ok((docs(rows)?, u64::try_from(n).unwrap_or(0)))
+            .iter()
+            .map(|row| {
+                let id: String = row.try_get("id")?;
+                tsunagu_domain::ServiceId::parse(id.clone()).map_err(|_| bad("service id", &id))
+            })
+            .collect()
+    }
+
+    async fn service_modified(
+        &self,
+        id: &tsunagu_domain::ServiceId,
+    ) -> crate::Result<chrono::DateTime<chrono::Utc>> {
+        let row = query(
+            "select s.modified_at as service_modified, o.modified_at as organization_modified \
+             from services s join organizations o on o.id = s.organization_id where s.id = $1",
+        )
+        .bind(id.to_string())
+        .fetch_optional(self.pool())
+        .await?
+        .ok_or_else(|| crate::StoreError::NotFound(format!("service {id}")))?;
+        stamp_of(&row)
     }
 
     async fn organization(
@@ -383,14 +553,6 @@ impl<B: Backend> ReportStore for B {
         tx.commit().await?;
         Ok(report)
     }
-}
-
-/// Writes a batch already validated against the stored state.
-pub(crate) async fn write_directory_unchecked<B: Backend + ?Sized>(
-    this: &B,
-    dir: &tsunagu_domain::Directory,
-) -> crate::Result<crate::WriteSummary> {
-    write_directory(this, dir, false).await
 }
 
 /// The records of `doc` columns.

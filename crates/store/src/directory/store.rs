@@ -76,15 +76,48 @@ pub struct WriteSummary {
     pub services: usize,
 }
 
+/// Which services a listing takes (every condition given must hold).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ServiceFilter {
+    /// Only the services of this organization (a `NotFound` error when there is none).
+    pub organization: Option<OrganizationId>,
+    /// Only services that changed at or after this time, counting a change of their
+    /// organization (HSDS `modified_after`).
+    pub modified_since: Option<DateTime<Utc>>,
+    /// Only services with at least one term of this taxonomy (an HSDS taxonomy code of
+    /// `tsunagu_domain::directory::exchange::hsds::TAXONOMIES`; HSDS `taxonomy_id`).
+    pub taxonomy: Option<String>,
+}
+
+impl ServiceFilter {
+    /// Whether the filter takes every service.
+    pub fn is_empty(&self) -> bool {
+        *self == ServiceFilter::default()
+    }
+}
+
+/// A record with the time it last changed: for a service, the later of its own last change
+/// and its organization's (what HSDS calls `last_modified`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stamped<T> {
+    /// The record.
+    pub record: T,
+    /// When it last changed.
+    pub modified: DateTime<Utc>,
+}
+
 /// The directory: organizations and services written whole in one transaction, read whole, by id or by page; and index metadata.
 #[async_trait]
 pub trait DirectoryStore: Send + Sync {
     /// Replaces the whole directory in one transaction (used to load the bundled dataset and
     /// by `import --replace`).
-    async fn replace_directory(&self, dir: &Directory) -> Result<WriteSummary>;
+    /// Records whose stored document changes are stamped `now` as their last change; a record
+    /// written again unchanged keeps its time.
+    async fn replace_directory(&self, dir: &Directory, now: DateTime<Utc>) -> Result<WriteSummary>;
 
     /// Inserts or updates every record of `dir` in one transaction.
-    async fn upsert_directory(&self, dir: &Directory) -> Result<WriteSummary>;
+    /// Changed records are stamped `now`, as by [`DirectoryStore::replace_directory`].
+    async fn upsert_directory(&self, dir: &Directory, now: DateTime<Utc>) -> Result<WriteSummary>;
 
     /// The whole directory in source order.
     async fn directory(&self) -> Result<Directory>;
@@ -102,6 +135,20 @@ pub trait DirectoryStore: Send + Sync {
         organization: &OrganizationId,
         page: Page,
     ) -> Result<(Vec<Service>, u64)>;
+
+    /// A page of the services `filter` takes, in source order, with their last change, and
+    /// their count.
+    async fn services_where(
+        &self,
+        filter: &ServiceFilter,
+        page: Page,
+    ) -> Result<(Vec<Stamped<Service>>, u64)>;
+
+    /// The ids of every service `filter` takes, in source order.
+    async fn service_ids_where(&self, filter: &ServiceFilter) -> Result<Vec<ServiceId>>;
+
+    /// When a service last changed (see [`Stamped`]).
+    async fn service_modified(&self, id: &ServiceId) -> Result<DateTime<Utc>>;
 
     /// One organization (with its locations).
     async fn organization(&self, id: &OrganizationId) -> Result<Organization>;

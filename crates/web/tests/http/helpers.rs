@@ -46,7 +46,10 @@ pub(crate) async fn test_store_and_path() -> (SqliteStore, std::path::PathBuf) {
     let store = SqliteStore::open(&path).await.expect("open");
     store.migrate().await.expect("migrate");
     store
-        .replace_directory(&tsunagu_domain::directory::dataset::bundled().expect("dataset"))
+        .replace_directory(
+            &tsunagu_domain::directory::dataset::bundled().expect("dataset"),
+            chrono::Utc::now(),
+        )
         .await
         .expect("load");
     (store, path)

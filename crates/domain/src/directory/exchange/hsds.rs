@@ -150,6 +150,41 @@ fn pruned(v: Value) -> Value {
     }
 }
 
+/// The taxonomy terms of a service as (taxonomy, code, label), in the order of
+/// [`TAXONOMIES`].
+pub fn service_terms(
+    s: &Service,
+) -> impl Iterator<Item = (&'static str, &'static str, &'static str)> + '_ {
+    s.concerns
+        .iter()
+        .map(|c| ("tsunagu-concern", c.code(), c.label_ja()))
+        .chain(
+            s.audiences
+                .iter()
+                .map(|a| ("tsunagu-audience", a.code(), a.label_ja())),
+        )
+        .chain(
+            s.service_kinds
+                .iter()
+                .map(|k| ("tsunagu-service-kind", k.code(), k.label_ja())),
+        )
+}
+
+/// The terms of a service as one searchable text: ` taxonomy:code taxonomy:code ` (a space
+/// before and after each key, so `LIKE '% taxonomy:%'` and `LIKE '% taxonomy:code %'` find
+/// them). What the store keeps beside a service for the HSDS `taxonomy_id` and
+/// `taxonomy_term_id` filters.
+pub fn term_keys(s: &Service) -> String {
+    let mut out = String::from(" ");
+    for (tax, code, _) in service_terms(s) {
+        out.push_str(tax);
+        out.push(':');
+        out.push_str(code);
+        out.push(' ');
+    }
+    out
+}
+
 /// The HSDS `service` object for one service (with its `organization` when given).
 pub fn service_json(s: &Service, org: Option<&Organization>) -> Value {
     let sid = hsds_id("service", s.id.as_ref());
@@ -187,20 +222,7 @@ pub fn service_json(s: &Service, org: Option<&Organization>) -> Value {
             }))
         })
         .collect();
-    let attributes: Vec<Value> = s
-        .concerns
-        .iter()
-        .map(|c| ("tsunagu-concern", c.code(), c.label_ja()))
-        .chain(
-            s.audiences
-                .iter()
-                .map(|a| ("tsunagu-audience", a.code(), a.label_ja())),
-        )
-        .chain(
-            s.service_kinds
-                .iter()
-                .map(|k| ("tsunagu-service-kind", k.code(), k.label_ja())),
-        )
+    let attributes: Vec<Value> = service_terms(s)
         .map(|(tax, code, name)| {
             let term = taxonomy_term(tax, code, name);
             json!({
