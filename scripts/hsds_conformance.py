@@ -4,7 +4,8 @@ validator reports its levels (that validator is a .NET program that cannot run h
 
   level 1 (must pass): `/`, `/services` with paging, every `/services/{id}`;
   level 2 (reported):  `/organizations`, `/organizations/{id}`, `/service_at_locations`,
-                       `/service_at_locations/{id}`, `/taxonomies`, `/taxonomy_terms` (+ `/{id}`).
+                       `/service_at_locations/{id}`, `/taxonomies`, `/taxonomy_terms` (+ `/{id}`),
+                       and `/services?full=true` and `?format=ndjson`.
 
 Every document is validated against the official compiled schemas in
 ../shared/standards/hsds-3.0/compiled with formats checked (jsonschema_rs, the validator
@@ -24,12 +25,19 @@ import urllib.request
 import jsonschema_rs
 
 
-def get(url):
+def get_text(url):
+    """Status and body text of a GET."""
     try:
         with urllib.request.urlopen(url, timeout=30) as r:
-            return r.status, json.loads(r.read().decode("utf-8"))
+            return r.status, r.read().decode("utf-8")
     except urllib.error.HTTPError as e:
-        return e.code, None
+        return e.code, e.read().decode("utf-8", "replace")
+
+
+def get(url):
+    """Status and parsed JSON of a GET (None when it is not a 200)."""
+    status, text = get_text(url)
+    return status, json.loads(text) if status == 200 else None
 
 
 class Level:
@@ -63,12 +71,12 @@ def main():
     def violations(name, doc):
         return [str(e).splitlines()[0] for e in schemas[name].iter_errors(doc)]
 
-    def paged(path, item_schema, level, label):
+    def paged(path, item_schema, level, label, extra=""):
         """Walks every page; validates each item; returns the items' ids."""
         ids, bad, pages = [], [], 0
         page = 1
         while True:
-            status, body = get(f"{a.base}{path}?page={page}&per_page=100")
+            status, body = get(f"{a.base}{path}?{extra}page={page}&per_page=100")
             if status != 200 or not isinstance(body, dict) or "contents" not in body:
                 level.check(label, False, f"HTTP {status}")
                 return None
@@ -106,11 +114,25 @@ def main():
     status, root = get(f"{a.base}/")
     one.check("/", status == 200 and isinstance(root, dict) and root.get("version", "").startswith("3"),
               f"HTTP {status}, version {root.get('version') if isinstance(root, dict) else None}")
+    if isinstance(root, dict):
+        links = [root.get("profile", ""), root.get("openapi_url", "")]
+        answered = [get_text(u)[0] if u.startswith(("http://", "https://")) else None for u in links]
+        one.check("/ links", answered == [200, 200],
+                  f"profile and openapi_url absolute and answered: {answered}")
     ids = paged("/services", "service_list", one, "/services")
     if ids is not None:
         each("/services", ids, "service", one, "/services/{id}")
 
     two = Level("level 2 (optional, reported)")
+    # The standard parameters of /services that change what an item holds.
+    full = paged("/services", "service", two, "/services?full=true", "full=true&")
+    if full is not None and ids is not None:
+        two.check("/services?full=true ids", full == ids, f"{len(full)} ids, same as /services: {full == ids}")
+    status, raw = get_text(f"{a.base}/services?format=ndjson")
+    lines = [json.loads(l) for l in raw.splitlines() if l.strip()] if status == 200 else []
+    bad = [v for l in lines for v in violations("service_list", l)]
+    two.check("/services?format=ndjson", status == 200 and ids is not None and len(lines) == len(ids) and not bad,
+              f"HTTP {status}, {len(lines)} lines for {len(ids or [])} services, {len(bad)} schema violations")
     orgs = paged("/organizations", "organization_list", two, "/organizations")
     if orgs is not None:
         each("/organizations", orgs, "organization", two, "/organizations/{id}")

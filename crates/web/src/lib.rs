@@ -37,6 +37,7 @@ pub mod records;
 pub mod triage;
 
 pub use kit::error::{AppError, MAX_BODY_BYTES};
+pub use kit::public_url::{BadPublicUrl, PublicUrl};
 pub use kit::state::{AppState, Catalog, Clock, CrisisLine, TriageData, WebConfig};
 pub use kit::{auth, ratelimit};
 

@@ -210,13 +210,17 @@ pub async fn export(a: ExportArgs) -> anyhow::Result<ExitCode> {
     let ExportArgs {
         format,
         output,
+        public_url,
         store,
     } = a;
     let store = ready_store(store.at()).await?;
     let dir = store.directory().await?;
     let bytes = match format {
         Format::Hsds => {
-            let mut s = serde_json::to_string_pretty(&hsds::export(&dir))?;
+            let mut s = serde_json::to_string_pretty(&hsds::export(
+                &dir,
+                public_url.map(|u| hsds::profile_url(u.as_str())).as_deref(),
+            ))?;
             s.push('\n');
             s.into_bytes()
         }

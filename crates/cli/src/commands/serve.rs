@@ -26,6 +26,7 @@ pub async fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         rate_limit,
         triage_rules: args.triage_rules,
         triage_lexicon: args.triage_lexicon,
+        public_url: args.public_url,
     };
     serve(&args.addr, config, &args.store).await
 }

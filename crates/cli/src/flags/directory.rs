@@ -87,6 +87,10 @@ pub struct ExportArgs {
     /// Output file (default: standard output).
     #[arg(long, short)]
     pub output: Option<PathBuf>,
+    /// The public URL of the deployment whose data this is: an HSDS export then names its
+    /// profile (`<URL>/hsds/profile`). Without it the export has no `profile`.
+    #[arg(long, env = "TSUNAGU_PUBLIC_URL", value_parser = tsunagu_web::PublicUrl::parse)]
+    pub public_url: Option<tsunagu_web::PublicUrl>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

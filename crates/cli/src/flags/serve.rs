@@ -1,5 +1,5 @@
 //! Flags of `tsunagu serve`: the address, the maintainer token, retention, rate limits and
-//! the triage data files. `commands::serve` turns them into a `WebConfig`.
+//! the triage data files, the public URL. `commands::serve` turns them into a `WebConfig`.
 
 use crate::flags::store::StoreArgs;
 use clap::Args;
@@ -33,6 +33,10 @@ pub struct ServeArgs {
     /// Triage lexicon file (default: the bundled one). Send SIGHUP to reload it.
     #[arg(long, env = "TSUNAGU_TRIAGE_LEXICON")]
     pub triage_lexicon: Option<PathBuf>,
+    /// The URL people reach the server at (`https://tsunagu.example.jp`), for the absolute
+    /// links of `/hsds/`; without it they take the request's host over plain http.
+    #[arg(long, env = "TSUNAGU_PUBLIC_URL", value_parser = tsunagu_web::PublicUrl::parse)]
+    pub public_url: Option<tsunagu_web::PublicUrl>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

@@ -129,6 +129,37 @@ fn csv_and_hsds_exports_round_trip_through_import() {
 }
 
 #[test]
+fn an_hsds_export_names_its_profile_under_the_public_url_given() {
+    let dir = data_dir();
+    let plain = json(&ok(&tsunagu(&dir, &["export", "--format", "hsds"])));
+    assert!(plain.get("profile").is_none(), "no URL, no profile");
+    let named = json(&ok(&tsunagu(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "hsds",
+            "--public-url",
+            "https://tsunagu.example.jp/",
+        ],
+    )));
+    assert_eq!(named["profile"], "https://tsunagu.example.jp/hsds/profile");
+    let bad = tsunagu(
+        &dir,
+        &[
+            "export",
+            "--format",
+            "hsds",
+            "--public-url",
+            "tsunagu.example.jp",
+        ],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("absolute http(s) URL"), "{err}");
+}
+
+#[test]
 fn a_bad_csv_row_imports_nothing_unless_skip_invalid() {
     let dir = data_dir();
     let file = dir.with_extension("csv");

@@ -9,18 +9,21 @@ use crate::kit::error::{ApiError, AppError};
 use crate::kit::state::AppState;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use serde::Deserialize;
 use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
 use tsunagu_domain::directory::exchange::hsds;
-use tsunagu_domain::{OrganizationId, ServiceId};
-use tsunagu_store::Page;
+use tsunagu_domain::{Organization, OrganizationId, Service, ServiceId};
+use tsunagu_store::{Page, ServiceFilter, Stamped};
 
 /// HSDS routes.
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/hsds/", get(root))
+        .route(hsds::PROFILE_PATH, get(profile))
         .route("/hsds/services", get(services))
         .route("/hsds/services/{id}", get(service))
         .route("/hsds/organizations", get(organizations))
@@ -38,8 +41,34 @@ type ApiResult = Result<Json<Value>, ApiError>;
 /// The highest page number the paginated endpoints answer (as `/api/v1/search`).
 const MAX_PAGE: u32 = 10_000;
 
-async fn root() -> Json<Value> {
-    Json(json!({"version": "3.0", "profile": hsds::PROFILE, "openapi_url": "/api/v1/openapi.json"}))
+/// `GET /hsds/`: the HSDS version, and absolute URLs of the profile and of the OpenAPI
+/// document, under the configured public URL or else the request's host.
+async fn root(State(state): State<AppState>, headers: axum::http::HeaderMap) -> Json<Value> {
+    let base = match &state.config.public_url {
+        Some(url) => url.as_str().to_owned(),
+        None => {
+            let host = headers
+                .get(axum::http::header::HOST)
+                .and_then(|h| h.to_str().ok())
+                .filter(|h| {
+                    !h.is_empty()
+                        && h.chars()
+                            .all(|c| c.is_ascii_alphanumeric() || ".-:[]".contains(c))
+                })
+                .unwrap_or("localhost");
+            format!("http://{host}")
+        }
+    };
+    Json(json!({
+        "version": "3.0",
+        "profile": hsds::profile_url(&base),
+        "openapi_url": format!("{base}/api/v1/openapi.json"),
+    }))
+}
+
+/// `GET /hsds/profile`: what tsunagu's profile adds to and decides about HSDS 3.0.
+async fn profile() -> Json<Value> {
+    Json(hsds::profile_json())
 }
 
 #[derive(Debug, Deserialize)]
@@ -60,6 +89,74 @@ struct ServiceParams {
     search: Option<String>,
     /// Only services with this taxonomy term (its HSDS id, or `taxonomy:code`).
     taxonomy_term_id: Option<String>,
+    /// Only services with any term of this taxonomy (its HSDS id, or its code).
+    taxonomy_id: Option<String>,
+    /// Only services changed at or after this time (see [`modified_since`]).
+    modified_after: Option<String>,
+    /// Items with only `id` and `last_modified`.
+    minimal: Option<bool>,
+    /// Items as fully nested as `/services/{id}` (with their organization).
+    full: Option<bool>,
+    /// `json` (pages, the default) or `ndjson` (every result, one per line, unpaged).
+    format: Option<String>,
+}
+
+/// How much of each service a listing shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Shape {
+    /// `id` and `last_modified` (HSDS `minimal`).
+    Minimal,
+    /// The `service_list` item.
+    Item,
+    /// The whole service with its organization (HSDS `full`).
+    Full,
+}
+
+impl Shape {
+    fn of(p: &ServiceParams) -> Result<Shape, AppError> {
+        match (p.minimal.unwrap_or(false), p.full.unwrap_or(false)) {
+            (true, true) => Err(AppError::BadRequest(
+                "minimal and full cannot both be true".into(),
+            )),
+            (true, false) => Ok(Shape::Minimal),
+            (false, true) => Ok(Shape::Full),
+            (false, false) => Ok(Shape::Item),
+        }
+    }
+}
+
+/// The time `modified_after` names: an RFC 3339 date-time (`2026-12-01T09:00:00+09:00`), or a
+/// date (`2026-12-01`), read as the start of that day in Japan time.
+///
+/// Decision: HSDS types the parameter `datetime` without saying more; a bare date is what
+/// people type, and the directory's days are Japanese days.
+fn modified_since(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
+    let raw = raw.trim();
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+        return Ok(t.with_timezone(&chrono::Utc));
+    }
+    chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .and_then(|t| t.checked_sub_signed(chrono::Duration::hours(9)))
+        .map(|t| t.and_utc())
+        .ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "modified_after must be an RFC 3339 date-time such as 2026-12-01T09:00:00+09:00, \
+                 or a date such as 2026-12-01 (got {raw:?})"
+            ))
+        })
+}
+
+/// The taxonomy `taxonomy_id` names: by HSDS id or by code.
+fn taxonomy_code(raw: &str) -> Result<String, AppError> {
+    let wanted = raw.trim().to_ascii_lowercase();
+    hsds::TAXONOMIES
+        .iter()
+        .map(|t| t.0)
+        .find(|code| *code == wanted || hsds::hsds_id("taxonomy", code) == wanted)
+        .map(str::to_owned)
+        .ok_or_else(|| AppError::NotFound("taxonomy".into()))
 }
 
 /// A taxonomy term as a search filter.
@@ -173,31 +270,66 @@ fn organization_id(state: &AppState, raw: String) -> Result<OrganizationId, AppE
     }
 }
 
-/// `GET /hsds/services`: a page of services (HSDS `service_list` items) in source order, or of
-/// one organization, or (with `search` and/or `taxonomy_term_id`) the search page's ranked
-/// results.
+/// `GET /hsds/services`: a page of services (HSDS `service_list` items, or minimal or full
+/// ones) in source order, optionally of one organization, of one taxonomy, changed since a
+/// time; or (with `search` and/or `taxonomy_term_id`) the search page's ranked results under
+/// the same conditions. With `format=ndjson`, every result, one per line, unpaged.
 async fn services(
     State(state): State<AppState>,
     query: Result<Query<ServiceParams>, QueryRejection>,
-) -> ApiResult {
+) -> Result<Response, ApiError> {
     let p = query_of(query)?;
+    let shape = Shape::of(&p)?;
+    let ndjson = match p.format.as_deref().map(str::trim) {
+        None | Some("json") => false,
+        Some("ndjson") => true,
+        Some(other) => {
+            return Err(AppError::BadRequest(format!(
+                "format must be json or ndjson (got {other:?})"
+            ))
+            .into())
+        }
+    };
+    let select = Selection::of(&state, &p)?;
+    if ndjson {
+        return Ok(ndjson_of(state, select, shape));
+    }
     let page = page_of(p.page, p.per_page)?;
-    let searching = p.search.is_some() || p.taxonomy_term_id.is_some();
-    let org = p
-        .organization_id
-        .map(|raw| organization_id(&state, raw))
-        .transpose()?;
-    let (services, total) = match (org, searching) {
-        (Some(org), false) => state.store.services_of_organization(&org, page).await?,
-        (None, false) => state.store.services_page(page).await?,
-        (org, true) => {
-            let text = p.search.unwrap_or_default();
+    let (services, total) = select.page(&state, page).await?;
+    let contents = render(&state, services, shape).await?;
+    Ok(page_json(page, total, contents).into_response())
+}
+
+/// Which services a `/hsds/services` request lists, and in which order.
+#[derive(Debug, Clone)]
+struct Selection {
+    filter: ServiceFilter,
+    /// The search to rank by, when the request searches.
+    search: Option<tsunagu_search::SearchRequest>,
+}
+
+impl Selection {
+    fn of(state: &AppState, p: &ServiceParams) -> Result<Selection, AppError> {
+        let filter = ServiceFilter {
+            organization: p
+                .organization_id
+                .clone()
+                .map(|raw| organization_id(state, raw))
+                .transpose()?,
+            modified_since: p
+                .modified_after
+                .as_deref()
+                .map(modified_since)
+                .transpose()?,
+            taxonomy: p.taxonomy_id.as_deref().map(taxonomy_code).transpose()?,
+        };
+        let search = if p.search.is_some() || p.taxonomy_term_id.is_some() {
+            let text = p.search.clone().unwrap_or_default();
             if text.chars().count() > tsunagu_search::MAX_QUERY_CHARS {
                 return Err(AppError::BadRequest(format!(
                     "search is at most {} characters",
                     tsunagu_search::MAX_QUERY_CHARS
-                ))
-                .into());
+                )));
             }
             let mut req = tsunagu_search::SearchRequest {
                 text,
@@ -206,43 +338,114 @@ async fn services(
             if let Some(term) = &p.taxonomy_term_id {
                 term_filter(term, &mut req)?;
             }
-            let only = match &org {
-                Some(org) => Some(organization_services(&state, org).await?),
-                None => None,
-            };
-            let (ids, total) = ranked_ids(&state, req, only.as_ref(), page)?;
-            let mut services = Vec::with_capacity(ids.len());
-            for id in ids {
-                services.push(state.store.service(&id).await?.0);
-            }
-            (services, total)
+            Some(req)
+        } else {
+            None
+        };
+        Ok(Selection { filter, search })
+    }
+
+    /// One page of the selection, and its total.
+    async fn page(
+        &self,
+        state: &AppState,
+        page: Page,
+    ) -> Result<(Vec<Stamped<Service>>, u64), AppError> {
+        let Some(req) = &self.search else {
+            return Ok(state.store.services_where(&self.filter, page).await?);
+        };
+        let only = if self.filter.is_empty() {
+            None
+        } else {
+            Some(
+                state
+                    .store
+                    .service_ids_where(&self.filter)
+                    .await?
+                    .into_iter()
+                    .collect::<HashSet<_>>(),
+            )
+        };
+        let (ids, total) = ranked_ids(state, req.clone(), only.as_ref(), page)?;
+        let mut services = Vec::with_capacity(ids.len());
+        for id in ids {
+            services.push(Stamped {
+                modified: state.store.service_modified(&id).await?,
+                record: state.store.service(&id).await?.0,
+            });
         }
-    };
-    let contents = services
-        .iter()
-        .map(|s| hsds::service_json(s, None))
-        .collect();
-    Ok(page_json(page, total, contents))
+        Ok((services, total))
+    }
 }
 
-/// The ids of every service of an organization.
-async fn organization_services(
+/// The HSDS JSON of services in `shape`, each with its `last_modified`.
+async fn render(
     state: &AppState,
-    org: &OrganizationId,
-) -> Result<std::collections::HashSet<ServiceId>, AppError> {
-    let mut ids = std::collections::HashSet::new();
-    for n in 1..=MAX_PAGE {
-        let (some, total) = state
-            .store
-            .services_of_organization(org, Page::new(n, Page::MAX_PER_PAGE)?)
-            .await?;
-        let got = some.len();
-        ids.extend(some.into_iter().map(|s| s.id));
-        if got == 0 || u64::try_from(ids.len()).unwrap_or(u64::MAX) >= total {
-            break;
-        }
+    services: Vec<Stamped<Service>>,
+    shape: Shape,
+) -> Result<Vec<Value>, AppError> {
+    let mut orgs: HashMap<OrganizationId, Organization> = HashMap::new();
+    let mut out = Vec::with_capacity(services.len());
+    for s in services {
+        let doc = match shape {
+            Shape::Minimal => json!({"id": hsds::hsds_id("service", s.record.id.as_ref())}),
+            Shape::Item => hsds::service_json(&s.record, None),
+            Shape::Full => {
+                let key = &s.record.organization_id;
+                if !orgs.contains_key(key) {
+                    orgs.insert(key.clone(), state.store.organization(key).await?);
+                }
+                hsds::service_json(&s.record, orgs.get(key))
+            }
+        };
+        out.push(stamped(doc, s.modified));
     }
-    Ok(ids)
+    Ok(out)
+}
+
+/// `doc` with HSDS `last_modified` (milliseconds, as HSDS asks).
+fn stamped(mut doc: Value, modified: chrono::DateTime<chrono::Utc>) -> Value {
+    if let Some(obj) = doc.as_object_mut() {
+        obj.insert(
+            "last_modified".into(),
+            Value::String(modified.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)),
+        );
+    }
+    doc
+}
+
+/// Every service of `select`, one JSON document per line, read a page at a time while the
+/// answer streams.
+fn ndjson_of(state: AppState, select: Selection, shape: Shape) -> Response {
+    let pages = futures_util::stream::try_unfold(Some(1u32), move |next| {
+        let (state, select) = (state.clone(), select.clone());
+        async move {
+            let Some(n) = next else {
+                return Ok::<_, AppError>(None);
+            };
+            let page = Page::new(n, Page::MAX_PER_PAGE)?;
+            let (services, total) = select.page(&state, page).await?;
+            let seen = u64::from(n) * u64::from(Page::MAX_PER_PAGE);
+            let more = !services.is_empty() && seen < total && n < MAX_PAGE;
+            let mut lines = String::new();
+            for doc in render(&state, services, shape).await? {
+                lines.push_str(&doc.to_string());
+                lines.push('\n');
+            }
+            Ok(Some((lines, more.then_some(n + 1))))
+        }
+    });
+    let body = axum::body::Body::from_stream(futures_util::StreamExt::map(pages, |r| {
+        r.map_err(|e| {
+            tracing::error!(error = %e, "the ndjson listing stopped");
+            std::io::Error::other(e.to_string())
+        })
+    }));
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/x-ndjson")],
+        body,
+    )
+        .into_response()
 }
 
 /// One page of the search's ranked results, and their total; with `only`, restricted to
@@ -250,7 +453,7 @@ async fn organization_services(
 fn ranked_ids(
     state: &AppState,
     mut req: tsunagu_search::SearchRequest,
-    only: Option<&std::collections::HashSet<ServiceId>>,
+    only: Option<&HashSet<ServiceId>>,
     page: Page,
 ) -> Result<(Vec<ServiceId>, u64), AppError> {
     let per = usize::try_from(page.per_page()).unwrap_or(50);
@@ -305,7 +508,8 @@ async fn service(
 ) -> ApiResult {
     let id = service_id(&state, path_of(path)?)?;
     let (s, org) = state.store.service(&id).await?;
-    Ok(Json(hsds::service_json(&s, Some(&org))))
+    let modified = state.store.service_modified(&id).await?;
+    Ok(Json(stamped(hsds::service_json(&s, Some(&org)), modified)))
 }
 
 /// `GET /hsds/organizations`: a page of organizations (HSDS `organization_list` items).

@@ -14,6 +14,7 @@
 //! - [`auth`]: password hashing, tokens and TOTP secrets.
 //! - [`ratelimit`]: per-client rate limits; [`middleware`]: the layers that apply them and
 //!   render page errors.
+//! - [`public_url`]: the deployment's public URL, for links that must be absolute.
 
 pub mod auth;
 pub mod cookies;
@@ -22,6 +23,7 @@ pub mod error;
 pub mod form;
 pub mod layout;
 pub mod middleware;
+pub mod public_url;
 pub mod ratelimit;
 pub mod render;
 pub mod session;

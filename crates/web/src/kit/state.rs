@@ -30,6 +30,8 @@ pub struct WebConfig {
     pub triage_rules: Option<std::path::PathBuf>,
     /// Triage lexicon file; `None` uses the bundled one.
     pub triage_lexicon: Option<std::path::PathBuf>,
+    /// Where the server is reached; `None` takes the request's `Host` over plain http.
+    pub public_url: Option<crate::kit::public_url::PublicUrl>,
 }
 
 /// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone

@@ -414,13 +414,6 @@ async fn every_hsds_document_the_api_serves_validates_against_the_official_schem
         get(&app, "/hsds/services?taxonomy_term_id=nothing").await.0,
         StatusCode::NOT_FOUND
     );
-    // Standard parameters not supported yet are refused, not ignored.
-    assert_eq!(
-        get(&app, "/hsds/services?modified_after=2026-01-01")
-            .await
-            .0,
-        StatusCode::BAD_REQUEST
-    );
     // Service-location links: every list item and document.
     let (Some(sal_item), Some(sal_full)) = (
         schema("service_at_location_list"),
@@ -476,4 +469,196 @@ async fn every_hsds_document_the_api_serves_validates_against_the_official_schem
     )
     .await;
     assert_eq!(by_slug, json(&by_uuid));
+}
+
+/// `/hsds/services` with the standard parameters the other tests do not cover: `modified_after`
+/// (from the store's change times), `taxonomy_id`, `minimal`, `full` and `format=ndjson`,
+/// alone and combined, and the API's 400 or 404 for bad values.
+#[tokio::test]
+async fn hsds_services_take_modified_after_taxonomy_id_minimal_full_and_ndjson() {
+    use chrono::{Duration, SecondsFormat, Utc};
+    use tsunagu_domain::directory::exchange::hsds::hsds_id;
+    use tsunagu_store::DirectoryStore;
+    let store = test_store().await;
+    let mut dir = tsunagu_domain::directory::dataset::bundled().expect("dataset");
+    let later = Utc::now() + Duration::hours(1);
+    dir.services[2].description = Some("説明を直しました".into());
+    store
+        .replace_directory(&dir, later)
+        .await
+        .expect("change one");
+    let changed = dir.services[2].id.to_string();
+    let app = app_of(store).await;
+    let total = dir.services.len();
+
+    // modified_after: only what changed since; its last_modified is the change time.
+    let since = (later - Duration::minutes(1)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (status, _, body) = get(&app, &format!("/hsds/services?modified_after={since}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v = json(&body);
+    assert_eq!(v["total_items"], 1);
+    assert_eq!(v["contents"][0]["x_tsunagu"]["id"], changed.as_str());
+    assert_eq!(
+        v["contents"][0]["last_modified"],
+        later.to_rfc3339_opts(SecondsFormat::Millis, true)
+    );
+    let (_, _, one) = get(&app, &format!("/hsds/services/{changed}")).await;
+    assert_eq!(
+        json(&one)["last_modified"],
+        v["contents"][0]["last_modified"]
+    );
+    // A date is the start of that day in Japan time; an offset is honoured.
+    let (_, _, body) = get(&app, "/hsds/services?modified_after=2020-01-01").await;
+    assert_eq!(json(&body)["total_items"], total);
+    let after = (later + Duration::seconds(1)).to_rfc3339_opts(SecondsFormat::Secs, true);
+    let (_, _, body) = get(&app, &format!("/hsds/services?modified_after={after}")).await;
+    assert_eq!(json(&body)["total_items"], 0);
+    // With search: among the ranked results for its name, only the changed one is new.
+    let name: String = dir.services[2]
+        .name
+        .bytes()
+        .map(|b| format!("%{b:02X}"))
+        .collect();
+    let (_, _, body) = get(&app, &format!("/hsds/services?search={name}")).await;
+    assert!(json(&body)["total_items"].as_u64().expect("total") >= 1);
+    let (_, _, body) = get(
+        &app,
+        &format!("/hsds/services?search={name}&modified_after={since}"),
+    )
+    .await;
+    let v = json(&body);
+    assert_eq!(v["total_items"], 1, "{v}");
+    assert_eq!(v["contents"][0]["x_tsunagu"]["id"], changed.as_str());
+
+    // taxonomy_id: by code or HSDS id, the services with any term of it.
+    let with_audience = dir
+        .services
+        .iter()
+        .filter(|s| !s.audiences.is_empty())
+        .count();
+    for key in [
+        "tsunagu-audience".to_owned(),
+        hsds_id("taxonomy", "tsunagu-audience"),
+    ] {
+        let (status, _, body) = get(&app, &format!("/hsds/services?taxonomy_id={key}")).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(json(&body)["total_items"], with_audience, "{key}");
+    }
+
+    // minimal: id and last_modified only, the same ids as the plain page.
+    let (_, _, plain) = get(&app, "/hsds/services?per_page=20").await;
+    let (_, _, minimal) = get(&app, "/hsds/services?per_page=20&minimal=true").await;
+    let (plain, minimal) = (json(&plain), json(&minimal));
+    for (p, m) in plain["contents"]
+        .as_array()
+        .expect("contents")
+        .iter()
+        .zip(minimal["contents"].as_array().expect("contents"))
+    {
+        assert_eq!(p["id"], m["id"]);
+        let mut keys: Vec<&String> = m.as_object().expect("object").keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["id", "last_modified"]);
+    }
+    assert_eq!(minimal["total_items"], total);
+
+    // full: every item nested as /services/{id}, organization included, and valid.
+    let (_, _, full) = get(&app, "/hsds/services?per_page=30&full=true").await;
+    let full = json(&full);
+    let items = full["contents"].as_array().expect("contents");
+    assert_eq!(items.len(), 30);
+    assert!(items.iter().all(|s| s["organization"]["id"].is_string()));
+    if let Some(schema) = crate::hsds_schema::schema("service") {
+        let violations: Vec<_> = items.iter().flat_map(|s| schema.violations(s)).collect();
+        crate::hsds_schema::assert_none("/hsds/services?full=true", &violations);
+    }
+
+    // format=ndjson: every result, one document a line, unpaged; filters still apply.
+    let (status, headers, body) = get(&app, "/hsds/services?format=ndjson").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/x-ndjson");
+    let lines: Vec<serde_json::Value> = body.lines().map(json).collect();
+    assert_eq!(lines.len(), total);
+    assert_eq!(lines[0]["id"], plain["contents"][0]["id"]);
+    let (_, _, body) = get(
+        &app,
+        "/hsds/services?format=ndjson&taxonomy_id=tsunagu-audience&minimal=true",
+    )
+    .await;
+    assert_eq!(body.lines().count(), with_audience);
+
+    // Bad values: the API's own errors.
+    for (uri, want) in [
+        (
+            "/hsds/services?modified_after=yesterday",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/hsds/services?modified_after=2026-13-01",
+            StatusCode::BAD_REQUEST,
+        ),
+        (
+            "/hsds/services?minimal=true&full=true",
+            StatusCode::BAD_REQUEST,
+        ),
+        ("/hsds/services?minimal=maybe", StatusCode::BAD_REQUEST),
+        ("/hsds/services?format=xml", StatusCode::BAD_REQUEST),
+        ("/hsds/services?taxonomy_id=nothing", StatusCode::NOT_FOUND),
+    ] {
+        let (status, headers, body) = get(&app, uri).await;
+        assert_eq!(status, want, "{uri}: {body}");
+        assert_eq!(headers[header::CONTENT_TYPE], "application/json", "{uri}");
+    }
+}
+
+/// `/hsds/` names its profile and OpenAPI document by absolute URLs (HSDS types both
+/// `"format": "uri"`): under the configured public URL, else the request's host; and the
+/// profile is served there.
+#[tokio::test]
+async fn the_hsds_root_links_to_a_profile_the_server_serves() {
+    let app = test_app().await;
+    let req = Request::get("/hsds/")
+        .header(header::HOST, "127.0.0.1:8123")
+        .body(Body::empty())
+        .expect("request");
+    let (status, _, body) = send(&app, req).await;
+    assert_eq!(status, StatusCode::OK);
+    let v = json(&body);
+    assert_eq!(v["profile"], "http://127.0.0.1:8123/hsds/profile");
+    assert_eq!(
+        v["openapi_url"],
+        "http://127.0.0.1:8123/api/v1/openapi.json"
+    );
+    // A host header that is not a host is not echoed.
+    let req = Request::get("/hsds/")
+        .header(header::HOST, "evil\"><script>")
+        .body(Body::empty())
+        .expect("request");
+    let (_, _, body) = send(&app, req).await;
+    assert_eq!(json(&body)["profile"], "http://localhost/hsds/profile");
+
+    let (store, _) = test_store_and_path().await;
+    let config = tsunagu_web::WebConfig {
+        public_url: Some(
+            tsunagu_web::PublicUrl::parse("https://tsunagu.example.jp/").expect("url"),
+        ),
+        ..Default::default()
+    };
+    let app = app_with(store, config).await;
+    let (_, _, body) = get(&app, "/hsds/").await;
+    let v = json(&body);
+    assert_eq!(v["profile"], "https://tsunagu.example.jp/hsds/profile");
+    assert_eq!(
+        v["openapi_url"],
+        "https://tsunagu.example.jp/api/v1/openapi.json"
+    );
+    let (status, _, body) = get(&app, "/hsds/profile").await;
+    assert_eq!(status, StatusCode::OK);
+    let profile = json(&body);
+    assert_eq!(profile["hsds_version"], "3.0");
+    assert_eq!(
+        profile["identifiers"]["namespace"],
+        tsunagu_domain::directory::exchange::hsds::ID_NAMESPACE.to_string()
+    );
+    assert_eq!(profile["taxonomies"].as_array().map(Vec::len), Some(3));
 }

@@ -43,6 +43,10 @@ fn search_queries_of_any_bytes_never_cause_a_server_error() {
         Just("search"),
         Just("taxonomy_term_id"),
         Just("modified_after"),
+        Just("taxonomy_id"),
+        Just("minimal"),
+        Just("full"),
+        Just("format"),
     ];
     let pairs =
         proptest::collection::vec((keys, proptest::collection::vec(any::<u8>(), 0..24)), 0..4);

@@ -23,8 +23,41 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
-/// The profile name written into exports.
-pub const PROFILE: &str = "https://tsunagu.example/hsds-profile/japan";
+/// Where a server answers the description of tsunagu's HSDS profile ([`profile_json`]),
+/// under its public URL.
+pub const PROFILE_PATH: &str = "/hsds/profile";
+
+/// The profile URL of a deployment whose public URL is `base` (`https://example.jp`, without
+/// a trailing slash).
+pub fn profile_url(base: &str) -> String {
+    format!("{}{PROFILE_PATH}", base.trim_end_matches('/'))
+}
+
+/// What tsunagu's HSDS profile adds to and decides about HSDS 3.0, for the people who take its
+/// data: a server answers it at [`PROFILE_PATH`], and the `profile` of `/hsds/` and of an
+/// export points there.
+pub fn profile_json() -> Value {
+    json!({
+        "name": "tsunagu Japan profile of HSDS 3.0",
+        "hsds_version": "3.0",
+        "identifiers": {
+            "scheme": "UUID v5 (RFC 9562 section 5.5) of `kind:readable-id` under the namespace below; stable across exports and servers",
+            "namespace": ID_NAMESPACE.to_string(),
+            "readable_id": "x_tsunagu.id of each record (the id the pages and the project's own API use)",
+        },
+        "extension": {
+            "x_tsunagu": "on services, organizations, locations and service_at_locations: the readable id and what HSDS core cannot hold (tsunagu's kinds, concerns, audiences and service kinds, opening hours as the sources state them, provenance with file and line, quality notes)",
+        },
+        "taxonomies": taxonomies_json(),
+        "decisions": [
+            "schedules give timezone 9 (Japan Standard Time, UTC+9) as HSDS's offset in hours",
+            "an e-mail printed against spam (name[at]example.jp) is read as name@example.jp for the core field and kept as printed in x_tsunagu",
+            format!("an organization without a description in its sources says so in Japanese: {NO_DESCRIPTION}"),
+            "an address is given only when its street, city, region and postal code are all known",
+            "last_modified (API only) is the later of the service's and its organization's last change; exports carry no change times",
+        ],
+    })
+}
 
 /// The namespace of tsunagu's HSDS identifiers. HSDS 3.0 gives every `id` and `*_id`
 /// `"format": "uuid"`, so each record's HSDS id is the UUID v5 (RFC 9562 §5.5) of its kind and
@@ -395,17 +428,21 @@ pub fn location_json(o: &Organization, l: &Location) -> Value {
     }))
 }
 
-/// A whole directory as one HSDS document.
-pub fn export(dir: &Directory) -> Value {
-    json!({
+/// A whole directory as one HSDS document; `profile` is the URL of the profile's description
+/// ([`profile_url`]) when the deployment's public URL is known, and left out otherwise.
+pub fn export(dir: &Directory, profile: Option<&str>) -> Value {
+    let mut doc = json!({
         "hsds_version": "3.0",
-        "profile": PROFILE,
         "organizations": dir.organizations.iter().map(organization_json).collect::<Vec<_>>(),
         "locations": dir.organizations.iter().flat_map(|o| o.locations.iter().map(move |l| location_json(o, l))).collect::<Vec<_>>(),
         "services": dir.services.iter().map(|s| service_json(s, None)).collect::<Vec<_>>(),
         "taxonomies": taxonomies_json(),
         "taxonomy_terms": taxonomy_terms_json(),
-    })
+    });
+    if let (Some(url), Some(obj)) = (profile, doc.as_object_mut()) {
+        obj.insert("profile".into(), Value::String(url.to_owned()));
+    }
+    doc
 }
 
 /// Profile fields of a service that HSDS core cannot hold.
@@ -753,7 +790,7 @@ mod tests {
     #[test]
     fn export_then_import_gives_back_the_same_directory() {
         let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
-        let text = serde_json::to_string(&export(&dir)).unwrap_or_default();
+        let text = serde_json::to_string(&export(&dir, None)).unwrap_or_default();
         let back = import(&text).unwrap_or_else(|e| panic!("{e}"));
         assert!(back == dir, "round trip changed the directory");
     }
@@ -786,8 +823,8 @@ mod tests {
     #[test]
     fn every_hsds_id_is_a_stable_uuid_and_the_readable_id_travels_in_the_profile() {
         let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
-        let doc = export(&dir);
-        let again = export(&dir);
+        let doc = export(&dir, None);
+        let again = export(&dir, None);
         assert_eq!(doc, again, "ids are stable");
         let mut ids = std::collections::HashSet::new();
         fn walk(v: &Value, ids: &mut std::collections::HashSet<String>, inside_profile: bool) {
@@ -821,7 +858,7 @@ mod tests {
     #[test]
     fn an_export_with_the_old_readable_ids_still_imports() {
         let dir = crate::directory::dataset::bundled().unwrap_or_else(|e| panic!("{e}"));
-        let mut doc = export(&dir);
+        let mut doc = export(&dir, None);
         // Rewrite the document as exports before the UUID ids were: readable ids in `id` and
         // the references, and no `x_tsunagu.id`.
         let readable = |v: &mut Value| {
