@@ -176,7 +176,19 @@ pub async fn import(a: ImportArgs) -> anyhow::Result<ExitCode> {
     let dir = match format {
         Format::Hsds => {
             let text = utf8(file, bytes)?;
-            hsds::import(&text).map_err(|e| anyhow::anyhow!("{}: {e}", file.display()))?
+            let opts = hsds::ImportOptions {
+                source: file.file_name().map_or_else(
+                    || file.display().to_string(),
+                    |n| n.to_string_lossy().into(),
+                ),
+                default_kind: a.kind,
+            };
+            hsds::import_with(&text, &opts).map_err(|e| match e {
+                hsds::HsdsError::At { line, problem } => {
+                    anyhow::anyhow!("{}:{line}: {problem}; nothing imported", file.display())
+                }
+                other => anyhow::anyhow!("{}: {other}; nothing imported", file.display()),
+            })?
         }
         Format::Csv => {
             let (dir, errors) = csvfmt::read(&bytes);

@@ -56,6 +56,10 @@ pub struct ImportArgs {
     /// Import the valid rows and report every skipped one (default: any bad row imports nothing).
     #[arg(long)]
     pub skip_invalid: bool,
+    /// HSDS written by another system: the kind of every service that does not say its own
+    /// (a resource-kind code, such as `self_help_group`). Without it such services are refused.
+    #[arg(long, value_parser = |s: &str| s.parse::<tsunagu_domain::ResourceKind>().map_err(|e| e.to_string()))]
+    pub kind: Option<tsunagu_domain::ResourceKind>,
     #[command(flatten)]
     pub store: StoreArgs,
 }

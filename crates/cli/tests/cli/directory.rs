@@ -160,6 +160,43 @@ fn an_hsds_export_names_its_profile_under_the_public_url_given() {
 }
 
 #[test]
+fn hsds_another_system_wrote_imports_with_a_kind_or_fails_at_its_line() {
+    let dir = data_dir();
+    let fixture = format!(
+        "{}/../domain/tests/fixtures/hsds/foreign.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let out = tsunagu(&dir, &["import", "--format", "hsds", &fixture]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("foreign.json:") && err.contains("--kind") && err.contains("nothing imported"),
+        "{err}"
+    );
+    let bad = tsunagu(
+        &dir,
+        &["import", "--format", "hsds", "--kind", "clinic", &fixture],
+    );
+    assert_eq!(bad.status.code(), Some(2), "an unknown kind is refused");
+    ok(&tsunagu(
+        &dir,
+        &[
+            "import",
+            "--format",
+            "hsds",
+            "--kind",
+            "addiction_npo",
+            &fixture,
+        ],
+    ));
+    let v = json(&ok(&tsunagu(
+        &dir,
+        &["search", "--json", "こころの電話相談"],
+    )));
+    assert_eq!(v["results"][0]["name"], "こころの電話相談");
+}
+
+#[test]
 fn a_bad_csv_row_imports_nothing_unless_skip_invalid() {
     let dir = data_dir();
     let file = dir.with_extension("csv");

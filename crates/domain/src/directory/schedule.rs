@@ -33,6 +33,15 @@ pub enum HoursKind {
 }
 
 impl HoursKind {
+    /// Every kind.
+    pub const ALL: [HoursKind; 5] = [
+        HoursKind::Reception,
+        HoursKind::Phone,
+        HoursKind::FirstVisit,
+        HoursKind::ReturnVisit,
+        HoursKind::Program,
+    ];
+
     /// Japanese label.
     pub fn label_ja(self) -> &'static str {
         match self {

@@ -7,8 +7,13 @@
 //! rules, provenance and data-quality notes) travels in an `x_tsunagu` object on each record,
 //! as HSDS profiles allow. Import reads the core fields it owns (ids, names, descriptions,
 //! status, eligibility, fees, phones, languages, locations) and the profile object for the
-//! rest; `schedules` and `attributes` are derived views and are not read back. Export followed
-//! by import gives back exactly the same directory (tested).
+//! rest; `schedules` and `attributes` are derived views and are not read back when the profile
+//! object is there. Export followed by import gives back exactly the same directory (tested).
+//!
+//! A document another system wrote (no `x_tsunagu`) is read from HSDS core alone: the
+//! schedules in RRULE form ([`super::rrule`]), tsunagu's own taxonomy terms where it uses them,
+//! the address parts, and a provenance naming the imported file and the line of each record.
+//! What cannot be taken is an error naming the line ([`HsdsError::line`]).
 
 use crate::common::ids::{LocationId, OrganizationId, ServiceId};
 use crate::directory::codes::{Audience, Concern, ResourceKind, ServiceKind, ServiceStatus};
@@ -70,7 +75,14 @@ pub const ID_NAMESPACE: uuid::Uuid = uuid::uuid!("e3bd4940-2eab-4795-86e5-a1f8c0
 
 /// The HSDS id of a record of `kind` (`service`, `organization`, `location`, `phone` …) whose
 /// readable key is `key`.
+///
+/// A record imported from another system keeps the UUID its producer gave it as its readable
+/// id; that UUID (in canonical lowercase form) is then its HSDS id again, so the producer's
+/// ids survive a pass through tsunagu.
 pub fn hsds_id(kind: &str, key: &str) -> String {
+    if uuid::Uuid::parse_str(key).is_ok_and(|u| u.hyphenated().to_string() == key) {
+        return key.to_owned();
+    }
     uuid::Uuid::new_v5(&ID_NAMESPACE, format!("{kind}:{key}").as_bytes()).to_string()
 }
 
@@ -520,12 +532,21 @@ struct InOrg {
     description: Option<String>,
     #[serde(default)]
     website: Option<String>,
-    x_tsunagu: InOrgProfile,
+    #[serde(default)]
+    year_incorporated: Option<f64>,
+    #[serde(default)]
+    x_tsunagu: Option<InOrgProfile>,
 }
 
 #[derive(Deserialize)]
 struct InAddress {
     address_1: String,
+    #[serde(default)]
+    city: Option<String>,
+    #[serde(default)]
+    state_province: Option<String>,
+    #[serde(default)]
+    postal_code: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -548,12 +569,13 @@ struct InLocation {
     location_type: Option<String>,
     #[serde(default)]
     addresses: Vec<InAddress>,
-    x_tsunagu: InLocationProfile,
+    #[serde(default)]
+    x_tsunagu: Option<InLocationProfile>,
 }
 
 #[derive(Deserialize)]
 struct InPhone {
-    number: PhoneNumber,
+    number: String,
     #[serde(default)]
     description: Option<String>,
 }
@@ -569,24 +591,79 @@ struct InServiceAtLocation {
 }
 
 #[derive(Deserialize)]
+struct InSchedule {
+    #[serde(default)]
+    freq: Option<String>,
+    #[serde(default)]
+    interval: Option<f64>,
+    #[serde(default)]
+    byday: Option<String>,
+    #[serde(default)]
+    bymonthday: Option<String>,
+    #[serde(default)]
+    byweekno: Option<String>,
+    #[serde(default)]
+    byyearday: Option<String>,
+    #[serde(default)]
+    count: Option<f64>,
+    #[serde(default)]
+    until: Option<String>,
+    #[serde(default)]
+    timezone: Option<f64>,
+    #[serde(default)]
+    opens_at: Option<String>,
+    #[serde(default)]
+    closes_at: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InTerm {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    taxonomy: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct InAttribute {
+    #[serde(default)]
+    taxonomy_term: Option<InTerm>,
+}
+
+#[derive(Deserialize)]
 struct InService {
     id: String,
     organization_id: String,
     name: String,
     #[serde(default)]
+    alternate_name: Option<String>,
+    #[serde(default)]
     description: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
     status: String,
     #[serde(default)]
     eligibility_description: Option<String>,
     #[serde(default)]
     fees_description: Option<String>,
     #[serde(default)]
+    last_modified: Option<String>,
+    #[serde(default)]
     phones: Vec<InPhone>,
+    #[serde(default)]
+    schedules: Vec<InSchedule>,
+    #[serde(default)]
+    attributes: Vec<InAttribute>,
     #[serde(default)]
     languages: Vec<InLanguage>,
     #[serde(default)]
     service_at_locations: Vec<InServiceAtLocation>,
-    x_tsunagu: ServiceProfile,
+    #[serde(default)]
+    x_tsunagu: Option<ServiceProfile>,
 }
 
 #[derive(Deserialize)]
@@ -605,6 +682,29 @@ pub enum HsdsError {
     /// Not valid JSON, or a field has the wrong shape. The message names the line and column.
     #[error("{0}")]
     Json(#[from] serde_json::Error),
+    /// A record that cannot be taken, at the line of its `id`.
+    #[error("line {line}: {problem}")]
+    At {
+        /// Line of the record in the document (1-based).
+        line: usize,
+        /// What is wrong.
+        problem: Problem,
+    },
+}
+
+impl HsdsError {
+    /// The line of the document the error is about.
+    pub fn line(&self) -> usize {
+        match self {
+            HsdsError::Json(e) => e.line(),
+            HsdsError::At { line, .. } => *line,
+        }
+    }
+}
+
+/// What is wrong with one record of an HSDS document.
+#[derive(Debug, thiserror::Error)]
+pub enum Problem {
     /// A status that HSDS does not define.
     #[error("service {service}: unknown status {status:?}")]
     Status {
@@ -613,7 +713,7 @@ pub enum HsdsError {
         /// What was given.
         status: String,
     },
-    /// A readable id (in `x_tsunagu.id`, or an old export's `id`) that tsunagu cannot use.
+    /// A readable id (in `x_tsunagu.id`, or the HSDS `id`) that tsunagu cannot use.
     #[error("{kind} {id:?}: not a usable id ({reason})")]
     Id {
         /// What kind of record.
@@ -641,67 +741,215 @@ pub enum HsdsError {
         /// Organization id.
         organization: String,
     },
+    /// A service without tsunagu's profile, imported without a kind to give it.
+    #[error("service {service}: the document does not say what kind of provider it is (x_tsunagu.kind); give the kind of such services with --kind (for example --kind self_help_group)")]
+    NoKind {
+        /// Service id.
+        service: String,
+    },
+    /// A phone number that is not one.
+    #[error("service {service}: phone {number:?} is not a Japanese phone number (8-11 digits; no + country code)")]
+    Phone {
+        /// Service id.
+        service: String,
+        /// What was given.
+        number: String,
+    },
+    /// A schedule tsunagu cannot hold.
+    #[error("service {service}: schedule {n}: {reason}")]
+    Schedule {
+        /// Service id.
+        service: String,
+        /// Which schedule (1-based).
+        n: usize,
+        /// Why.
+        reason: String,
+    },
 }
 
-/// The readable id of a record: its `x_tsunagu.id`, or (in an export older than the UUID ids)
-/// its HSDS `id`.
-fn readable_id<T>(kind: &'static str, profile: &Option<String>, hsds: &str) -> Result<T, HsdsError>
+/// How to read a document: the name it is cited by in the provenance of records that carry
+/// none, and the kind given to services that do not say theirs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportOptions {
+    /// The file name records without tsunagu's profile are sourced to (`partner.json`).
+    pub source: String,
+    /// The kind of services without tsunagu's profile; `None` refuses them.
+    pub default_kind: Option<ResourceKind>,
+}
+
+/// The line (1-based) where the record whose `id` is `id` starts: the first `"id": "<id>"`
+/// in the text, else the first mention of the id, else 1.
+fn line_of(text: &str, id: &str) -> usize {
+    let quoted = format!("\"{id}\"");
+    let mut first = None;
+    for (at, _) in text.match_indices(&quoted) {
+        first.get_or_insert(at);
+        let before = text[..at].trim_end();
+        if let Some(key) = before.strip_suffix(':') {
+            if key.trim_end().ends_with("\"id\"") {
+                first = Some(at);
+                break;
+            }
+        }
+    }
+    first.map_or(1, |at| text[..at].matches('\n').count() + 1)
+}
+
+/// The readable id of a record: its `x_tsunagu.id`, or its HSDS `id` (an export older than the
+/// UUID ids, or a document another system wrote).
+fn readable_id<T>(kind: &'static str, profile: Option<&String>, hsds: &str) -> Result<T, Problem>
 where
     T: TryFrom<String, Error = crate::common::ids::InvalidId>,
 {
-    let readable = profile.clone().unwrap_or_else(|| hsds.to_owned());
-    T::try_from(readable.clone()).map_err(|e| HsdsError::Id {
+    let readable = profile
+        .cloned()
+        .unwrap_or_else(|| hsds.to_ascii_lowercase());
+    T::try_from(readable.clone()).map_err(|e| Problem::Id {
         kind,
         id: readable,
         reason: e.to_string(),
     })
 }
 
-/// Reads an HSDS document written by [`export`] (or by another system following the profile).
+/// The provenance of a record without tsunagu's profile: the imported file at the record's
+/// line, as of the date its producer last changed it when it says.
+fn imported_from(opts: &ImportOptions, line: usize, as_of: Option<&str>) -> Provenance {
+    let line = u32::try_from(line).unwrap_or(u32::MAX);
+    Provenance {
+        source: crate::directory::model::SourceRef {
+            doc: opts.source.clone(),
+            from: line,
+            to: line,
+        },
+        also: vec![],
+        as_of: as_of
+            .and_then(|t| t.get(..10))
+            .filter(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").is_ok())
+            .map(str::to_owned),
+        last_verified: None,
+    }
+}
+
+/// A location's address text from its HSDS address parts (Japanese order: prefecture, city,
+/// the rest), without repeating a part `address_1` already starts with.
+fn address_text(a: &InAddress) -> String {
+    let starts = |part: &Option<String>| {
+        part.as_deref()
+            .is_some_and(|p| !p.is_empty() && a.address_1.starts_with(p))
+    };
+    let mut out = String::new();
+    if !starts(&a.state_province) {
+        if !starts(&a.city) {
+            out.push_str(a.city.as_deref().unwrap_or(""));
+        }
+        out.insert_str(0, a.state_province.as_deref().unwrap_or(""));
+    }
+    out.push_str(&a.address_1);
+    out
+}
+
+/// tsunagu's own taxonomy terms among a service's attributes (others are not read).
+fn our_terms(attrs: &[InAttribute]) -> (Vec<Concern>, Vec<Audience>, Vec<ServiceKind>) {
+    let (mut c, mut a, mut k) = (Vec::new(), Vec::new(), Vec::new());
+    for t in attrs.iter().filter_map(|x| x.taxonomy_term.as_ref()) {
+        let code = t.code.as_deref().unwrap_or("");
+        match t.taxonomy.as_deref() {
+            Some("tsunagu-concern") => c.extend(code.parse::<Concern>().ok()),
+            Some("tsunagu-audience") => a.extend(code.parse::<Audience>().ok()),
+            Some("tsunagu-service-kind") => k.extend(code.parse::<ServiceKind>().ok()),
+            _ => {}
+        }
+    }
+    (c, a, k)
+}
+
+/// Reads an HSDS document written by [`export`], or by another system (then from HSDS core
+/// alone, as the module documentation says).
 pub fn import(text: &str) -> Result<Directory, HsdsError> {
+    import_with(text, &ImportOptions::default())
+}
+
+/// [`import`] with the options for documents other systems wrote.
+pub fn import_with(text: &str, opts: &ImportOptions) -> Result<Directory, HsdsError> {
     let doc: InDocument = serde_json::from_str(text)?;
-    // HSDS ids (UUIDs) to readable ids. An export older than the UUID ids has readable ids in
-    // `id` and no `x_tsunagu.id`; then the HSDS id is the readable one.
+    let at = |id: &str, problem: Problem| HsdsError::At {
+        line: line_of(text, id),
+        problem,
+    };
+    // HSDS ids (UUIDs) to readable ids.
     let mut org_ids: HashMap<String, OrganizationId> = HashMap::new();
     let mut organizations = Vec::new();
     for o in doc.organizations {
-        let id: OrganizationId = readable_id("organization", &o.x_tsunagu.id, &o.id)?;
+        let id: OrganizationId = readable_id(
+            "organization",
+            o.x_tsunagu.as_ref().and_then(|p| p.id.as_ref()),
+            &o.id,
+        )
+        .map_err(|p| at(&o.id, p))?;
         org_ids.insert(o.id.clone(), id.clone());
+        let (founded, provenance, quality_notes) = match o.x_tsunagu {
+            Some(p) => (p.founded, p.provenance, p.quality_notes),
+            None => (
+                o.year_incorporated
+                    .filter(|y| y.fract() == 0.0 && (1000.0..=9999.0).contains(y))
+                    .map(|y| format!("{y:.0}")),
+                imported_from(opts, line_of(text, &o.id), None),
+                vec![],
+            ),
+        };
         organizations.push(Organization {
             id,
             name: o.name,
             description: o.description.filter(|d| d != NO_DESCRIPTION),
             url: o.website,
             locations: vec![],
-            founded: o.x_tsunagu.founded,
-            provenance: o.x_tsunagu.provenance,
-            quality_notes: o.x_tsunagu.quality_notes,
+            founded,
+            provenance,
+            quality_notes,
         });
     }
     let mut loc_ids: HashMap<String, LocationId> = HashMap::new();
     for l in doc.locations {
         let org_id = org_ids.get(&l.organization_id).cloned();
-        let org = org_id
-            .and_then(|id| organizations.iter_mut().find(|o| o.id == id))
-            .ok_or_else(|| HsdsError::Orphan {
-                location: l.id.clone(),
-                organization: l.organization_id.clone(),
-            })?;
-        let id: LocationId = readable_id("location", &l.x_tsunagu.id, &l.id)?;
+        let Some(org) = org_id.and_then(|id| organizations.iter_mut().find(|o| o.id == id)) else {
+            return Err(at(
+                &l.id,
+                Problem::Orphan {
+                    location: l.id.clone(),
+                    organization: l.organization_id.clone(),
+                },
+            ));
+        };
+        let id: LocationId = readable_id(
+            "location",
+            l.x_tsunagu.as_ref().and_then(|p| p.id.as_ref()),
+            &l.id,
+        )
+        .map_err(|p| at(&l.id, p))?;
         loc_ids.insert(l.id.clone(), id.clone());
-        org.locations.push(Location {
-            id,
-            kind: if l.location_type.as_deref() == Some("virtual") {
-                LocationKind::Virtual
-            } else {
-                LocationKind::Physical
+        let kind = if l.location_type.as_deref() == Some("virtual") {
+            LocationKind::Virtual
+        } else {
+            LocationKind::Physical
+        };
+        let first = l.addresses.first();
+        org.locations.push(match l.x_tsunagu {
+            Some(p) => Location {
+                id,
+                kind,
+                postal_code: p.postal_code,
+                prefecture: p.prefecture,
+                address: p.address.or_else(|| first.map(|a| a.address_1.clone())),
             },
-            postal_code: l.x_tsunagu.postal_code,
-            prefecture: l.x_tsunagu.prefecture,
-            address: l
-                .x_tsunagu
-                .address
-                .or_else(|| l.addresses.into_iter().next().map(|a| a.address_1)),
+            None => Location {
+                id,
+                kind,
+                postal_code: first.and_then(|a| a.postal_code.clone()),
+                prefecture: first
+                    .and_then(|a| a.state_province.as_deref())
+                    .and_then(|p| Prefecture::parse(p).ok()),
+                address: first.map(address_text),
+            },
         });
     }
     let mut services = Vec::new();
@@ -711,38 +959,151 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             "temporarily closed" | "temporarily_closed" => ServiceStatus::TemporarilyClosed,
             "defunct" | "inactive" => ServiceStatus::Defunct,
             other => {
-                return Err(HsdsError::Status {
-                    service: s.id.clone(),
-                    status: other.to_owned(),
-                })
+                return Err(at(
+                    &s.id,
+                    Problem::Status {
+                        service: s.id.clone(),
+                        status: other.to_owned(),
+                    },
+                ))
             }
         };
-        let p = s.x_tsunagu;
-        let id: ServiceId = readable_id("service", &p.id, &s.id)?;
+        let id: ServiceId = readable_id(
+            "service",
+            s.x_tsunagu.as_ref().and_then(|p| p.id.as_ref()),
+            &s.id,
+        )
+        .map_err(|p| at(&s.id, p))?;
         let readable = id.to_string();
-        let organization_id =
-            org_ids
-                .get(&s.organization_id)
-                .cloned()
-                .ok_or_else(|| HsdsError::Dangling {
+        let organization_id = org_ids.get(&s.organization_id).cloned().ok_or_else(|| {
+            at(
+                &s.id,
+                Problem::Dangling {
                     service: readable.clone(),
                     what: "organization",
                     id: s.organization_id.clone(),
-                })?;
+                },
+            )
+        })?;
         let location_ids = s
             .service_at_locations
             .iter()
             .map(|x| {
-                loc_ids
-                    .get(&x.location_id)
-                    .cloned()
-                    .ok_or_else(|| HsdsError::Dangling {
-                        service: readable.clone(),
-                        what: "location",
-                        id: x.location_id.clone(),
-                    })
+                loc_ids.get(&x.location_id).cloned().ok_or_else(|| {
+                    at(
+                        &s.id,
+                        Problem::Dangling {
+                            service: readable.clone(),
+                            what: "location",
+                            id: x.location_id.clone(),
+                        },
+                    )
+                })
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let mut phones = Vec::with_capacity(s.phones.len());
+        for ph in s.phones {
+            let number = PhoneNumber::parse(&ph.number).map_err(|_| {
+                at(
+                    &s.id,
+                    Problem::Phone {
+                        service: readable.clone(),
+                        number: ph.number.clone(),
+                    },
+                )
+            })?;
+            phones.push(Phone {
+                number,
+                label: ph.description,
+            });
+        }
+        let p = match s.x_tsunagu {
+            Some(p) => p,
+            None => {
+                let line = line_of(text, &s.id);
+                let kind = opts.default_kind.ok_or_else(|| {
+                    at(
+                        &s.id,
+                        Problem::NoKind {
+                            service: readable.clone(),
+                        },
+                    )
+                })?;
+                let mut rules = Vec::with_capacity(s.schedules.len());
+                for (n, sc) in s.schedules.iter().enumerate() {
+                    let unsupported = [
+                        ("bymonthday", sc.bymonthday.is_some()),
+                        ("byweekno", sc.byweekno.is_some()),
+                        ("byyearday", sc.byyearday.is_some()),
+                        ("count", sc.count.is_some()),
+                        ("until", sc.until.is_some()),
+                    ]
+                    .into_iter()
+                    .filter_map(|(name, present)| present.then_some(name))
+                    .collect();
+                    let opening = super::rrule::read(&super::rrule::Recurrence {
+                        freq: sc.freq.as_deref(),
+                        interval: sc.interval,
+                        byday: sc.byday.as_deref(),
+                        unsupported,
+                        timezone: sc.timezone,
+                        opens_at: sc.opens_at.as_deref(),
+                        closes_at: sc.closes_at.as_deref(),
+                    })
+                    .map_err(|reason| {
+                        at(
+                            &s.id,
+                            Problem::Schedule {
+                                service: readable.clone(),
+                                n: n + 1,
+                                reason,
+                            },
+                        )
+                    })?;
+                    // Decision: a schedule's own words name what its hours are for when they
+                    // are one of tsunagu's labels (電話受付 …); otherwise they are
+                    // the reception hours, what a service's published hours usually are.
+                    let kind = crate::directory::schedule::HoursKind::ALL
+                        .iter()
+                        .copied()
+                        .find(|k| sc.description.as_deref() == Some(k.label_ja()))
+                        .unwrap_or(crate::directory::schedule::HoursKind::Reception);
+                    rules.push(crate::directory::schedule::HoursRule {
+                        kind,
+                        days: opening.days,
+                        opens: opening.opens,
+                        closes: opening.closes,
+                        by_appointment: false,
+                    });
+                }
+                let (concerns, audiences, service_kinds) = our_terms(&s.attributes);
+                ServiceProfile {
+                    id: None,
+                    kind,
+                    alternate_names: s.alternate_name.clone().into_iter().collect(),
+                    concerns,
+                    audiences,
+                    service_kinds,
+                    anonymous: None,
+                    reservation_required: None,
+                    emails: s.email.clone().into_iter().collect(),
+                    links: s
+                        .url
+                        .clone()
+                        .map(|url| Link { url, label: None })
+                        .into_iter()
+                        .collect(),
+                    hours: Hours {
+                        rules,
+                        ..Hours::default()
+                    },
+                    service_area: None,
+                    opened: None,
+                    provenance: imported_from(opts, line, s.last_modified.as_deref()),
+                    quality_notes: vec![],
+                }
+            }
+        };
         services.push(Service {
             id,
             organization_id,
@@ -757,14 +1118,7 @@ pub fn import(text: &str) -> Result<Directory, HsdsError> {
             anonymous: p.anonymous,
             reservation_required: p.reservation_required,
             status,
-            phones: s
-                .phones
-                .into_iter()
-                .map(|ph| Phone {
-                    number: ph.number,
-                    label: ph.description,
-                })
-                .collect(),
+            phones,
             emails: p.emails,
             links: p.links,
             hours: p.hours,
