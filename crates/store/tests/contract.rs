@@ -536,6 +536,35 @@ const OLD_SERVICE: &str =
     "insert into services (id, organization_id, name, status, position, doc) \
      values ($1, $2, $3, $4, $5, $6)";
 
+/// Writes [`old_rows`] into `pool` (SQLite or PostgreSQL) as release 0005 did.
+macro_rules! write_old_rows {
+    ($pool:expr) => {{
+        let (orgs, services) = old_rows();
+        for (i, [id, name, doc]) in orgs.into_iter().enumerate() {
+            sqlx::query(OLD_ORG)
+                .bind(id)
+                .bind(name)
+                .bind(i as i64)
+                .bind(doc)
+                .execute(&$pool)
+                .await
+                .expect("old org");
+        }
+        for (i, [id, org, name, status, doc]) in services.into_iter().enumerate() {
+            sqlx::query(OLD_SERVICE)
+                .bind(id)
+                .bind(org)
+                .bind(name)
+                .bind(status)
+                .bind(i as i64)
+                .bind(doc)
+                .execute(&$pool)
+                .await
+                .expect("old service");
+        }
+    }};
+}
+
 #[tokio::test]
 async fn migration_0006_on_sqlite_stamps_an_existing_directory() {
     let dir = std::env::temp_dir().join("tsunagu-contract");
@@ -552,29 +581,7 @@ async fn migration_0006_on_sqlite_stamps_an_existing_directory() {
         .run(&pool)
         .await
         .expect("old migrations");
-    let (orgs, services) = old_rows();
-    for (i, [id, name, doc]) in orgs.into_iter().enumerate() {
-        sqlx::query(OLD_ORG)
-            .bind(id)
-            .bind(name)
-            .bind(i as i64)
-            .bind(doc)
-            .execute(&pool)
-            .await
-            .expect("old org");
-    }
-    for (i, [id, org, name, status, doc]) in services.into_iter().enumerate() {
-        sqlx::query(OLD_SERVICE)
-            .bind(id)
-            .bind(org)
-            .bind(name)
-            .bind(status)
-            .bind(i as i64)
-            .bind(doc)
-            .execute(&pool)
-            .await
-            .expect("old service");
-    }
+    write_old_rows!(pool);
     pool.close().await;
     let store = SqliteStore::open(&path).await.expect("open");
     store.migrate().await.expect("migrate");
@@ -596,29 +603,7 @@ async fn migration_0006_on_postgres_stamps_an_existing_directory() {
         .run(&pool)
         .await
         .expect("old migrations");
-    let (orgs, services) = old_rows();
-    for (i, [id, name, doc]) in orgs.into_iter().enumerate() {
-        sqlx::query(OLD_ORG)
-            .bind(id)
-            .bind(name)
-            .bind(i as i64)
-            .bind(doc)
-            .execute(&pool)
-            .await
-            .expect("old org");
-    }
-    for (i, [id, org, name, status, doc]) in services.into_iter().enumerate() {
-        sqlx::query(OLD_SERVICE)
-            .bind(id)
-            .bind(org)
-            .bind(name)
-            .bind(status)
-            .bind(i as i64)
-            .bind(doc)
-            .execute(&pool)
-            .await
-            .expect("old service");
-    }
+    write_old_rows!(pool);
     pool.close().await;
     let store = PgStore::connect(&url).await.expect("connect");
     store.migrate().await.expect("migrate");
