@@ -132,7 +132,11 @@ impl Shape {
 /// people type, and the directory's days are Japanese days.
 fn modified_since(raw: &str) -> Result<chrono::DateTime<chrono::Utc>, AppError> {
     let raw = raw.trim();
-    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw) {
+    // An offset typed unencoded in a URL (`+09:00`) arrives as a space.
+    let plus = raw.replace(' ', "+");
+    if let Ok(t) = chrono::DateTime::parse_from_rfc3339(raw)
+        .or_else(|_| chrono::DateTime::parse_from_rfc3339(&plus))
+    {
         return Ok(t.with_timezone(&chrono::Utc));
     }
     chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")

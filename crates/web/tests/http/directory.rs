@@ -513,6 +513,15 @@ async fn hsds_services_take_modified_after_taxonomy_id_minimal_full_and_ndjson()
     let after = (later + Duration::seconds(1)).to_rfc3339_opts(SecondsFormat::Secs, true);
     let (_, _, body) = get(&app, &format!("/hsds/services?modified_after={after}")).await;
     assert_eq!(json(&body)["total_items"], 0);
+    // An offset, encoded or typed as is (its `+` arrives as a space).
+    let jst = (later - Duration::minutes(1))
+        .with_timezone(&chrono::FixedOffset::east_opt(9 * 3600).expect("JST"))
+        .to_rfc3339_opts(SecondsFormat::Secs, false);
+    for typed in [jst.replace('+', "%2B"), jst.clone()] {
+        let (status, _, body) = get(&app, &format!("/hsds/services?modified_after={typed}")).await;
+        assert_eq!(status, StatusCode::OK, "{typed}: {body}");
+        assert_eq!(json(&body)["total_items"], 1, "{typed}");
+    }
     // With search: among the ranked results for its name, only the changed one is new.
     let name: String = dir.services[2]
         .name
