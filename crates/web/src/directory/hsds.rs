@@ -113,14 +113,13 @@ enum Shape {
 }
 
 impl Shape {
-    fn of(p: &ServiceParams) -> Result<Shape, AppError> {
+    /// Decision: with both `minimal` and `full` true, `minimal` wins: the client that asks
+    /// for the least gets the least, and both are valid values by the HSDS OpenAPI.
+    fn of(p: &ServiceParams) -> Shape {
         match (p.minimal.unwrap_or(false), p.full.unwrap_or(false)) {
-            (true, true) => Err(AppError::BadRequest(
-                "minimal and full cannot both be true".into(),
-            )),
-            (true, false) => Ok(Shape::Minimal),
-            (false, true) => Ok(Shape::Full),
-            (false, false) => Ok(Shape::Item),
+            (true, _) => Shape::Minimal,
+            (false, true) => Shape::Full,
+            (false, false) => Shape::Item,
         }
     }
 }
@@ -283,7 +282,7 @@ async fn services(
     query: Result<Query<ServiceParams>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let p = query_of(query)?;
-    let shape = Shape::of(&p)?;
+    let shape = Shape::of(&p);
     let ndjson = match p.format.as_deref().map(str::trim) {
         None | Some("json") => false,
         Some("ndjson") => true,
