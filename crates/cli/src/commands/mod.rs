@@ -38,6 +38,9 @@ pub async fn run(command: Command) -> anyhow::Result<ExitCode> {
         Command::Eval {
             what: EvalWhat::Docs(args),
         } => kb::run_eval(args).await,
+        Command::Eval {
+            what: EvalWhat::Crisis(args),
+        } => triage::eval_crisis(args).await,
         Command::Docs { action } => kb::run(action).await,
         Command::Purge { json, store } => records::purge(json, &store).await,
         Command::Backup(args) => records::backup(args).await,

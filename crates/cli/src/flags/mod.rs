@@ -165,4 +165,6 @@ pub enum EvalWhat {
     Docs(kb::EvalDocsArgs),
     /// Triage: role precision and recall, crisis recall, must-include hits.
     Triage(triage::EvalTriageArgs),
+    /// Crisis detection: recall, false-alarm rate, per kind, and every miss and false alarm.
+    Crisis(triage::EvalCrisisArgs),
 }

@@ -316,7 +316,7 @@ fn reports_can_be_listed_and_closed() {
     let out = tsunagu(&dir, &["reports", "close", "1", "--resolution", "x"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not found"));
-    assert!(ok(&tsunagu(&dir, &["status"])).contains("services: 175"));
+    assert!(ok(&tsunagu(&dir, &["status"])).contains("services: 176"));
 }
 
 #[test]

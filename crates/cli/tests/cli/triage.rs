@@ -112,3 +112,51 @@ fn eval_triage_prints_its_figures_on_the_case_set() {
     assert_eq!(v["crisis_recall"], 1.0, "{v}");
     assert_eq!(v["false_crisis"], 0, "{v}");
 }
+
+#[test]
+fn eval_crisis_reports_recall_false_alarms_and_fails_below_its_thresholds() {
+    let dir = data_dir();
+    let fixture = |name: &str| format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+    let mini = fixture("crisis-mini.json");
+    let v = json(&ok(&tsunagu(
+        &dir,
+        &[
+            "eval",
+            "crisis",
+            "--json",
+            "--min-recall",
+            "1",
+            "--max-false-alarms",
+            "0",
+            &mini,
+        ],
+    )));
+    let set = &v["sets"][0];
+    assert_eq!(set["crisis_texts"], 1);
+    assert_eq!(set["found"], 1);
+    assert_eq!(set["controls"], 1);
+    assert_eq!(set["false_alarms"], 0);
+    assert_eq!(v["all"]["recall"], 1.0);
+
+    // Two sets: each reported, then all; a recall below the threshold exits 1 and says so.
+    let wrong = fixture("crisis-wrong-label.json");
+    let out = tsunagu(
+        &dir,
+        &["eval", "crisis", "--min-recall", "1", &mini, &wrong],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("crisis-wrong-label.json: recall 0.000 (0/1")
+            && text.contains("1 relabelled after seeing the engine")
+            && text.contains("miss  w1")
+            && text.contains("all: recall 0.500 (1/2)"),
+        "{text}"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("below the thresholds"));
+
+    // A label that contradicts itself is refused, naming the text.
+    let out = tsunagu(&dir, &["eval", "crisis", &fixture("crisis-bad.json")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("x1"));
+}

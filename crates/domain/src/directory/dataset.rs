@@ -70,13 +70,21 @@ mod tests {
     }
 
     #[test]
-    fn no_bundled_service_is_a_crisis_line_because_no_seed_names_one() {
-        // The crisis banner lists crisis_line services; none of the seeds gives such a line,
-        // so none may be bundled (see the web crate's crisis banner).
+    fn the_only_bundled_crisis_line_is_the_one_a_seed_names() {
+        // The crisis banner and crisis plans list crisis_line services, so only a line a seed
+        // names may carry the kind: いのちの電話, seed 004:2957 (24-hour telephone counselling
+        // for people thinking of suicide, with the federation's web address and no number).
         let dir = bundled().unwrap_or_else(|e| panic!("{e}"));
-        assert!(dir
+        let lines: Vec<_> = dir
             .services
             .iter()
-            .all(|s| s.kind != ResourceKind::CrisisLine));
+            .filter(|s| s.kind == ResourceKind::CrisisLine)
+            .collect();
+        assert_eq!(lines.len(), 1);
+        let s = lines[0];
+        assert_eq!(s.name, "いのちの電話");
+        assert_eq!(s.provenance.source.cite(), "004_d9518c60032bdf29.txt:2957");
+        assert!(s.phones.is_empty(), "the seed gives no number");
+        assert_eq!(s.links[0].url, "http://www.find-j.jp/");
     }
 }

@@ -364,8 +364,12 @@ fn resources(index: &Resources, role: Role, facts: &Facts, now: NaiveDateTime) -
     let family_side = role == Role::FamilyGroup;
     // Decision: 精神保健福祉センター and 保健所 are the general first contacts for mental
     // health, so a listing's concern tags do not narrow them (the handbook's centres are tagged
-    // with a few concerns only, as their table prints them).
-    let general = matches!(role, Role::MentalHealthWelfareCenter | Role::HealthCenter);
+    // with a few concerns only, as their table prints them). Likewise a crisis line answers
+    // whoever's life is at risk, whatever the addiction behind it (いのちの電話, 004:2957).
+    let general = matches!(
+        role,
+        Role::MentalHealthWelfareCenter | Role::HealthCenter | Role::CrisisLine
+    );
     let mut hits: Vec<(u8, &Prepared)> = Vec::new();
     for tier in index.tiers(kind, facts.prefecture) {
         let mut found: Vec<(u8, &Prepared)> = tier

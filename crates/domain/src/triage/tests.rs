@@ -90,9 +90,14 @@ fn urgency_opens_the_plan_and_negation_cancels_it() {
     });
     assert!(p.crisis);
     assert_eq!(roles(&p)[0], "crisis_line");
-    assert!(
-        p.recommendations[0].none_found.is_some(),
-        "no crisis line in the data: guidance, no number"
+    assert_eq!(
+        p.recommendations[0]
+            .resources
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect::<Vec<_>>(),
+        ["inochi-no-denwa"],
+        "the one sourced crisis line, whatever the addiction"
     );
     let p = run(&Consultation {
         text: "お酒はやめられないが、死にたいとは思わない。".into(),

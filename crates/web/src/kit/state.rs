@@ -34,18 +34,20 @@ pub struct WebConfig {
     pub public_url: Option<crate::kit::public_url::PublicUrl>,
 }
 
-/// A crisis line shown in the banner: only services of kind `crisis_line` that have a phone
-/// and a source.
+/// A crisis line shown in the banner: each service of kind `crisis_line` (only sourced lines
+/// carry the kind), once per phone, or once with its web page when its source gives no number.
 #[derive(Debug, Clone)]
 pub struct CrisisLine {
     /// Service id.
     pub id: String,
     /// Name.
     pub name: String,
-    /// Number.
-    pub number: String,
+    /// Number, when the source gives one.
+    pub number: Option<String>,
     /// Digits for `tel:`.
-    pub digits: String,
+    pub digits: Option<String>,
+    /// The line's web page, shown when there is no number.
+    pub url: Option<String>,
     /// `file:lines` of the source.
     pub source: String,
 }
@@ -108,13 +110,20 @@ impl Catalog {
             .iter()
             .filter(|s| s.kind == ResourceKind::CrisisLine)
             .flat_map(|s| {
-                s.phones.iter().map(move |p| CrisisLine {
-                    id: s.id.to_string(),
-                    name: s.name.clone(),
-                    number: p.number.to_string(),
-                    digits: p.number.digits(),
-                    source: s.provenance.source.cite(),
-                })
+                let line =
+                    |number: Option<&tsunagu_domain::directory::phone::PhoneNumber>| CrisisLine {
+                        id: s.id.to_string(),
+                        name: s.name.clone(),
+                        number: number.map(ToString::to_string),
+                        digits: number.map(|n| n.digits()),
+                        url: s.links.first().map(|l| l.url.clone()),
+                        source: s.provenance.source.cite(),
+                    };
+                if s.phones.is_empty() {
+                    vec![line(None)]
+                } else {
+                    s.phones.iter().map(|p| line(Some(&p.number))).collect()
+                }
             })
             .collect();
         Ok(Catalog {

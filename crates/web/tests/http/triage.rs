@@ -69,6 +69,14 @@ async fn triage_gives_an_explained_plan_on_the_web_and_in_the_api() {
     .await;
     assert!(body.contains("crisis-first"));
     assert!(body.find("role-crisis_line") < body.find("role-mental_health_welfare_center"));
+    // The crisis role lists いのちの電話 (seed 004:2957), the one sourced crisis line.
+    let main = body.split("id=\"main\"").nth(1).unwrap_or("");
+    let role = main.split("role-crisis_line").nth(1).unwrap_or("");
+    let role = role
+        .split("role-mental_health_welfare_center")
+        .next()
+        .unwrap_or("");
+    assert!(role.contains("/services/inochi-no-denwa"), "{role}");
     let (_, _, body) = send(
         &app,
         post(format!(
